@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Competitor, Contact, Customer, Industry
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "is_target", "sort_order"]
+    list_editable = ["is_target", "sort_order"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "industry", "size", "owner", "created_on", "target_override"]
+    list_filter = ["industry", "size", "owner__team__branch", "target_override"]
+    search_fields = ["name", "name_en", "external_id"]
+    list_select_related = ["industry", "owner"]
+    autocomplete_fields = ["owner"]
+    raw_id_fields = ["created_by", "target_override_by"]
+    inlines = [ContactInline]
+
+
+@admin.register(Competitor)
+class CompetitorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]

@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Branch, PersonRole, Quota, Team, User
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "branch"]
+    list_filter = ["branch"]
+    search_fields = ["code", "name", "name_en"]
+
+
+class PersonRoleInline(admin.TabularInline):
+    model = PersonRole
+    extra = 0
+
+
+class QuotaInline(admin.TabularInline):
+    model = Quota
+    extra = 0
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    list_display = ["username", "display_name", "team", "branch", "hire_date", "quota_start_date"]
+    list_filter = ["branch", "team", "roles__role", "is_active"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    list_select_related = ["team", "branch"]
+    inlines = [PersonRoleInline, QuotaInline]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (
+            _("Sales organisation"),
+            {
+                "fields": [
+                    "display_name",
+                    "team",
+                    "branch",
+                    "hire_date",
+                    "quota_start_date",
+                    "external_id",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    list_display = ["person", "fiscal_year", "fiscal_quarter", "amount"]
+    list_filter = ["fiscal_year", "fiscal_quarter", "person__team"]
+    search_fields = ["person__username", "person__display_name"]
+    list_select_related = ["person"]

@@ -1,0 +1,46 @@
+from .deal import (
+    Contract,
+    Installment,
+    KeyDate,
+    Objection,
+    OpportunityCompetitor,
+    Payment,
+    Quote,
+    Shipment,
+)
+from .method import Criterion, Stage
+from .opportunity import (
+    Attestation,
+    FieldChange,
+    ForecastCategory,
+    InitiationRequest,
+    Opportunity,
+    OpportunityLine,
+    ProjectMember,
+    ProjectRole,
+    StageChange,
+    Status,
+)
+
+__all__ = [
+    "Attestation",
+    "Contract",
+    "Criterion",
+    "FieldChange",
+    "ForecastCategory",
+    "InitiationRequest",
+    "Installment",
+    "KeyDate",
+    "Objection",
+    "Opportunity",
+    "OpportunityCompetitor",
+    "OpportunityLine",
+    "Payment",
+    "ProjectMember",
+    "ProjectRole",
+    "Quote",
+    "Shipment",
+    "Stage",
+    "StageChange",
+    "Status",
+]

@@ -1,0 +1,113 @@
+"""Keep the zh-Hans catalogues complete. Each app has its own `locale/`, so people working on
+different apps never edit the same .po file.
+
+    python scripts/i18n.py extract          # makemessages --no-wrap for every app
+    python scripts/i18n.py missing          # list msgids without a translation
+    python scripts/i18n.py fill FILE.json   # {"msgid": "译文"} into every catalogue that lacks it
+    python scripts/i18n.py compile          # compilemessages
+"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "salespath"
+ENTRY = re.compile(
+    r'(?P<head>(?:#[^\n]*\n)*)msgid "(?P<id>(?:[^"\\]|\\.)*)"\n'
+    r'(?:msgid_plural "(?P<plural>(?:[^"\\]|\\.)*)"\n)?'
+    r'(?P<strs>(?:msgstr(?:\[\d\])? "(?:[^"\\]|\\.)*"\n)+)'
+)
+
+
+def catalogue_dirs() -> list[Path]:
+    dirs = [p.parent for p in PACKAGE.glob("*/apps.py")]
+    return sorted(dirs)
+
+
+def catalogues() -> list[Path]:
+    return sorted(PACKAGE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+def extract() -> None:
+    for app in catalogue_dirs():
+        (app / "locale").mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "--no-wrap",
+                "-l",
+                "zh_Hans",
+                "--no-obsolete",
+            ],
+            cwd=app,
+            check=True,
+            env={"DJANGO_SETTINGS_MODULE": "", "PATH": "/usr/bin:/bin"},
+        )
+
+
+def entries(text: str):
+    for match in ENTRY.finditer(text):
+        if match.group("id") == "":
+            continue
+        yield match
+
+
+def missing() -> int:
+    gaps = 0
+    for po in catalogues():
+        text = po.read_text(encoding="utf-8")
+        for match in entries(text):
+            fuzzy = "#, fuzzy" in match.group("head")
+            if fuzzy or re.search(r'msgstr(?:\[0\])? ""\n', match.group("strs")):
+                gaps += 1
+                print(f"{po.relative_to(ROOT)}: {match.group('id')}")
+    return gaps
+
+
+def fill(mapping_file: str) -> None:
+    mapping = json.loads(Path(mapping_file).read_text(encoding="utf-8"))
+    for po in catalogues():
+        text = po.read_text(encoding="utf-8")
+
+        def replace(match: re.Match) -> str:
+            msgid = json.loads(f'"{match.group("id")}"')
+            head = match.group("head").replace("#, fuzzy\n", "").replace(", fuzzy", "")
+            if msgid not in mapping:
+                return match.group(0)
+            value = json.dumps(mapping[msgid], ensure_ascii=False)[1:-1]
+            start = f'msgid "{match.group("id")}"\n'
+            if match.group("plural") is not None:
+                start += f'msgid_plural "{match.group("plural")}"\n'
+                return f'{head}{start}msgstr[0] "{value}"\n'
+            return f'{head}{start}msgstr "{value}"\n'
+
+        po.write_text(ENTRY.sub(replace, text), encoding="utf-8")
+
+
+def compile_all() -> None:
+    for app in catalogue_dirs():
+        if (app / "locale").exists():
+            subprocess.run(
+                [sys.executable, "-m", "django", "compilemessages"],
+                cwd=app,
+                check=True,
+                env={"PATH": "/usr/bin:/bin"},
+            )
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "missing"
+    if command == "extract":
+        extract()
+    elif command == "fill":
+        fill(sys.argv[2])
+    elif command == "compile":
+        compile_all()
+    else:
+        sys.exit(1 if missing() else 0)

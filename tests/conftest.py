@@ -1,0 +1,70 @@
+"""The fixed cast of every test (STYLE.md): one company, one branch, two teams."""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+from salespath.org.models import User
+
+from .factories import BranchFactory, TeamFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass
+class Cast:
+    salesperson: User
+    teammate: User
+    supervisor: User
+    other_salesperson: User
+    other_supervisor: User
+    branch_gm: User
+    finance: User
+    executive: User
+    admin: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    branch = BranchFactory(code="gz", name="广州分公司", name_en="Guangzhou")
+    other_branch = BranchFactory(code="sz", name="深圳分公司", name_en="Shenzhen")
+    team = TeamFactory(code="gz-1", name="广州一组", branch=branch)
+    other_team = TeamFactory(code="gz-2", name="广州二组", branch=branch)
+    return Cast(
+        salesperson=UserFactory(username="li", display_name="李明", team=team),
+        teammate=UserFactory(username="wang", display_name="王芳", team=team),
+        supervisor=UserFactory(
+            username="zhao", display_name="赵强", team=team, roles=["supervisor"]
+        ),
+        other_salesperson=UserFactory(username="chen", display_name="陈静", team=other_team),
+        other_supervisor=UserFactory(
+            username="zhou", display_name="周杰", team=other_team, roles=["supervisor"]
+        ),
+        branch_gm=UserFactory(
+            username="huang", display_name="黄总", team=None, branch=branch, roles=["branch_gm"]
+        ),
+        finance=UserFactory(
+            username="liu", display_name="刘会计", team=None, branch=None, roles=["finance"]
+        ),
+        executive=UserFactory(
+            username="boss", display_name="林总", team=None, branch=None, roles=["executive"]
+        ),
+        admin=UserFactory(
+            username="admin", display_name="管理员", team=None, branch=other_branch, roles=["admin"]
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium for Playwright. Skipped with a reason where it is missing, except
+    under SALESPATH_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run."""
+    path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
+    if path is None:
+        message = "chromium is not installed (apt-get install chromium); browser tests skipped"
+        if os.environ.get("SALESPATH_REQUIRE_BROWSER") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path

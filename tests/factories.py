@@ -1,0 +1,137 @@
+"""factory_boy factories. Opportunities come with their opening stage-change row, as the
+services would write it, so history and current stage always agree."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from salespath.catalog.models import ProductCategory
+from salespath.customers.models import Contact, ContactRole, Customer, Industry
+from salespath.org.models import Branch, PersonRole, Quota, Team, User
+from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange, Status
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"b{n}")
+    name = factory.Sequence(lambda n: f"分公司{n}")
+    name_en = factory.Sequence(lambda n: f"Branch {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"t{n}")
+    name = factory.Sequence(lambda n: f"销售{n}组")
+    name_en = factory.Sequence(lambda n: f"Team {n}")
+    branch = factory.SubFactory(BranchFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"员工{n}")
+    team = factory.SubFactory(TeamFactory)
+    branch = factory.LazyAttribute(lambda o: o.team.branch if o.team else None)
+    hire_date = date(2025, 1, 6)
+    password = factory.django.Password("pw-for-tests")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ["salesperson"]:
+            PersonRole.objects.get_or_create(person=self, role=role)
+        self._role_codes = None
+
+
+class QuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quota
+
+    person = factory.SubFactory(UserFactory)
+    fiscal_year = 2026
+    fiscal_quarter = 1
+    amount = Decimal("1000000.00")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductCategory
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"p{n}")
+    name = factory.Sequence(lambda n: f"产品{n}")
+    name_en = factory.Sequence(lambda n: f"Product {n}")
+
+
+def industry(code: str = "manufacturing") -> Industry:
+    return Industry.objects.get(code=code)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"广东客户{n}有限公司")
+    owner = factory.SubFactory(UserFactory)
+    created_by = factory.SelfAttribute("owner")
+    created_on = date(2026, 1, 5)
+    industry = factory.LazyFunction(industry)
+    size = "large"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+    project_role = ContactRole.SELECTION_TEAM
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"ERP项目{n}")
+    owner = factory.SubFactory(UserFactory)
+    customer = factory.SubFactory(CustomerFactory, owner=factory.SelfAttribute("..owner"))
+    created_by = factory.SelfAttribute("owner")
+    created_on = date(2026, 1, 10)
+    stage_id = "S2"
+    stage_entered_on = factory.SelfAttribute("created_on")
+    status = Status.OPEN
+    probability = 10
+    expected_close = date(2026, 9, 30)
+
+    @factory.post_generation
+    def history(self, create, extracted, **kwargs):
+        StageChange.objects.create(
+            opportunity=self,
+            kind=StageChange.Kind.CREATE,
+            to_stage_id=self.stage_id,
+            to_status=Status.OPEN,
+            effective_on=self.created_on,
+            at=timezone.now(),
+            by=self.owner,
+        )
+
+
+class LineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpportunityLine
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    product = factory.SubFactory(ProductFactory)
+    amount = Decimal("100000.00")
