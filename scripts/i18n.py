@@ -1,10 +1,10 @@
 """Keep the zh-Hans catalogues complete. Each app has its own `locale/`, so people working on
 different apps never edit the same .po file.
 
-    python scripts/i18n.py extract          # makemessages --no-wrap for every app
-    python scripts/i18n.py missing          # list msgids without a translation
-    python scripts/i18n.py fill FILE.json   # {"msgid": "译文"} into every catalogue that lacks it
-    python scripts/i18n.py compile          # compilemessages
+    python scripts/i18n.py extract [APP...]   # makemessages --no-wrap (every app, or those named)
+    python scripts/i18n.py missing            # list msgids without a translation
+    python scripts/i18n.py fill FILE.json     # {"msgid": "译文"} into every catalogue that lacks it
+    python scripts/i18n.py compile [APP...]   # compilemessages
 """
 
 import json
@@ -22,8 +22,10 @@ ENTRY = re.compile(
 )
 
 
-def catalogue_dirs() -> list[Path]:
+def catalogue_dirs(names: list[str] | None = None) -> list[Path]:
     dirs = [p.parent for p in PACKAGE.glob("*/apps.py")]
+    if names:
+        dirs = [d for d in dirs if d.name in names]
     return sorted(dirs)
 
 
@@ -31,8 +33,8 @@ def catalogues() -> list[Path]:
     return sorted(PACKAGE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
 
 
-def extract() -> None:
-    for app in catalogue_dirs():
+def extract(names: list[str]) -> None:
+    for app in catalogue_dirs(names):
         (app / "locale").mkdir(exist_ok=True)
         subprocess.run(
             [
@@ -90,8 +92,8 @@ def fill(mapping_file: str) -> None:
         po.write_text(ENTRY.sub(replace, text), encoding="utf-8")
 
 
-def compile_all() -> None:
-    for app in catalogue_dirs():
+def compile_all(names: list[str]) -> None:
+    for app in catalogue_dirs(names):
         if (app / "locale").exists():
             subprocess.run(
                 [sys.executable, "-m", "django", "compilemessages"],
@@ -104,10 +106,10 @@ def compile_all() -> None:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "missing"
     if command == "extract":
-        extract()
+        extract(sys.argv[2:])
     elif command == "fill":
         fill(sys.argv[2])
     elif command == "compile":
-        compile_all()
+        compile_all(sys.argv[2:])
     else:
         sys.exit(1 if missing() else 0)

@@ -78,3 +78,29 @@ def test_stage_history_is_append_only():
     with pytest.raises(PermissionError):
         change.delete()
     assert StageChange.objects.get(pk=change.pk).reason == ""
+
+
+def test_stage_on_a_date_is_read_from_history():
+    from django.utils import timezone
+
+    from salespath.pipeline.history import stage_on, status_on
+
+    opportunity = OpportunityFactory(created_on=date(2026, 1, 10))
+    StageChange.objects.create(
+        opportunity=opportunity,
+        kind="advance",
+        from_stage_id="S2",
+        to_stage_id="S4",
+        from_status="open",
+        to_status="open",
+        effective_on=date(2026, 3, 1),
+        at=timezone.now(),
+    )
+
+    def on(day):
+        row = Opportunity.objects.annotate(s=stage_on(day), st=status_on(day)).get()
+        return row.s, row.st
+
+    assert on(date(2026, 1, 9)) == (None, None)
+    assert on(date(2026, 2, 28)) == ("S2", "open")
+    assert on(date(2026, 3, 1)) == ("S4", "open")
