@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "salespath.activities",
     "salespath.forecast",
     "salespath.roadmap",
+    "salespath.imports",
+    "salespath.web",
+    "salespath.demo",
 ]
 
 MIDDLEWARE = [

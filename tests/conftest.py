@@ -3,6 +3,7 @@
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,14 @@ def chromium_path() -> str:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return path
+
+
+# CI lays a copy of shared/ beside the clone; a developer's checkout has it in the same place.
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.exists():
+        pytest.fail(f"{SHARED_DIR} is missing: shared/ must sit beside the checkout")
+    return SHARED_DIR
