@@ -1,6 +1,7 @@
 """The data migration loads exactly SPEC §2's stages and criteria, in both languages."""
 
 import re
+
 import pytest
 from django.utils import translation
 
