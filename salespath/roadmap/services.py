@@ -1,0 +1,67 @@
+"""Writes of the success roadmap: supervisor sign-offs of the skill items (SPEC §6)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespath.org.models import Role, User
+
+from .errors import AlreadySignedOff, SignOffInvalid, SignOffNotAllowed
+from .models import SignOff, SkillItem
+
+
+def is_supervisor_of(supervisor: User, person: User) -> bool:
+    """A sales supervisor of the person's own team (not the person themself)."""
+    return (
+        supervisor.pk != person.pk
+        and person.team_id is not None
+        and supervisor.team_id == person.team_id
+        and supervisor.has_role(Role.SUPERVISOR)
+    )
+
+
+def signoff_record(*, person: User, item: str, by: User, on: date, note: str = "") -> SignOff:
+    """Record that `person` has the skill `item`, confirmed by their supervisor on `on`."""
+    if not is_supervisor_of(by, person):
+        raise SignOffNotAllowed(
+            _("Only a sales supervisor of %(person)s's team may sign off their skills.")
+            % {"person": person}
+        )
+    if item not in SkillItem.values:
+        raise SignOffInvalid(
+            _("“%(item)s” is not a skill of the roadmap.") % {"item": item},
+            fields={"item": [_("Choose a skill.")]},
+        )
+    if not isinstance(on, date):
+        raise SignOffInvalid(_("The sign-off needs its date."), fields={"on": [_("Enter a date.")]})
+    if on > timezone.localdate():
+        raise SignOffInvalid(
+            _("A sign-off cannot be dated in the future (%(day)s).") % {"day": on},
+            fields={"on": [_("The date cannot be in the future.")]},
+        )
+    if person.hire_date and on < person.hire_date:
+        raise SignOffInvalid(
+            _("A sign-off cannot be dated before the hire date %(hire)s.")
+            % {"hire": person.hire_date},
+            fields={"on": [_("The date cannot be before the hire date.")]},
+        )
+    label = SkillItem(item).label
+    if SignOff.objects.filter(person=person, item=item).exists():
+        raise AlreadySignedOff(
+            _("“%(item)s” is already signed off for %(person)s.")
+            % {"item": label, "person": person}
+        )
+    try:
+        with transaction.atomic():
+            return SignOff.objects.create(
+                person=person, item=item, signed_on=on, signed_by=by, note=note
+            )
+    except IntegrityError:
+        raise AlreadySignedOff(
+            _("“%(item)s” is already signed off for %(person)s.")
+            % {"item": label, "person": person}
+        ) from None
