@@ -1,0 +1,85 @@
+"""Forecast submissions (上报, SPEC §5): a person's forecast for a cutoff date, frozen.
+
+A submission and its snapshot rows are append-only, like the stage history: written once by
+`forecast_submit`, never changed or deleted, so last month's forecast reads the same forever.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from salespath.pipeline.models.opportunity import AppendOnly
+
+
+class ForecastSubmission(AppendOnly):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="forecast_submissions",
+        verbose_name=_("salesperson"),
+    )
+    as_of = models.DateField(_("cutoff date"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+
+    class Meta:
+        verbose_name = _("forecast submission")
+        verbose_name_plural = _("forecast submissions")
+        ordering = ["person", "as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "as_of"], name="forecast_submission_one_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.as_of}"
+
+
+class ForecastSnapshot(AppendOnly):
+    """One opportunity as it stood in a submission, with the columns it landed in."""
+
+    submission = models.ForeignKey(
+        ForecastSubmission,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        verbose_name=_("submission"),
+    )
+    opportunity = models.ForeignKey(
+        "pipeline.Opportunity",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("opportunity"),
+    )
+    name = models.CharField(_("project name"), max_length=200)
+    stage = models.CharField(_("stage on the cutoff date"), max_length=2)
+    status = models.CharField(_("status on the cutoff date"), max_length=8)
+    category = models.CharField(_("forecast category"), max_length=16)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    probability = models.PositiveSmallIntegerField(_("probability (%)"))
+    expected_close = models.DateField(_("expected close date"))
+    signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    won_on = models.DateField(_("completed on"), null=True, blank=True)
+    time_close = models.DateField(_("close date (time view)"))
+    time_column = models.CharField(_("time column"), max_length=16, blank=True)
+    category_column = models.CharField(_("category column"), max_length=16, blank=True)
+    # [{"product": code, "amount": "123.00"}, …]: the product lines as they were.
+    lines = models.JSONField(_("product lines"), default=list)
+
+    class Meta:
+        verbose_name = _("forecast snapshot row")
+        verbose_name_plural = _("forecast snapshot rows")
+        ordering = ["submission", "opportunity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "opportunity"], name="forecast_snapshot_one_per_opportunity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.name}"

@@ -1,0 +1,405 @@
+"""The stage evaluation sheet (SPEC §4) and the sales forecast (SPEC §5) as plain data.
+
+Each report is a few set-based queries whatever the number of opportunities: one
+conditional aggregation per person (or per product), one for the people, one for the
+overdue list. The rules of "the state on D" live in `state.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from salespath.errors import DomainError
+from salespath.localize import localized
+from salespath.org.models import Role, User
+from salespath.org.scopes import Scope
+from salespath.pipeline.history import stage_on, status_on
+from salespath.pipeline.models import (
+    Opportunity,
+    OpportunityLine,
+    ProjectMember,
+    ProjectRole,
+    Stage,
+    Status,
+)
+
+from .rows import Figures, Member, cents, money, person_path, rollup_rows
+from .state import (
+    COLUMNS,
+    VIEWS,
+    Horizon,
+    close_alias,
+    column_alias,
+    counted_on,
+    overdue_filter,
+    status_since,
+)
+
+BY = ("owner", "team", "branch", "product")
+BY_LEVEL = {"owner": "person", "team": "team", "branch": "branch"}
+MONEY = DecimalField(max_digits=24, decimal_places=2)
+
+
+def scope_dict(scope: Scope) -> dict:
+    key = None
+    if scope.person:
+        key = scope.person.username
+    elif scope.team:
+        key = scope.team.code
+    elif scope.branch:
+        key = scope.branch.code
+    return {"kind": scope.kind, "key": key, "label": scope.label}
+
+
+def _check(view: str, by: str = "owner") -> None:
+    if view not in VIEWS:
+        raise DomainError(
+            _("Unknown view “%(view)s”: use time or category.") % {"view": view}, code="invalid"
+        )
+    if by not in BY:
+        raise DomainError(
+            _("Unknown grouping “%(by)s”: use owner, team, branch or product.") % {"by": by},
+            code="invalid",
+        )
+
+
+def _scoped(scope: Scope) -> QuerySet:
+    return Opportunity.objects.filter(**scope.owner_filter())
+
+
+def _amount(weighted: bool, amount: str = "amount"):
+    """The summed amount; weighted sums amount × weight (percent) and divides later."""
+    if weighted:
+        return ExpressionWrapper(F(amount) * F("weight"), output_field=MONEY)
+    return F(amount)
+
+
+def _column_aggregates(view: str, amount) -> dict:
+    column = column_alias(view)
+    aggregates = {}
+    for key in COLUMNS[view]:
+        in_column = Q(**{column: key})
+        aggregates[f"v_{key}"] = Sum(amount, filter=in_column, output_field=MONEY)
+        aggregates[f"n_{key}"] = Count("pk", filter=in_column)
+    return aggregates
+
+
+def _figures(row: dict, view: str, weighted: bool) -> Figures:
+    divisor = Decimal(100) if weighted else Decimal(1)
+    columns = COLUMNS[view]
+    return Figures(
+        columns,
+        values={c: cents((row[f"v_{c}"] or Decimal(0)) / divisor) for c in columns},
+        counts={c: row[f"n_{c}"] for c in columns},
+    )
+
+
+def _people(scope: Scope, owner_ids: set[int]) -> list[User]:
+    """Everyone with a row: the salespeople of the scope (even with nothing to forecast,
+    a manager wants to see the zero) and anyone else who owns a counted opportunity."""
+    salespeople = Q(roles__role=Role.SALESPERSON, is_active=True)
+    if scope.kind == "person":
+        salespeople &= Q(pk=scope.person.pk)
+    elif scope.kind == "team":
+        salespeople &= Q(team=scope.team)
+    elif scope.kind == "branch":
+        salespeople &= Q(Q(team__branch=scope.branch) | Q(team__isnull=True, branch=scope.branch))
+    return list(
+        User.objects.filter(salespeople | Q(pk__in=owner_ids))
+        .select_related("team__branch", "branch")
+        .distinct()
+        .order_by("username")
+    )
+
+
+def forecast(
+    scope: Scope,
+    as_of: date,
+    view: str = "time",
+    by: str = "owner",
+    weighted: bool = False,
+) -> dict:
+    """The 销售预测 of `scope` on `as_of` in the shape documented in docs/forecast.md."""
+    _check(view, by)
+    horizon = Horizon.on(as_of)
+    columns = COLUMNS[view]
+    counted = counted_on(horizon, _scoped(scope))
+
+    per_owner = list(
+        counted.values("owner").annotate(**_column_aggregates(view, _amount(weighted))).order_by()
+    )
+    owner_figures = {row["owner"]: _figures(row, view, weighted) for row in per_owner}
+
+    if by == "product":
+        rows = _product_rows(counted, view, weighted)
+        total = Figures.summed(columns, [])
+        for row_figures in owner_figures.values():  # counts: each opportunity once
+            for column in columns:
+                total.counts[column] += row_figures.counts[column]
+        for row in rows:  # amounts: the product rows add up to the total
+            for column in columns:
+                total.values[column] += Decimal(row["values"][column])
+    else:
+        members = [
+            Member(owner_figures.get(person.pk) or Figures(columns), person_path(person))
+            for person in _people(scope, set(owner_figures))
+        ]
+        rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
+        total = Figures.summed(columns, (m.figures for m in members))
+
+    return {
+        "as_of": as_of.isoformat(),
+        "view": view,
+        "by": by,
+        "weighted": weighted,
+        "currency": "CNY",
+        "scope": scope_dict(scope),
+        "fiscal_year": {
+            "start": horizon.fiscal_year.start.isoformat(),
+            "end": horizon.fiscal_year.end.isoformat(),
+        },
+        "quarter": str(horizon.quarter),
+        "next_quarter": str(horizon.next_quarter),
+        "columns": list(columns),
+        "rows": rows,
+        "total": total.as_dict(),
+        "overdue": _overdue(counted, horizon, view),
+    }
+
+
+def _product_rows(counted: QuerySet, view: str, weighted: bool) -> list[dict]:
+    """Rows per product category from the product lines; an opportunity without lines
+    counts under "unspecified product" (key null) with its own amount."""
+    line_amount = Coalesce(F("lines__amount"), F("amount"), output_field=MONEY)
+    if weighted:
+        line_amount = ExpressionWrapper(line_amount * F("weight"), output_field=MONEY)
+    per_product = (
+        counted.values(
+            "lines__product__code",
+            "lines__product__name",
+            "lines__product__name_en",
+            "lines__product__sort_order",
+        )
+        .annotate(**_column_aggregates(view, line_amount))
+        .order_by()
+    )
+    rows = []
+    for row in per_product:
+        code = row["lines__product__code"]
+        label = (
+            localized(row["lines__product__name"], row["lines__product__name_en"])
+            if code
+            else _("Unspecified product")
+        )
+        rows.append(
+            (
+                (code is None, row["lines__product__sort_order"] or 0, code or ""),
+                {"key": code, "label": label, "level": "product"}
+                | _figures(row, view, weighted).as_dict(),
+            )
+        )
+    return [row for _sort, row in sorted(rows, key=lambda pair: pair[0])]
+
+
+def _overdue(counted: QuerySet, horizon: Horizon, view: str) -> list[dict]:
+    overdue = (
+        counted.filter(overdue_filter(horizon, view))
+        .annotate(close_date=F(close_alias(view)))
+        .values("pk", "name", "owner__username", "expected_close", "close_date")
+        .order_by("close_date", "pk")
+    )
+    return [
+        {
+            "opportunity": row["pk"],
+            "name": row["name"],
+            "owner": row["owner__username"],
+            "expected_close": row["expected_close"].isoformat(),
+        }
+        for row in overdue
+    ]
+
+
+def _row_filter(level: str, key: str | None) -> Q:
+    """The opportunities behind one report row (see `rows.person_path` for the tree)."""
+    if level == "person":
+        return Q(owner__username=key)
+    if level == "team":
+        return Q(owner__team__code=key) if key else Q(owner__team__isnull=True)
+    if level == "branch":
+        if not key:
+            return Q(owner__team__isnull=True, owner__branch__isnull=True)
+        return Q(owner__team__branch__code=key) | Q(
+            owner__team__isnull=True, owner__branch__code=key
+        )
+    if level == "company":
+        return Q()
+    if level == "product":
+        return Q(lines__product__code=key) if key else Q(lines__isnull=True)
+    raise DomainError(_("Unknown row level “%(level)s”.") % {"level": level}, code="invalid")
+
+
+def forecast_cell(
+    scope: Scope,
+    as_of: date,
+    *,
+    view: str,
+    level: str,
+    key: str | None,
+    column: str | None = None,
+    weighted: bool = False,
+) -> list[dict]:
+    """The opportunities behind one cell of `forecast` (a row and a column; no column means
+    the whole row). Their amounts add up to the cell; one query."""
+    _check(view)
+    if column is not None and column not in COLUMNS[view]:
+        raise DomainError(
+            _("Unknown column “%(column)s” for this view.") % {"column": column}, code="invalid"
+        )
+    horizon = Horizon.on(as_of)
+    alias = column_alias(view)
+    counted = counted_on(horizon, _scoped(scope)).filter(_row_filter(level, key))
+    counted = counted.filter(**({alias: column} if column else {f"{alias}__isnull": False}))
+    amount = "lines__amount" if level == "product" and key else "amount"
+    rows = (
+        counted.annotate(
+            cell_column=F(alias),
+            close_date=F(close_alias(view)),
+            cell_amount=F(amount),
+            cell_weight=F("weight"),
+            overdue=ExpressionWrapper(overdue_filter(horizon, view), output_field=BooleanField()),
+        )
+        .values(
+            "pk",
+            "name",
+            "owner__username",
+            "stage_id",
+            "forecast_category",
+            "probability",
+            "expected_close",
+            "close_date",
+            "cell_column",
+            "cell_amount",
+            "cell_weight",
+            "overdue",
+        )
+        .order_by("close_date", "pk")
+    )
+    return [
+        {
+            "opportunity": row["pk"],
+            "name": row["name"],
+            "owner": row["owner__username"],
+            "stage": row["stage_id"],
+            "category": row["forecast_category"],
+            "probability": row["probability"],
+            "expected_close": row["expected_close"].isoformat(),
+            "close_date": row["close_date"].isoformat(),
+            "column": row["cell_column"],
+            "amount": money(row["cell_amount"]),
+            "value": money(
+                row["cell_amount"] * row["cell_weight"] / 100 if weighted else row["cell_amount"]
+            ),
+            "overdue": bool(row["overdue"]),
+        }
+        for row in rows
+    ]
+
+
+# --- 销售阶段评估表 -----------------------------------------------------------------
+
+
+def evaluation_sheet(scope: Scope, as_of: date) -> dict:
+    """SPEC §4: one row per opportunity open on `as_of`, or completed or lost in the period.
+
+    "The period" is the fiscal quarter containing `as_of` (up to `as_of`): the sheet is
+    reviewed quarter by quarter, and a deal won or lost earlier in the quarter still belongs
+    on it. The ● goes in the stage the opportunity was in on `as_of`, from the stage
+    history. Four queries, whatever the number of rows.
+    """
+    horizon = Horizon.on(as_of)
+    period_start = horizon.quarter.period.start
+    project_manager = ProjectMember.objects.filter(
+        opportunity=OuterRef("pk"), role=ProjectRole.PROJECT_MANAGER
+    ).order_by("pk")
+    sheet = (
+        _scoped(scope)
+        .filter(created_on__lte=as_of)
+        .annotate(
+            stage_on_d=stage_on(as_of),
+            status_on_d=status_on(as_of),
+            status_since=status_since(as_of),
+            project_manager_id=Subquery(project_manager.values("person")[:1]),
+        )
+        .filter(
+            Q(status_on_d=Status.OPEN)
+            | Q(status_on_d__in=[Status.WON, Status.LOST], status_since__gte=period_start)
+        )
+        .values(
+            "pk",
+            "name",
+            "name_en",
+            "owner",
+            "project_manager_id",
+            "stage_on_d",
+            "status_on_d",
+            "status_since",
+            "amount",
+            "note",
+        )
+        .order_by("owner__username", "name", "pk")
+    )
+    opportunities = list(sheet)
+    people_ids = {o["owner"] for o in opportunities} | {
+        o["project_manager_id"] for o in opportunities if o["project_manager_id"]
+    }
+    people = {p.pk: p for p in User.objects.filter(pk__in=people_ids)}
+    products: dict[int, list[str]] = {}
+    lines = (
+        OpportunityLine.objects.filter(opportunity__in=sheet.values("pk"))
+        .values("opportunity", "product__name", "product__name_en")
+        .order_by("product__sort_order", "product__code")
+    )
+    for line in lines:
+        products.setdefault(line["opportunity"], []).append(
+            localized(line["product__name"], line["product__name_en"])
+        )
+    stages = list(Stage.objects.filter(order__gte=2).order_by("order"))
+    return {
+        "as_of": as_of.isoformat(),
+        "period": {"start": period_start.isoformat(), "end": as_of.isoformat()},
+        "scope": scope_dict(scope),
+        "stages": [{"code": s.code, "label": s.column_label} for s in stages],
+        "rows": [
+            {
+                "opportunity": o["pk"],
+                "name": localized(o["name"], o["name_en"]),
+                "project_manager": str(people[o["project_manager_id"] or o["owner"]]),
+                "owner": str(people[o["owner"]]),
+                "products": products.get(o["pk"], []),
+                "stage": o["stage_on_d"],
+                "status": o["status_on_d"],
+                "status_since": (
+                    o["status_since"].isoformat() if o["status_on_d"] != Status.OPEN else None
+                ),
+                "amount": money(o["amount"]),
+                "note": o["note"],
+            }
+            for o in opportunities
+        ],
+    }
