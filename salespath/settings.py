@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "salespath.org",
     "salespath.catalog",
     "salespath.customers",
@@ -87,6 +91,7 @@ INSTALLED_APPS = [
     "salespath.imports",
     "salespath.web",
     "salespath.demo",
+    "salespath.api",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +152,38 @@ SALESPATH_CURRENCY = "CNY"
 SALESPATH_FISCAL_YEAR_START_MONTH = int(os.environ.get("SALESPATH_FISCAL_YEAR_START_MONTH", "1"))
 if not 1 <= SALESPATH_FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("SALESPATH_FISCAL_YEAR_START_MONTH must be between 1 and 12.")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "salespath.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "salespath.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "salespath.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Salespath API",
+    "DESCRIPTION": "Sales pipeline for large B2B project sales: stage gates, forecasts, roadmap.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OpportunityStatusEnum": "salespath.pipeline.models.Status",
+        "InitiationDecisionEnum": "salespath.pipeline.models.InitiationRequest.Decision",
+    },
+}
 
 LOGGING = {
     "version": 1,

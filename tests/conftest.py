@@ -80,3 +80,9 @@ def shared_dir() -> Path:
     if not SHARED_DIR.exists():
         pytest.fail(f"{SHARED_DIR} is missing: shared/ must sit beside the checkout")
     return SHARED_DIR
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Password hashing is deliberately slow; tests need it only to be correct."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

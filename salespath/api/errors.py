@@ -1,0 +1,68 @@
+"""Every API error in one shape:
+`{"error": {"code": "...", "message": "...", "fields": {...}, "missing": [...]}}`."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from salespath.errors import DomainError
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(field): [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+            for field, messages in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(m) for m in detail]}
+    return {"non_field_errors": [str(detail)]}
+
+
+def error_response(code: str, message: str, http_status: int, **extra) -> Response:
+    error = {"code": code, "message": message}
+    error.update({k: v for k, v in extra.items() if v})
+    return Response({"error": error}, status=http_status)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        response = Response(exc.as_dict(), status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
+    if isinstance(exc, Http404):
+        return error_response("not_found", _("Not found."), status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, PermissionDenied):
+        return error_response("forbidden", _("You may not do this."), status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoValidationError):
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return error_response("invalid", _("The request is not valid."), 400, fields=fields)
+    if isinstance(exc, exceptions.ValidationError):
+        return error_response(
+            "invalid", _("The request is not valid."), 400, fields=_flatten(exc.detail)
+        )
+    if isinstance(exc, exceptions.Throttled):
+        response = error_response("throttled", str(exc.detail), 429)
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response = error_response("not_authenticated", str(exc.detail), 401)
+        response["WWW-Authenticate"] = "Token"
+        return response
+    if isinstance(exc, exceptions.PermissionDenied):
+        return error_response("forbidden", str(exc.detail), 403)
+    if isinstance(exc, exceptions.NotFound):
+        return error_response("not_found", str(exc.detail), 404)
+    if isinstance(exc, exceptions.APIException):
+        return error_response(
+            getattr(exc, "default_code", "error"), str(exc.detail), exc.status_code
+        )
+    return None
