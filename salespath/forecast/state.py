@@ -117,10 +117,13 @@ def time_column(h: Horizon) -> Case:
 
     Needs the `time_close` alias (see `counted_on`)."""
     closed = Q(won_on__lte=h.as_of)
+    omitted = Q(forecast_category=ForecastCategory.OMITTED)
     return Case(
         When(closed & Q(won_on__gte=h.fiscal_year.start), then=Value("closed")),
         When(closed, then=_null()),  # completed before this fiscal year
-        When(forecast_category=ForecastCategory.OMITTED, then=_null()),
+        # "Booked and closed ones count whatever their category": omitted drops only
+        # the deals that are still open in both senses.
+        When(omitted & ~Q(signed_on__lte=h.as_of), then=_null()),
         When(time_close__lte=h.months_later(3), then=Value("m0_3")),  # overdue included
         When(time_close__lte=h.months_later(6), then=Value("m3_6")),
         When(time_close__lte=h.months_later(9), then=Value("m6_9")),
@@ -140,10 +143,11 @@ def category_column(h: Horizon) -> Case:
     in_next_q = Q(category_close__lte=h.next_quarter.period.end)
     commit = Q(forecast_category=ForecastCategory.COMMIT)
     best = Q(forecast_category=ForecastCategory.BEST_CASE)
+    omitted = Q(forecast_category=ForecastCategory.OMITTED)
     return Case(
         When(booked & Q(signed_on__gte=h.fiscal_year.start), then=Value("booked")),
         When(booked, then=_null()),  # booked before this fiscal year
-        When(forecast_category=ForecastCategory.OMITTED, then=_null()),
+        When(omitted & ~Q(won_on__lte=h.as_of), then=_null()),
         When(commit & in_q, then=Value("commit_q")),
         When(best & in_q, then=Value("best_q")),
         When((commit | best) & in_next_q, then=Value("best_next_q")),

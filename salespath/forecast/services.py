@@ -1,0 +1,166 @@
+"""Submitting a forecast (上报, SPEC §5): the one write of this app."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespath.errors import Conflict, DomainError, NotAllowed
+from salespath.org.models import Role, User
+from salespath.pipeline.models import Opportunity, OpportunityLine, Status
+
+from .models import ForecastSnapshot, ForecastSubmission
+from .state import Horizon, status_since, with_columns
+
+
+def may_submit_for(by: User, person: User) -> bool:
+    """The person themself, the supervisor of their team or the GM of their branch."""
+    if by.pk == person.pk:
+        return True
+    if by.has_role(Role.SUPERVISOR) and by.team_id and by.team_id == person.team_id:
+        return True
+    person_branch = person.team.branch_id if person.team_id else person.branch_id
+    return bool(by.has_role(Role.BRANCH_GM) and by.branch_id and by.branch_id == person_branch)
+
+
+def _snapshot_population(person: User, horizon: Horizon) -> QuerySet:
+    """The person's opportunities a forecast on D is about: everything that existed on D
+    and had not ended (won or lost) before this fiscal year. Omitted ones are frozen too,
+    so moving one into commit later reads as a category change, not as a new deal; deals
+    lost in the year are kept so the next comparison can say "lost"."""
+    return (
+        with_columns(horizon, Opportunity.objects.filter(owner=person))
+        .filter(created_on__lte=horizon.as_of)
+        .alias(ended_on=status_since(horizon.as_of))
+        .filter(
+            Q(status_on_d__isnull=True)
+            | Q(status_on_d=Status.OPEN)
+            | Q(ended_on__gte=horizon.fiscal_year.start)
+        )
+    )
+
+
+def snapshot_rows(person: User, as_of: date) -> list[dict]:
+    """The person's forecast on `as_of` in snapshot form, from live data (two queries).
+
+    Amounts, categories and lines are today's values; stage and status are those on
+    `as_of` from the stage history."""
+    horizon = Horizon.on(as_of)
+    population = _snapshot_population(person, horizon)
+    lines: dict[int, list[dict]] = {}
+    for line in (
+        OpportunityLine.objects.filter(opportunity__in=population.values("pk"))
+        .values("opportunity", "product__code", "amount")
+        .order_by("product__sort_order", "product__code")
+    ):
+        lines.setdefault(line["opportunity"], []).append(
+            {"product": line["product__code"], "amount": f"{line['amount']:.2f}"}
+        )
+    rows = population.annotate(
+        snap_stage=F("stage_on_d"),
+        snap_status=F("status_on_d"),
+        snap_time_close=F("time_close"),
+        snap_time_column=F("time_column"),
+        snap_category_column=F("category_column"),
+    ).values(
+        "pk",
+        "name",
+        "stage_id",
+        "status",
+        "forecast_category",
+        "amount",
+        "probability",
+        "expected_close",
+        "signed_on",
+        "won_on",
+        "snap_stage",
+        "snap_status",
+        "snap_time_close",
+        "snap_time_column",
+        "snap_category_column",
+    )
+    return [
+        {
+            "opportunity_id": row["pk"],
+            "name": row["name"],
+            "stage": row["snap_stage"] or row["stage_id"],
+            "status": row["snap_status"] or row["status"],
+            "category": row["forecast_category"],
+            "amount": row["amount"],
+            "probability": row["probability"],
+            "expected_close": row["expected_close"],
+            "signed_on": row["signed_on"],
+            "won_on": row["won_on"],
+            "time_close": row["snap_time_close"],
+            "time_column": row["snap_time_column"] or "",
+            "category_column": row["snap_category_column"] or "",
+            "lines": lines.get(row["pk"], []),
+        }
+        for row in rows.order_by("pk")
+    ]
+
+
+def forecast_submit(*, person: User, as_of: date, by: User) -> ForecastSubmission:
+    """Freeze `person`'s forecast for `as_of` with every opportunity behind it.
+
+    One submission per person and date: a submission is what was reported, so it is never
+    replaced; a correction is a new submission on a later date. A date in the future cannot
+    be reported on (the state on it is not known yet).
+    """
+    if not may_submit_for(by, person):
+        raise NotAllowed(
+            _(
+                "Only %(person)s, their sales supervisor or their branch general manager "
+                "may submit their forecast."
+            )
+            % {"person": person}
+        )
+    today = timezone.localdate()
+    if as_of > today:
+        raise DomainError(
+            _("Cannot submit a forecast for %(date)s: the date is in the future.")
+            % {"date": as_of.isoformat()},
+            code="invalid",
+            fields={"as_of": [_("The date is in the future.")]},
+        )
+    conflict = _already_submitted(person, as_of)
+    if conflict is not None:
+        raise conflict
+    try:
+        with transaction.atomic():
+            submission = ForecastSubmission.objects.create(
+                person=person, as_of=as_of, submitted_at=timezone.now(), submitted_by=by
+            )
+            ForecastSnapshot.objects.bulk_create(
+                ForecastSnapshot(submission=submission, **row)
+                for row in snapshot_rows(person, as_of)
+            )
+    except IntegrityError:
+        # Someone submitted the same date between our check and our insert.
+        conflict = _already_submitted(person, as_of)
+        if conflict is None:
+            raise
+        raise conflict from None
+    return submission
+
+
+def _already_submitted(person: User, as_of: date) -> Conflict | None:
+    existing = ForecastSubmission.objects.filter(person=person, as_of=as_of).first()
+    if existing is None:
+        return None
+    return Conflict(
+        _(
+            "%(person)s already submitted a forecast for %(date)s (at %(at)s); submissions "
+            "cannot be changed. Submit for a later date instead."
+        )
+        % {
+            "person": person,
+            "date": as_of.isoformat(),
+            "at": timezone.localtime(existing.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        code="already_submitted",
+    )
