@@ -108,7 +108,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "salespath.urls"
 AUTH_USER_MODEL = "org.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
 
 TEMPLATES = [
     {

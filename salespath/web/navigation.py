@@ -1,0 +1,49 @@
+"""The role-aware navigation: which sections a person's roles give them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from salespath.org.models import Role, User
+
+APPROVERS = {Role.SUPERVISOR, Role.BRANCH_GM}
+LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url: str
+
+
+def navigation(user: User) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    roles = user.role_codes
+    items = [
+        NavItem("home", _("Home"), reverse("web:home")),
+        NavItem("pipeline", pgettext("navigation", "Pipeline"), reverse("web:pipeline")),
+        NavItem("customers", _("Customers"), reverse("web:customers")),
+    ]
+    if roles & APPROVERS:
+        items.append(NavItem("initiations", _("Approvals"), reverse("web:initiations")))
+    if Role.FINANCE in roles:
+        items.append(NavItem("payments", _("Payments"), reverse("web:payments")))
+    if user.is_staff or Role.ADMIN in roles:
+        items.append(NavItem("admin", _("Administration"), reverse("admin:index")))
+    return items
+
+
+def active_item(items: list[NavItem], path: str) -> NavItem | None:
+    """The section `path` is in: the longest item URL it starts with ("/" only for itself)."""
+    matches = [
+        item
+        for item in items
+        if path == item.url or (item.url != "/" and path.startswith(item.url))
+    ]
+    return max(matches, key=lambda item: len(item.url), default=None)

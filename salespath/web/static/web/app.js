@@ -1,0 +1,138 @@
+/* Salespath — the little JavaScript the pages need beyond htmx: dragging cards on the board.
+ *
+ * A card dropped on another column is posted to its move URL. On success the server sends
+ * the updated card, which takes its place at the top of the new column. On a refusal (409:
+ * the gate's missing criteria, or someone changed the deal) the card goes back where it was
+ * and the server's explanation is shown above the board. Moving back asks for a reason.
+ */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var headers = document.body.getAttribute("hx-headers");
+    try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function columnOf(element) { return element.closest("[data-stage-order]"); }
+
+  function askReason() {
+    var dialog = document.getElementById("move-back-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return Promise.resolve(window.prompt("") || null);
+    }
+    var textarea = dialog.querySelector("textarea");
+    textarea.value = "";
+    dialog.showModal();
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function onClose() {
+        dialog.removeEventListener("close", onClose);
+        var reason = textarea.value.trim();
+        resolve(dialog.returnValue === "confirm" && reason ? reason : null);
+      });
+    });
+  }
+
+  function showFeedback(html) {
+    var feedback = document.getElementById("board-feedback");
+    if (!feedback) return;
+    feedback.innerHTML = html;
+    if (window.htmx) window.htmx.process(feedback);
+    feedback.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function updateCount(column, delta) {
+    var count = column.querySelector("[data-testid=column-count]");
+    if (!count) return;
+    var number = parseInt(count.textContent, 10);
+    if (!isNaN(number)) count.textContent = count.textContent.replace(/\d+/, String(number + delta));
+  }
+
+  function move(card, fromColumn, toColumn, reason) {
+    var body = new FormData();
+    body.append("to_stage", toColumn.dataset.stage);
+    body.append("version", card.dataset.version || "");
+    body.append("source", "board");
+    if (reason) body.append("reason", reason);
+    var target = toColumn.querySelector("[data-column-body]");
+    var placeholder = card.nextSibling;
+    target.insertBefore(card, target.firstChild);  // optimistic: show it where it was dropped
+    card.setAttribute("aria-busy", "true");
+    return fetch(card.dataset.moveUrl, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response.text().then(function (html) { return { status: response.status, html: html }; });
+    }).then(function (result) {
+      card.removeAttribute("aria-busy");
+      if (result.status === 200) {
+        var holder = document.createElement("div");
+        holder.innerHTML = result.html.trim();
+        var fresh = holder.firstElementChild;
+        card.replaceWith(fresh);
+        updateCount(fromColumn, -1);
+        updateCount(toColumn, 1);
+        showFeedback("");
+        return;
+      }
+      // Refused: the card returns to its column, the reason is shown.
+      if (result.status !== 409 && result.status !== 422) {
+        var board = card.closest("[data-board]") || document.querySelector("[data-board]");
+        result.html = '<div class="alert alert-error" role="alert">' + (board ? board.dataset.genericError : "") + "</div>";
+      }
+      fromColumn.querySelector("[data-column-body]").insertBefore(card, placeholder && placeholder.parentNode ? placeholder : null);
+      card.classList.add("is-refused");
+      setTimeout(function () { card.classList.remove("is-refused"); }, 600);
+      showFeedback(result.html);
+    }).catch(function () {
+      card.removeAttribute("aria-busy");
+      fromColumn.querySelector("[data-column-body]").appendChild(card);
+    });
+  }
+
+  function setUpBoard(board) {
+    var dragged = null;
+    board.addEventListener("dragstart", function (event) {
+      var card = event.target.closest("[data-card]");
+      if (!card) return;
+      dragged = card;
+      card.classList.add("is-dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", card.dataset.id);
+    });
+    board.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("is-dragging");
+      board.querySelectorAll(".is-drop-target").forEach(function (c) { c.classList.remove("is-drop-target"); });
+    });
+    board.addEventListener("dragover", function (event) {
+      var column = columnOf(event.target);
+      if (!column || !dragged) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      board.querySelectorAll(".is-drop-target").forEach(function (c) { if (c !== column) c.classList.remove("is-drop-target"); });
+      column.classList.add("is-drop-target");
+    });
+    board.addEventListener("drop", function (event) {
+      var toColumn = columnOf(event.target);
+      if (!toColumn || !dragged) return;
+      event.preventDefault();
+      toColumn.classList.remove("is-drop-target");
+      var card = dragged;
+      dragged = null;
+      card.classList.remove("is-dragging");
+      var fromColumn = columnOf(card);
+      if (!fromColumn || fromColumn === toColumn) return;
+      var backwards = Number(toColumn.dataset.stageOrder) < Number(fromColumn.dataset.stageOrder);
+      if (backwards) {
+        askReason().then(function (reason) { if (reason) move(card, fromColumn, toColumn, reason); });
+      } else {
+        move(card, fromColumn, toColumn, "");
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-board]").forEach(setUpBoard);
+  });
+})();

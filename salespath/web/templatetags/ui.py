@@ -1,0 +1,81 @@
+"""Presentation helpers for the templates: money, 万元, the role-aware navigation."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from salespath.web.navigation import active_item, navigation
+
+register = template.Library()
+
+CENT = Decimal("0.01")
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def money(value) -> str:
+    """¥1,234,567.00 — CNY with two decimals (SPEC §7); an empty value shows as a dash."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return f"¥{amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def wan(value) -> str:
+    """An amount in 万元 (ten thousands), two decimals: 1,234,567 → 123.46."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return f"{(amount / 10000).quantize(CENT, rounding=ROUND_HALF_UP):,}"
+
+
+@register.filter
+def percent(value) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    if mapping is None:
+        return None
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.inclusion_tag("web/_nav.html", takes_context=True)
+def main_nav(context) -> dict:
+    request = context["request"]
+    items = navigation(request.user)
+    return {"items": items, "active": active_item(items, request.path)}
+
+
+@register.simple_tag
+def role_labels(user) -> str:
+    from salespath.org.models import Role
+
+    labels = [str(label) for code, label in Role.choices if code in user.role_codes]
+    return " · ".join(labels) if labels else _("No role")
+
+
+@register.simple_tag
+def url_with(name: str, *args) -> str:
+    return reverse(name, args=args)

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from .views import actions, assets, auth, customers, home, inbox, opportunities, pipeline
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("pipeline/", pipeline.pipeline_list, name="pipeline"),
+    path("pipeline/board/", pipeline.pipeline_board, name="board"),
+    path("pipeline/board/<str:stage>/", pipeline.board_column, name="board_column"),
+    path("pipeline/<int:pk>/", opportunities.opportunity_page, name="opportunity"),
+    path("pipeline/<int:pk>/move/", actions.opportunity_move, name="opportunity_move"),
+    path("pipeline/<int:pk>/attest/", actions.criterion_attest, name="criterion_attest"),
+    path("pipeline/<int:pk>/edit/", actions.opportunity_edit, name="opportunity_edit"),
+    path("pipeline/<int:pk>/activity/", actions.activity_quick_log, name="activity_log"),
+    path("pipeline/<int:pk>/initiation/", actions.initiation_request, name="initiation_submit"),
+    path("customers/", customers.customer_list, name="customers"),
+    path("customers/<int:pk>/", customers.customer_page, name="customer"),
+    path("inbox/initiations/", inbox.initiation_inbox, name="initiations"),
+    path(
+        "inbox/initiations/<int:pk>/decide/",
+        inbox.initiation_decide,
+        name="initiation_decide",
+    ),
+    path("inbox/payments/", inbox.payment_inbox, name="payments"),
+    path("inbox/payments/<int:pk>/confirm/", inbox.payment_confirm, name="payment_confirm"),
+    path("assets/plotly.js", assets.plotly_js, name="plotly_js"),
+]

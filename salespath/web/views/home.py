@@ -1,0 +1,21 @@
+"""The home page: what this person should look at first today."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .. import inbox
+from ..queries import home_summary
+from .base import page, render_page
+
+
+@page
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "summary": home_summary(request.user, today),
+        "awaiting": inbox.awaiting(request.user),
+    }
+    return render_page(request, "web/home/home.html", context)

@@ -1,0 +1,149 @@
+"""Inboxes: initiation requests to decide (supervisor, branch GM) and payments to confirm
+(finance)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salespath.errors import DomainError, NotAllowed, NotFound
+from salespath.org.models import Role, User
+from salespath.pipeline import policy, services
+from salespath.pipeline.models import InitiationRequest, Payment
+from salespath.policy import visible_people
+
+from .. import inbox
+from ..forms import InitiationDecisionForm
+from .base import page, render_page
+
+
+def _candidates(user: User):
+    """Who may lead the project: the people the approver sees, project managers first."""
+    return visible_people(user).filter(is_active=True).order_by("display_name", "username")
+
+
+def _decision_forms(user: User, requests: list[InitiationRequest], bound=None) -> list:
+    candidates = _candidates(user)
+    rows = []
+    for request in requests:
+        if bound is not None and bound[0] == request.pk:
+            form = bound[1]
+        else:
+            form = InitiationDecisionForm(
+                candidates=candidates,
+                prefix=f"r{request.pk}",
+                initial={"project_manager": request.opportunity.owner_id},
+            )
+        rows.append({"request": request, "form": form})
+    return rows
+
+
+@page
+def initiation_inbox(request: HttpRequest) -> HttpResponse:
+    if not request.user.role_codes & {Role.SUPERVISOR, Role.BRANCH_GM}:
+        raise PermissionDenied(_("Only sales supervisors and branch GMs decide initiations."))
+    pending = inbox.initiations_to_decide(request.user)
+    return render_page(
+        request,
+        "web/inbox/initiations.html",
+        {"rows": _decision_forms(request.user, pending)},
+    )
+
+
+@require_POST
+@page
+def initiation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = {r.pk: r for r in inbox.initiations_to_decide(request.user)}
+    initiation = pending.get(pk)
+    if initiation is None:
+        raise Http404
+    form = InitiationDecisionForm(
+        request.POST, candidates=_candidates(request.user), prefix=f"r{pk}"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "approve":
+                services.initiation_approve(
+                    request=initiation,
+                    by=request.user,
+                    project_manager=data["project_manager"],
+                    comment=data["comment"],
+                )
+                messages.success(
+                    request,
+                    _("Initiation of “%(name)s” approved; the project team is formed.")
+                    % {"name": initiation.opportunity},
+                )
+            else:
+                services.initiation_reject(
+                    request=initiation, by=request.user, comment=data["comment"]
+                )
+                messages.success(
+                    request,
+                    _("Initiation of “%(name)s” rejected.") % {"name": initiation.opportunity},
+                )
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as error:
+            for name, problems in error.fields.items():
+                for problem in problems:
+                    form.add_error(name if name in form.fields else None, problem)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            return redirect("web:initiations")
+    rows = _decision_forms(request.user, list(pending.values()), bound=(pk, form))
+    return render(request, "web/inbox/initiations.html", {"rows": rows}, status=422)
+
+
+@page
+def payment_inbox(request: HttpRequest) -> HttpResponse:
+    if not policy.may_confirm_payments(request.user):
+        raise PermissionDenied(_("Only finance confirms payments."))
+    return render_page(
+        request,
+        "web/inbox/payments.html",
+        {"payments": inbox.payments_to_confirm(request.user), "may_confirm": True},
+    )
+
+
+@require_POST
+@page
+def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    from salespath.pipeline.services import payment_confirm as confirm
+
+    payment = (
+        Payment.objects.select_related("contract__opportunity", "recorded_by").filter(pk=pk).first()
+    )
+    if payment is None:
+        raise Http404
+    try:
+        payment = confirm(payment=payment, by=request.user)
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        if not request.htmx:
+            messages.error(request, error.message)
+            return redirect("web:payments")
+        return render(
+            request,
+            "web/inbox/_payment_error.html",
+            {"p": payment, "error": error, "in_inbox": request.POST.get("in_inbox")},
+            status=409,
+        )
+    if not request.htmx:
+        messages.success(request, _("Payment confirmed."))
+        return redirect(request.POST.get("next") or "web:payments")
+    payment = Payment.objects.select_related(
+        "recorded_by", "confirmed_by", "contract__opportunity__customer"
+    ).get(pk=payment.pk)
+    return render(
+        request,
+        "web/opportunity/_payment_row.html",
+        {"p": payment, "may_confirm": True, "in_inbox": request.POST.get("in_inbox")},
+    )

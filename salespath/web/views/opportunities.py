@@ -1,0 +1,96 @@
+"""The opportunity page. Loading and authorising is
+`salespath.pipeline.policy.opportunity_for_user`; the checklist is `pipeline.criteria`."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from salespath.pipeline import criteria, policy
+from salespath.pipeline.models import Opportunity, Status
+
+from ..fixes import fix_location
+from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
+from ..queries import opportunity_details, opportunity_stages
+from .base import page
+
+LAST_STAGE = "S7"
+
+
+def next_stage(opportunity: Opportunity) -> str | None:
+    if opportunity.status != Status.OPEN or opportunity.stage_id == LAST_STAGE:
+        return None
+    return f"S{int(opportunity.stage_id[1:]) + 1}"
+
+
+def checklist_context(request: HttpRequest, opportunity: Opportunity, **extra) -> dict:
+    """Every criterion S2–S7 with met/why/attestation, grouped by stage, and what the next
+    stage still needs."""
+    results = criteria.evaluate(opportunity)
+    upcoming = next_stage(opportunity)
+    blocking = (
+        criteria.missing(results, criteria.stages_between(opportunity.stage_id, upcoming))
+        if upcoming
+        else []
+    )
+    stage_order = int(opportunity.stage_id[1:])
+    groups = []
+    for stage, items in groupby(results, key=lambda result: result.stage):
+        rows = [
+            {
+                "result": result,
+                "fix": None if result.met else fix_location(result.code, result.kind, opportunity),
+            }
+            for result in items
+        ]
+        groups.append(
+            {
+                "stage": stage,
+                "rows": rows,
+                "met": sum(1 for row in rows if row["result"].met),
+                "open": int(stage[1:]) <= stage_order + 1,
+            }
+        )
+    return {
+        "o": opportunity,
+        "checklist": groups,
+        "stage_labels": {stage.code: stage.label for stage in opportunity_stages()},
+        "next_stage": upcoming,
+        "blocking": blocking,
+        "may_edit": policy.may_edit(request.user, opportunity),
+        **extra,
+    }
+
+
+def render_opportunity(
+    request: HttpRequest, opportunity: Opportunity, *, status: int = 200, **forms
+) -> HttpResponse:
+    user = request.user
+    may_edit = policy.may_edit(user, opportunity)
+    context = {
+        **checklist_context(request, opportunity),
+        "d": opportunity_details(opportunity),
+        "may_edit": may_edit,
+        "may_confirm": policy.may_confirm_payments(user),
+        "may_override": policy.may_override(user, opportunity),
+        "is_owner": opportunity.owner_id == user.pk,
+        "edit_form": forms.get("edit_form"),
+        "activity_form": forms.get("activity_form")
+        or ActivityForm(initial={"occurred_on": timezone.localdate()}),
+        "initiation_form": forms.get("initiation_form") or InitiationForm(),
+    }
+    context["has_open_initiation"] = any(
+        request.status in ("pending", "approved") for request in context["d"].initiations
+    )
+    if context["edit_form"] is None and may_edit:
+        context["edit_form"] = OpportunityEditForm.for_opportunity(opportunity)
+    context["edit_open"] = "edit_form" in forms
+    return render(request, "web/opportunity/page.html", context, status=status)
+
+
+@page
+def opportunity_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_opportunity(request, policy.opportunity_for_user(request.user, pk))
