@@ -135,3 +135,16 @@ class LineFactory(factory.django.DjangoModelFactory):
     opportunity = factory.SubFactory(OpportunityFactory)
     product = factory.SubFactory(ProductFactory)
     amount = Decimal("100000.00")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity as `activity_log` would write it (which refuses future dates; tests that
+    travel in time create rows directly)."""
+
+    class Meta:
+        model = "activities.Activity"
+
+    person = factory.SubFactory(UserFactory)
+    kind = "prospecting"
+    occurred_on = date(2026, 3, 2)
+    hours = Decimal("2.00")

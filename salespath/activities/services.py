@@ -28,6 +28,11 @@ HOURS_IN_A_DAY = Decimal(24)
 _UNCHANGED: Any = object()
 
 
+def _plain(hours: Decimal) -> str:
+    """20.00 → "20", 4.50 → "4.5": hours as a person writes them."""
+    return format(hours.normalize(), "f")
+
+
 def _hours(value: Decimal | int | float | str) -> Decimal:
     try:
         hours = Decimal(str(value))
@@ -106,7 +111,11 @@ def _check(
                 "%(day)s already has %(logged)s hours logged; %(hours)s more would exceed "
                 "24 hours in a day."
             )
-            % {"day": activity.occurred_on, "logged": others, "hours": activity.hours},
+            % {
+                "day": activity.occurred_on,
+                "logged": _plain(others),
+                "hours": _plain(activity.hours),
+            },
             fields={"hours": [_("More than 24 hours in one day.")]},
         )
 

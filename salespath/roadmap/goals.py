@@ -6,9 +6,10 @@ Counting rules, as a sales manager reads them:
   history). Won opportunities are in S7 and count.
 - "Potential opportunities" (P0): the seed says "five potential-opportunity *customers*"
   (五家潜在的商机客户), so it is the customers at S2+ count.
-- "Target customers researched": customers the person owns that meet S1 (target industry,
-  large or medium, a group enterprise with several sites; or marked as target by a
-  supervisor) and whose S2.1 basics were complete on the date.
+- "Target customers researched": customers the person owns that are target customers (S1:
+  target industry, large or medium, a multi-site group enterprise, S1.3 and S1.4 attested;
+  or marked as target by a supervisor — today's profile) and whose S2.1 basics were complete
+  on the date.
 - Booked: opportunity amounts whose contract was signed in the window and on or before the
   date, unless lost by the date. Achievement = booked / the window's quota.
 - Pipeline coverage = (booked in the quota year + the amount of opportunities open on the
@@ -39,7 +40,8 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from salespath.customers.models import CompanySize, Customer
+from salespath.customers.models import Customer
+from salespath.customers.qualification import target_customer_q
 from salespath.lib.fiscal import Period
 from salespath.org.models import User
 from salespath.org.quotas import prorated, quarter_amounts_by_person
@@ -164,17 +166,9 @@ def figures(
         person.open_in_year = row["open_in_year"] or Decimal(0)
         person.big_sales = row["big_sales"]
 
-    # S1-qualified: target industry, large or medium, group enterprise with several sites —
-    # or a supervisor's override.
-    qualified = Q(target_override=True) | Q(
-        industry__is_target=True,
-        size__in=[CompanySize.LARGE, CompanySize.MEDIUM],
-        is_group_enterprise=True,
-        is_multi_site=True,
-    )
     researched = (
         Customer.objects.filter(owner_id__in=ids, created_on__lte=as_of)
-        .filter(qualified, basics_completed_on__lte=as_of)
+        .filter(target_customer_q(), basics_completed_on__lte=as_of)
         .values("owner_id")
         .annotate(count=Count("pk"))
         .order_by()
