@@ -83,6 +83,10 @@ class Facts:
     today: date = field(default_factory=timezone.localdate)
 
 
+def _amount(value: Decimal) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
 def _missing_fields(instance: Any, names: tuple[str, ...]) -> list[str]:
     absent = []
     for name in names:
@@ -133,7 +137,9 @@ def s2_4(facts: Facts) -> tuple[bool, str]:
         return False, _("The customer need is not recorded.")
     if opportunity.budget_amount is None:
         return False, _("The budget amount is not recorded.")
-    return True, _("Need and budget (%(budget)s) recorded.") % {"budget": opportunity.budget_amount}
+    return True, _("Need and budget (%(budget)s) recorded.") % {
+        "budget": _amount(opportunity.budget_amount)
+    }
 
 
 def s2_5(facts: Facts) -> tuple[bool, str]:
@@ -189,7 +195,7 @@ def s4_3(facts: Facts) -> tuple[bool, str]:
     budget = facts.opportunity.budget_amount
     if budget is None:
         return False, _("The budget amount is not recorded.")
-    return True, _("Budget on record: %(budget)s.") % {"budget": budget}
+    return True, _("Budget on record: %(budget)s.") % {"budget": _amount(budget)}
 
 
 def s4_4(facts: Facts) -> tuple[bool, str]:
@@ -270,7 +276,7 @@ def s7_1(facts: Facts) -> tuple[bool, str]:
         return False, _("No signed contract on record.")
     return True, _("Contract signed on %(date)s for %(amount)s.") % {
         "date": contract.signed_on.isoformat(),
-        "amount": contract.amount,
+        "amount": _amount(contract.amount),
     }
 
 
@@ -281,12 +287,12 @@ def s7_2(facts: Facts) -> tuple[bool, str]:
         return False, _("No payment confirmed by finance yet.")
     if facts.confirmed_paid < facts.due_so_far:
         return False, _("Finance confirmed %(paid)s of %(due)s due so far.") % {
-            "paid": facts.confirmed_paid,
-            "due": facts.due_so_far,
+            "paid": _amount(facts.confirmed_paid),
+            "due": _amount(facts.due_so_far),
         }
     return True, _("Finance confirmed %(paid)s; %(due)s due so far.") % {
-        "paid": facts.confirmed_paid,
-        "due": facts.due_so_far,
+        "paid": _amount(facts.confirmed_paid),
+        "due": _amount(facts.due_so_far),
     }
 
 
@@ -368,7 +374,9 @@ def load_facts(opportunities: Any, *, today: date | None = None) -> dict[int, Fa
     of queries."""
     today = today or timezone.localdate()
     ids = _opportunity_ids(opportunities)
-    loaded = list(Opportunity.objects.filter(pk__in=ids).select_related("customer__industry"))
+    loaded = list(
+        Opportunity.objects.filter(pk__in=ids).select_related("customer__industry", "owner")
+    )
     customer_ids = Opportunity.objects.filter(pk__in=ids).values("customer_id")
     qualifications = qualify_customers(
         {o.customer_id: o.customer for o in loaded}.values(), among=customer_ids

@@ -1,0 +1,124 @@
+"""Named reads of the pipeline, returning plain data (STYLE.md). A fixed number of queries
+each, whatever the number of opportunities."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from salespath.org.models import User
+from salespath.org.scopes import Scope
+from salespath.policy import visible_opportunities
+
+from . import criteria
+from .models import InitiationRequest, Opportunity, Payment, StageChange, Status
+
+
+def integrity_report(
+    scope: Scope, *, viewer: User | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Stage integrity (issue 3): for each open or won opportunity in `scope`, the highest
+    stage its evidence supports (its criteria and every earlier stage's, from S2) against the
+    stage on record. Lists the opportunities ahead of their evidence, those moved by a gate
+    override, and those with imported history (never gate-checked), with the reasons.
+
+    An S2 opportunity whose S2 information is incomplete is not "ahead": S2 is where that
+    information is collected.
+    """
+    today = today or timezone.localdate()
+    opportunities = Opportunity.objects.filter(**scope.owner_filter()).exclude(status=Status.LOST)
+    if viewer is not None:
+        opportunities = opportunities.filter(pk__in=visible_opportunities(viewer).values("pk"))
+    ids = opportunities.order_by().values("pk")
+    facts = criteria.load_facts(ids, today=today)
+    every_criterion = criteria.opportunity_criteria()
+
+    overrides: dict[int, list[dict[str, Any]]] = {}
+    imported: set[int] = set()
+    for change in (
+        StageChange.objects.filter(opportunity__in=ids)
+        .filter(Q(override=True) | Q(imported=True) | Q(kind=StageChange.Kind.IMPORT))
+        .select_related("by")
+        .order_by("effective_on", "id")
+    ):
+        if change.override:
+            overrides.setdefault(change.opportunity_id, []).append(
+                {
+                    "effective_on": change.effective_on.isoformat(),
+                    "by": change.by.username if change.by else None,
+                    "by_name": str(change.by) if change.by else "",
+                    "from_stage": change.from_stage_id,
+                    "to_stage": change.to_stage_id,
+                    "reason": change.reason,
+                }
+            )
+        else:
+            imported.add(change.opportunity_id)
+
+    rows = []
+    for pk, item in facts.items():
+        results = criteria.evaluate_facts(item, every_criterion)
+        opportunity = item.opportunity
+        recorded = opportunity.stage_id
+        supported = criteria.evidenced_stage(results)
+        ahead = criteria.STAGE_ORDER[recorded] > criteria.STAGE_ORDER[supported or "S2"]
+        if not (ahead or pk in overrides or pk in imported):
+            continue
+        stages = criteria.stages_between("S2", recorded)
+        rows.append(
+            {
+                "opportunity": pk,
+                "name": str(opportunity),
+                "owner": opportunity.owner.username,
+                "owner_name": str(opportunity.owner),
+                "stage": recorded,
+                "status": opportunity.status,
+                "evidenced_stage": supported,
+                "ahead": ahead,
+                "missing": [gap.as_missing() for gap in criteria.missing(results, stages)],
+                "overrides": overrides.get(pk, []),
+                "imported": pk in imported,
+            }
+        )
+    rows.sort(
+        key=lambda row: (-criteria.STAGE_ORDER[row["stage"]], row["name"], row["opportunity"])
+    )
+    return {
+        "as_of": today.isoformat(),
+        "scope": {"kind": scope.kind, "label": scope.label},
+        "checked": len(facts),
+        "flagged": len(rows),
+        "ahead": sum(1 for row in rows if row["ahead"]),
+        "overridden": sum(1 for row in rows if row["overrides"]),
+        "imported": sum(1 for row in rows if row["imported"]),
+        "rows": rows,
+    }
+
+
+def initiations_awaiting(user: User):
+    """Pending initiation requests `user` may decide (their team's, or branch's as GM)."""
+    from salespath.org.models import Role
+
+    pending = InitiationRequest.objects.filter(status=InitiationRequest.Decision.PENDING).exclude(
+        requested_by=user
+    )
+    decides = Q(pk__in=[])
+    if user.has_role(Role.SUPERVISOR) and user.team_id:
+        decides |= Q(opportunity__owner__team_id=user.team_id)
+    if user.has_role(Role.BRANCH_GM) and user.branch_id:
+        decides |= Q(opportunity__owner__branch_id=user.branch_id)
+    return pending.filter(decides).select_related("opportunity", "requested_by")
+
+
+def payments_awaiting_confirmation(user: User):
+    """Payments recorded by teams and not yet confirmed; only finance sees this list."""
+    from .policy import may_confirm_payments
+
+    if not may_confirm_payments(user):
+        return Payment.objects.none()
+    return Payment.objects.filter(confirmed_at__isnull=True).select_related(
+        "contract__opportunity", "recorded_by"
+    )
