@@ -1,0 +1,420 @@
+"""Writing a validated plan: bulk inserts and updates, a fixed number of queries per kind
+(per 5,000 rows), only rows that change are touched so a second import of a file is a no-op."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespath.activities.models import Activity
+from salespath.catalog.models import ProductCategory
+from salespath.customers.models import Competitor, Contact, Customer
+from salespath.org.models import Branch, PersonRole, Quota, Team, User
+from salespath.pipeline.models import (
+    Contract,
+    Opportunity,
+    OpportunityCompetitor,
+    OpportunityLine,
+    StageChange,
+)
+
+from .context import Ref
+from .opportunities import Plan, _chunks
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def pk(value: object) -> object:
+    return value.pk if isinstance(value, Ref) else value
+
+
+def _changed(instance, values: dict[str, object]) -> list[str]:
+    """Set `values` on `instance`; the attnames that really changed."""
+    changed = []
+    for name, value in values.items():
+        attname = instance._meta.get_field(name).attname
+        value = pk(value)
+        if getattr(instance, attname) != value:
+            setattr(instance, attname, value)
+            changed.append(attname)
+    return changed
+
+
+def _bulk_update(model, objects: list, fields: set[str]) -> None:
+    if objects:
+        model.objects.bulk_update(objects, sorted(fields), batch_size=1000)
+
+
+def _refs(registry) -> list[Ref]:
+    unique: dict[int, Ref] = {}
+    for table in (registry.keys, registry.names):
+        for ref in table.values():
+            if ref.pk is None and ref.name != "<ambiguous>":
+                unique[id(ref)] = ref
+    return list(unique.values())
+
+
+# --- organisation ----------------------------------------------------------------------------
+
+
+def write_organisation(people: list[Ref], registries, counts: Counter) -> None:
+    new_branches = _refs(registries.branches)
+    created = Branch.objects.bulk_create(
+        [Branch(code=ref.name, name=ref.data["name"]) for ref in new_branches]
+    )
+    for ref, branch in zip(new_branches, created, strict=True):
+        ref.pk = branch.pk
+    new_teams = _refs(registries.teams)
+    created = Team.objects.bulk_create(
+        [Team(code=r.name, name=r.data["name"], branch_id=r.data["branch"].pk) for r in new_teams]
+    )
+    for ref, team in zip(new_teams, created, strict=True):
+        ref.pk = team.pk
+    counts["branches:" + CREATED] += len(new_branches)
+    counts["teams:" + CREATED] += len(new_teams)
+
+    def wanted(ref: Ref) -> dict[str, object]:
+        data = ref.data.get("file", {})
+        values = {
+            name: data[name]
+            for name in ("display_name", "external_id", "email", "hire_date", "quota_start_date")
+            if name in data
+        }
+        if data.get("team") is not None:
+            values["team"] = data["team"].pk
+            values["branch"] = pk(data["team"].data.get("branch")) or data["team"].data.get(
+                "branch_id"
+            )
+        elif data.get("branch") is not None:
+            values["branch"] = data["branch"].pk
+        return values
+
+    new_people = [ref for ref in people if ref.pk is None]
+    users = []
+    for ref in new_people:
+        user = User(username=ref.data["username"], password=make_password(None))
+        _changed(user, wanted(ref))
+        users.append(user)
+    for ref, user in zip(new_people, User.objects.bulk_create(users), strict=True):
+        ref.pk = user.pk
+    counts["organisation:" + CREATED] += len(new_people)
+    existing = {ref.pk: ref for ref in people if ref not in new_people}
+    changed_users, fields = [], set()
+    for user in User.objects.filter(pk__in=list(existing)):
+        changed = _changed(user, wanted(existing[user.pk]))
+        if changed:
+            changed_users.append(user)
+            fields.update(changed)
+    _bulk_update(User, changed_users, fields)
+    have = set(
+        PersonRole.objects.filter(person_id__in=[ref.pk for ref in people]).values_list(
+            "person_id", "role"
+        )
+    )
+    roles = [
+        PersonRole(person_id=ref.pk, role=role)
+        for ref in people
+        for role in sorted(ref.data.get("file", {}).get("roles", ()))
+        if (ref.pk, role) not in have
+    ]
+    PersonRole.objects.bulk_create(roles)
+    role_people = {role.person_id for role in roles}
+    counts["organisation:" + UPDATED] += len(
+        {u.pk for u in changed_users} | (role_people - {r.pk for r in new_people})
+    )
+    counts["organisation:" + UNCHANGED] += len(existing) - len(
+        {u.pk for u in changed_users} | (role_people & set(existing))
+    )
+
+
+def write_quotas(quotas: list[dict], counts: Counter) -> None:
+    people = {q["person"].pk for q in quotas}
+    existing = {
+        (q.person_id, q.fiscal_year, q.fiscal_quarter): q
+        for q in Quota.objects.filter(person_id__in=people)
+    }
+    new, changed = [], []
+    for q in quotas:
+        found = existing.get((q["person"].pk, q["year"], q["quarter"]))
+        if found is None:
+            new.append(
+                Quota(
+                    person_id=q["person"].pk,
+                    fiscal_year=q["year"],
+                    fiscal_quarter=q["quarter"],
+                    amount=q["amount"],
+                )
+            )
+        elif found.amount != q["amount"]:
+            found.amount = q["amount"]
+            changed.append(found)
+    Quota.objects.bulk_create(new)
+    _bulk_update(Quota, changed, {"amount"})
+    _count(counts, "quotas", len(new), len(changed), len(quotas))
+
+
+def _count(counts: Counter, kind: str, created: int, updated: int, total: int) -> None:
+    counts[f"{kind}:{CREATED}"] += created
+    counts[f"{kind}:{UPDATED}"] += updated
+    counts[f"{kind}:{UNCHANGED}"] += total - created - updated
+
+
+# --- products, customers, contacts, competitors ----------------------------------------------
+
+
+def write_products(products: list[Ref], counts: Counter) -> None:
+    new = [ref for ref in products if ref.pk is None]
+    created = ProductCategory.objects.bulk_create(
+        [ProductCategory(code=ref.name, **ref.data["file"]) for ref in new]
+    )
+    for ref, product in zip(new, created, strict=True):
+        ref.pk = product.pk
+    by_pk = {ref.pk: ref for ref in products if ref not in new}
+    changed, fields = [], set()
+    for product in ProductCategory.objects.filter(pk__in=list(by_pk)):
+        names = _changed(product, by_pk[product.pk].data["file"])
+        if names:
+            changed.append(product)
+            fields.update(names)
+    _bulk_update(ProductCategory, changed, fields)
+    _count(counts, "products", len(new), len(changed), len(products))
+
+
+def write_customers(customers: list[Ref], by: User | None, counts: Counter) -> None:
+    today = timezone.localdate()
+    new = [ref for ref in customers if ref.pk is None]
+    objects = []
+    for ref in new:
+        data = dict(ref.data["file"])
+        created_on = data.pop("created_on", None) or today
+        customer = Customer(created_on=created_on, created_by_id=pk(by) or pk(data["owner"]))
+        _changed(customer, data)
+        objects.append(customer)
+    for chunk_refs, chunk in zip(_chunks(new), _chunks(objects), strict=True):
+        for ref, customer in zip(chunk_refs, Customer.objects.bulk_create(chunk), strict=True):
+            ref.pk = customer.pk
+    by_pk = {ref.pk: ref for ref in customers if ref.pk is not None and ref not in new}
+    changed, fields = [], set()
+    now = timezone.now()
+    for chunk in _chunks(sorted(by_pk)):
+        for customer in Customer.objects.filter(pk__in=chunk):
+            names = _changed(customer, by_pk[customer.pk].data["file"])
+            if names:
+                customer.updated_at = now
+                changed.append(customer)
+                fields.update(names, {"updated_at"})
+    _bulk_update(Customer, changed, fields)
+    _count(counts, "customers", len(new), len(changed), len(customers))
+
+
+def write_contacts(contacts: list[dict], counts: Counter) -> None:
+    from .values import normalise
+
+    existing = {
+        (c.customer_id, normalise(c.name)): c
+        for c in Contact.objects.filter(customer_id__in={c["customer"].pk for c in contacts})
+    }
+    new, changed, fields = [], [], set()
+    for item in contacts:
+        found = existing.get((item["customer"].pk, item["key"]))
+        if found is None:
+            contact = Contact(customer_id=item["customer"].pk)
+            _changed(contact, item["data"])
+            new.append(contact)
+        elif names := _changed(found, item["data"]):
+            changed.append(found)
+            fields.update(names)
+    Contact.objects.bulk_create(new)
+    _bulk_update(Contact, changed, fields)
+    _count(counts, "contacts", len(new), len(changed), len(contacts))
+
+
+def write_competitors(new: list[Ref]) -> None:
+    created = Competitor.objects.bulk_create([Competitor(name=ref.name) for ref in new])
+    for ref, competitor in zip(new, created, strict=True):
+        ref.pk = competitor.pk
+
+
+# --- opportunities ---------------------------------------------------------------------------
+
+
+def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> None:
+    now = timezone.now()
+    by_id = pk(by)
+    new = [plan for plan in plans if plan.existing is None]
+    objects = []
+    for plan in new:
+        opportunity = Opportunity(
+            external_id=plan.external_id,
+            created_by_id=by_id or pk(plan.values["owner"]),
+            imported=True,
+        )
+        _changed(opportunity, plan.values)
+        objects.append(opportunity)
+    for chunk_plans, chunk in zip(_chunks(new), _chunks(objects), strict=True):
+        for plan, opportunity in zip(
+            chunk_plans, Opportunity.objects.bulk_create(chunk, batch_size=1000), strict=True
+        ):
+            plan.ref.pk = opportunity.pk
+    changed_objects, fields = [], set()
+    touched: set[int] = set()
+    for plan in plans:
+        if plan.existing is None:
+            continue
+        opportunity = plan.existing.opportunity
+        names = _changed(opportunity, plan.values)
+        if names:
+            changed_objects.append(opportunity)
+            fields.update(names)
+    _write_lines(plans, touched)
+    _write_history(plans, by_id, now, touched)
+    _write_contracts(plans, by_id, touched)
+    _write_competitors(plans, touched)
+    changed_ids = {o.pk for o in changed_objects}
+    for plan in plans:
+        if plan.existing is not None and plan.ref.pk in touched - changed_ids:
+            changed_objects.append(plan.existing.opportunity)
+    for opportunity in changed_objects:
+        opportunity.updated_at = now
+        opportunity.version += 1
+    _bulk_update(Opportunity, changed_objects, fields | {"updated_at", "version"})
+    _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
+
+
+def _write_lines(plans: list[Plan], touched: set[int]) -> None:
+    create, update, delete = [], [], []
+    for plan in plans:
+        if plan.lines is None:
+            continue
+        have = plan.existing.lines if plan.existing else {}
+        wanted = {ref.pk: amount for ref, amount in plan.lines.values()}
+        for product_id, amount in wanted.items():
+            if product_id not in have:
+                create.append(
+                    OpportunityLine(
+                        opportunity_id=plan.ref.pk, product_id=product_id, amount=amount
+                    )
+                )
+            elif have[product_id][1] != amount:
+                update.append(OpportunityLine(pk=have[product_id][0], amount=amount))
+        delete.extend(
+            line_pk for product_id, (line_pk, _a) in have.items() if product_id not in wanted
+        )
+        if plan.existing and (wanted != {p: a for p, (_pk, a) in have.items()}):
+            touched.add(plan.ref.pk)
+    for chunk in _chunks(delete):
+        OpportunityLine.objects.filter(pk__in=chunk).delete()
+    OpportunityLine.objects.bulk_update(update, ["amount"], batch_size=1000)
+    OpportunityLine.objects.bulk_create(create, batch_size=1000)
+
+
+def _write_history(plans: list[Plan], by_id, now, touched: set[int]) -> None:
+    rows, replaced = [], []
+    for plan in plans:
+        if plan.history is not None:
+            if plan.existing is not None:
+                replaced.extend(pk_ for pk_, *_rest in plan.existing.history)
+                touched.add(plan.ref.pk)
+            previous: tuple[str | None, str] = (None, "")
+            for stage, status, on in plan.history:
+                rows.append(_stage_change(plan.ref.pk, previous, stage, status, on, by_id, now))
+                previous = (stage, status)
+        elif plan.append is not None:
+            states = plan.existing.history_states
+            previous = states[-1][:2] if states else (None, "")
+            rows.append(_stage_change(plan.ref.pk, previous, *plan.append, by_id, now))
+            touched.add(plan.ref.pk)
+    # Only rows an earlier import wrote are ever replaced (validation makes sure of it): a
+    # corrected file corrects its own history; history recorded in Salespath is never touched.
+    for chunk in _chunks(replaced):
+        StageChange.objects.filter(pk__in=chunk, imported=True).delete()
+    StageChange.objects.bulk_create(rows, batch_size=1000)
+
+
+def _stage_change(opportunity_id, previous, stage, status, on: date, by_id, now) -> StageChange:
+    return StageChange(
+        opportunity_id=opportunity_id,
+        kind=StageChange.Kind.IMPORT,
+        from_stage_id=previous[0],
+        from_status=previous[1],
+        to_stage_id=stage,
+        to_status=status,
+        effective_on=on,
+        at=now,
+        by_id=by_id,
+        imported=True,
+    )
+
+
+def _write_contracts(plans: list[Plan], by_id, touched: set[int]) -> None:
+    create, update = [], []
+    for plan in plans:
+        if plan.contract is None:
+            continue
+        signed_on, amount = plan.contract
+        have = plan.existing.contract if plan.existing else None
+        if have is None:
+            create.append(
+                Contract(
+                    opportunity_id=plan.ref.pk,
+                    signed_on=signed_on,
+                    amount=amount,
+                    payment_terms=_("Imported; see the signed contract."),
+                    created_by_id=by_id or pk(plan.values["owner"]),
+                )
+            )
+        elif (have[1], have[2]) != (signed_on, amount):
+            update.append(Contract(pk=have[0], signed_on=signed_on, amount=amount))
+            touched.add(plan.ref.pk)
+    Contract.objects.bulk_create(create, batch_size=1000)
+    Contract.objects.bulk_update(update, ["signed_on", "amount"], batch_size=1000)
+
+
+def _write_competitors(plans: list[Plan], touched: set[int]) -> None:
+    links = []
+    for plan in plans:
+        have = plan.existing.competitor_ids if plan.existing else set()
+        for ref in plan.competitors:
+            if ref.pk not in have:
+                have = have | {ref.pk}
+                links.append(
+                    OpportunityCompetitor(opportunity_id=plan.ref.pk, competitor_id=ref.pk)
+                )
+                if plan.existing:
+                    touched.add(plan.ref.pk)
+    OpportunityCompetitor.objects.bulk_create(links, batch_size=1000)
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+def write_activities(activities: list[dict], counts: Counter) -> None:
+    from .context import sp_pk
+
+    ids = [a["external_id"] for a in activities]
+    existing: dict[str, Activity] = {}
+    for chunk in _chunks([i for i in ids if sp_pk(i) is None]):
+        existing.update((a.external_id, a) for a in Activity.objects.filter(external_id__in=chunk))
+    for chunk in _chunks([sp_pk(i) for i in ids if sp_pk(i) is not None]):
+        existing.update((f"SP-{a.pk}", a) for a in Activity.objects.filter(pk__in=chunk))
+    new, changed, fields = [], [], set()
+    now = timezone.now()
+    for item in activities:
+        found = existing.get(item["external_id"]) or existing.get(item["external_id"].upper())
+        if found is None:
+            activity = Activity(
+                external_id=item["external_id"] if sp_pk(item["external_id"]) is None else None
+            )
+            _changed(activity, item["data"])
+            new.append(activity)
+        elif names := _changed(found, item["data"]):
+            found.updated_at = now
+            changed.append(found)
+            fields.update(names, {"updated_at"})
+    Activity.objects.bulk_create(new, batch_size=1000)
+    _bulk_update(Activity, changed, fields)
+    _count(counts, "activities", len(new), len(changed), len(activities))
