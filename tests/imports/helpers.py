@@ -1,5 +1,7 @@
 """Build the files users send: csv in an encoding, xlsx with sheets."""
 
+import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,8 +23,10 @@ OPPORTUNITY_HEADERS = [
 
 
 def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> Path:
-    text = "\r\n".join(",".join("" if v is None else str(v) for v in row) for row in rows)
-    path.write_bytes(text.encode(encoding) + b"\r\n")
+    """As Excel writes it: CRLF, quoted where needed, in `encoding` (gbk: 中文 Excel's default)."""
+    out = io.StringIO()
+    csv.writer(out).writerows([["" if v is None else v for v in row] for row in rows])
+    path.write_bytes(out.getvalue().encode(encoding))
     return path
 
 
