@@ -22,7 +22,7 @@ from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Customer
 from salespath.errors import Conflict
 from salespath.org.models import Branch, Role, Team, User
-from salespath.pipeline.models import Opportunity, StageChange
+from salespath.pipeline.models import InitiationRequest, Opportunity, Payment, StageChange
 
 from . import data
 from .activities import plan_activities, write_activities
@@ -36,6 +36,7 @@ from .customers import (
 from .deals import OPPORTUNITY_PREFIX, write_deals
 from .people import DEMO_PASSWORD, USER_PREFIX, plan_people, write_people
 from .phases import is_second_year, phase_on
+from .signoffs import write_signoffs
 from .stories import plan_stories
 
 
@@ -81,6 +82,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         write_customers(rng, customers, today)
         counts = write_deals(rng, org, stories, today, write_competitors(), write_products())
         counts["activities"] = write_activities(plan_activities(rng, org, customers, today))
+        counts["signoffs"] = write_signoffs(rng, org, today)
     return counts
 
 
@@ -182,27 +184,43 @@ def _phase_label(person: User, today: date) -> str:
     return phase
 
 
-def summary() -> list[tuple[str, int]]:
+def summary() -> list[tuple[str, str]]:
+    """What the demo holds, for the command to print."""
     opportunities = Opportunity.objects.filter(external_id__startswith=OPPORTUNITY_PREFIX)
-    by_status = dict(
-        opportunities.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+    by_status = dict(opportunities.order_by().values_list("status").annotate(n=Count("id")))
     people = User.objects.filter(external_id__startswith=USER_PREFIX)
-    return [
+    requests = dict(
+        InitiationRequest.objects.filter(opportunity__in=opportunities)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    payments = Payment.objects.filter(contract__opportunity__in=opportunities)
+    rows = [
         (_("People"), people.count()),
         (_("Account managers"), people.filter(roles__role=Role.SALESPERSON).count()),
         (_("Customers"), Customer.objects.filter(external_id__startswith=CUSTOMER_PREFIX).count()),
         (_("Opportunities"), opportunities.count()),
-        (_("open"), by_status.get("open", 0)),
-        (_("won"), by_status.get("won", 0)),
-        (_("lost"), by_status.get("lost", 0)),
+        ("  " + _("Open"), by_status.get("open", 0)),
+        ("  " + _("Won"), by_status.get("won", 0)),
+        ("  " + _("Lost"), by_status.get("lost", 0)),
+        (
+            "  " + _("booked, not yet completed"),
+            opportunities.filter(status="open", signed_on__isnull=False).count(),
+        ),
         (_("Stage changes"), StageChange.objects.filter(opportunity__in=opportunities).count()),
         (
             _("Gate overrides"),
             StageChange.objects.filter(opportunity__in=opportunities, override=True).count(),
         ),
+        (
+            _("Initiation requests pending / approved / rejected"),
+            " / ".join(str(requests.get(k, 0)) for k in ("pending", "approved", "rejected")),
+        ),
+        (_("Payments awaiting finance"), payments.filter(confirmed_by__isnull=True).count()),
         (_("Activities"), Activity.objects.filter(person__in=people).count()),
     ]
+    return [(label, str(value)) for label, value in rows]
 
 
 __all__ = [

@@ -32,6 +32,7 @@ from salespath.pipeline.models import (
     Quote,
     StageChange,
 )
+from salespath.roadmap.models import SignOff
 
 TODAY = date(2026, 11, 26)
 SEED = 7
@@ -139,6 +140,9 @@ def digest() -> str:
         ),
         Payment.objects.order_by("contract__" + opp, "received_on", "id").values_list(
             "contract__" + opp, "amount", "received_on", "confirmed_at"
+        ),
+        SignOff.objects.order_by("person__username", "item").values_list(
+            "person__username", "item", "signed_on", "signed_by__username"
         ),
         Activity.objects.order_by("person__username", "occurred_on", "id").values_list(
             "person__username",
@@ -317,6 +321,15 @@ def test_people_in_every_roadmap_phase_exist_with_quotas_to_the_end_of_next_year
         last = person.quotas.order_by("-fiscal_year", "-fiscal_quarter").first()
         assert (last.fiscal_year, last.fiscal_quarter) == (TODAY.year + 1, 4)
         assert 600_000 <= person.quotas.order_by("fiscal_year").first().amount <= 1_500_000
+
+
+def test_skills_are_signed_off_by_the_supervisor_and_some_new_people_still_wait():
+    signoffs = SignOff.objects.filter(person__external_id__startswith="demo:")
+    assert signoffs.exclude(signed_by__team=F("person__team")).count() == 0
+    assert signoffs.filter(signed_on__gt=TODAY).count() == 0
+    salespeople = User.objects.filter(external_id__startswith="demo:", roles__role="salesperson")
+    waiting = [p for p in salespeople if p.roadmap_signoffs.count() < 3]
+    assert waiting and len(waiting) < len(salespeople)
 
 
 def test_customers_have_unique_chinese_names_across_target_and_other_industries():

@@ -82,7 +82,9 @@ class Command(BaseCommand):
         rows += [(x.role, x.username, DEMO_PASSWORD, x.display_name, x.where) for x in logins(day)]
         widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
         self.stdout.write("")
-        self.stdout.write(_("Logins (http://%(address)s/admin/):") % {"address": ADDRESS})
+        self.stdout.write(
+            _("Logins for http://%(address)s/ (the admin is at /admin/):") % {"address": ADDRESS}
+        )
         for number, row in enumerate(rows):
             cells = [
                 cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)
