@@ -188,7 +188,10 @@ def opportunity_update(
         raise errors.invalid(
             unknown[0], _("“%(field)s” cannot be changed here.") % {"field": unknown[0]}
         )
-    policy.check_edits(by, opportunity)
+    if set(changes) == {"owner"} and policy.may_reassign(by, opportunity):
+        policy.check_sees(by, opportunity)  # a supervisor reassigns without being on the team
+    else:
+        policy.check_edits(by, opportunity)
     current = base.lock(opportunity, version)
     old = {field: getattr(current, field) for field in base.WATCHED_FIELDS}
 
