@@ -41,7 +41,8 @@ def judge(
     least the share of the window [start, end] elapsed at the end of `as_of`, else behind.
 
     On or after the last day the whole window has elapsed, so anything not met is behind.
-    Compared in exact fractions, so 5 of 20 on day 23 of 92 is on track (0.25 ≥ 23/92).
+    Compared in exact fractions: 5 of 20 is on track on day 22 of 91 (0.25 ≥ 22/91) and
+    behind on day 23.
     """
     if value is None or target is None:
         return None

@@ -87,7 +87,7 @@ def _target(item: Item) -> str:
     text = _number(item.target)
     if item.target_upper is not None:
         text = f"{text}–{_number(item.target_upper)}"
-    return f"≥ {text}{'%' if item.unit == 'percent' else ''}"
+    return f"≥{text}{'%' if item.unit == 'percent' else ''}"
 
 
 def _value(item: Item) -> str:
@@ -132,20 +132,18 @@ def _person_lines(person: PersonRoadmap) -> list[str]:
             }
         )
     if person.weeks and any(week.items for week in person.weeks):
-        rows = [[_("Week"), _("Phase"), _("Standard"), _("Actual"), _("Target"), _("Status")]]
+        # One row per week, one column per standard: "actual / target status".
+        labels = list(dict.fromkeys(item.label for week in person.weeks for item in week.items))
+        rows = [[_("Week"), _("Phase"), *labels]]
         for week in person.weeks:
-            for item in week.items:
-                label = week.label + (" *" if week.current else "")
-                rows.append(
-                    [
-                        label,
-                        week.phase or "—",
-                        item.label,
-                        _value(item),
-                        _target(item),
-                        item.status_label,
-                    ]
-                )
+            cells = {
+                item.label: f"{_value(item)} / {_target(item)} {item.status_label}"
+                if item.target is not None
+                else _value(item)
+                for item in week.items
+            }
+            label = week.label + (" *" if week.current else "")
+            rows.append([label, week.phase or "—", *(cells.get(name, "") for name in labels)])
         lines += ["", *_table(rows)]
     if person.goals:
         rows = [[_("Goal"), _("Value"), _("Target"), _("Status")]]

@@ -1,0 +1,60 @@
+"""Pipeline history written as the pipeline services keep it: StageChange rows plus the
+opportunity's denormalised stage, status and dates."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from salespath.pipeline.models import Opportunity, StageChange, Status
+from tests.factories import OpportunityFactory
+
+
+def opportunity(owner, *, on: date, stage: str = "S2", amount=0, **fields) -> Opportunity:
+    """An opportunity created on `on` in S2, then advanced to `stage` on the same day."""
+    created = OpportunityFactory(owner=owner, created_on=on, amount=Decimal(amount), **fields)
+    if stage != "S2":
+        advance(created, stage, on)
+    return created
+
+
+def _change(opp: Opportunity, kind: str, to_stage: str, to_status: str, on: date, reason=""):
+    StageChange.objects.create(
+        opportunity=opp,
+        kind=kind,
+        from_stage_id=opp.stage_id,
+        to_stage_id=to_stage,
+        from_status=opp.status,
+        to_status=to_status,
+        effective_on=on,
+        at=timezone.now(),
+        by=opp.owner,
+        reason=reason,
+    )
+
+
+def advance(opp: Opportunity, to_stage: str, on: date) -> None:
+    status = Status.OPEN
+    _change(opp, StageChange.Kind.ADVANCE, to_stage, status, on)
+    opp.stage_id, opp.stage_entered_on = to_stage, on
+    opp.save()
+
+
+def win(opp: Opportunity, on: date, *, signed_on: date | None = None) -> None:
+    """Reaches S7 (completed) on `on`; the contract was signed on `signed_on` (or `on`)."""
+    _change(opp, StageChange.Kind.ADVANCE, "S7", Status.WON, on)
+    opp.stage_id, opp.stage_entered_on, opp.status = "S7", on, Status.WON
+    opp.won_on = on
+    opp.signed_on = signed_on or on
+    opp.save()
+
+
+def sign(opp: Opportunity, on: date) -> None:
+    opp.signed_on = on
+    opp.save()
+
+
+def lose(opp: Opportunity, on: date) -> None:
+    _change(opp, StageChange.Kind.LOSE, opp.stage_id, Status.LOST, on, reason="客户选了别家")
+    opp.status, opp.lost_on, opp.lost_reason = Status.LOST, on, "客户选了别家"
+    opp.save()

@@ -1,0 +1,55 @@
+"""The team view: everyone × every item, in a number of queries that does not grow."""
+
+from datetime import date
+
+import pytest
+
+from salespath.org.scopes import Scope
+from salespath.roadmap.queries import roadmap_team
+from tests.factories import ActivityFactory, CustomerFactory, QuotaFactory, UserFactory
+from tests.roadmap.builders import opportunity
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 7, 1)
+
+
+def salesperson(team, quota_start):
+    person = UserFactory(team=team, quota_start_date=quota_start)
+    QuotaFactory(person=person, fiscal_year=2026, fiscal_quarter=3)
+    return person
+
+
+def busy(person, n):
+    for i in range(n):
+        customer = CustomerFactory(owner=person, basics_completed_on=date(2026, 6, 1 + i))
+        ActivityFactory(
+            person=person, kind="visit", customer=customer, occurred_on=date(2026, 6, 1 + i)
+        )
+        ActivityFactory(person=person, occurred_on=date(2026, 6, 1 + i))
+        opportunity(person, on=date(2026, 5, 1), stage="S3", customer=customer, amount=1000)
+
+
+def test_everyone_in_the_team_with_their_phase_weeks_and_goals(cast):
+    cast.salesperson.quota_start_date = date(2026, 1, 5)
+    cast.salesperson.save()
+    found = roadmap_team(Scope("team", team=cast.salesperson.team), AS_OF)
+    assert [person.username for person in found.people] == ["li", "wang"]  # zhao: supervisor
+    li, wang = found.people
+    assert li.phase.code == "P2" and len(li.weeks) == 9 and li.goals
+    assert wang.phase.code == "P0" and wang.phase.estimated_end
+
+
+def test_the_team_view_takes_the_same_queries_for_more_people_and_activities(
+    cast, django_assert_num_queries
+):
+    team = cast.salesperson.team
+    busy(salesperson(team, date(2026, 1, 5)), 2)
+    scope = Scope("team", team=team)
+    with django_assert_num_queries(9):
+        roadmap_team(scope, AS_OF)
+    for start in (date(2025, 6, 1), date(2026, 4, 1), date(2026, 9, 1)):
+        busy(salesperson(team, start), 6)
+    with django_assert_num_queries(9):
+        found = roadmap_team(scope, AS_OF)
+    assert len(found.people) == 6
