@@ -247,7 +247,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
       of the quarter (and inside it): people rarely submit on the first day itself;
     - each submission date inside the quarter is a point; a person without a submission on
       that date is left out of that point (`counts` say how many submitted).
-    Accuracy is booked ÷ forecast in percent; none where nothing was forecast. Five queries.
+    Accuracy is booked ÷ forecast in percent; none where nothing was forecast. Four queries.
     """
     period = quarter.period
     opportunities = Opportunity.objects.filter(**scope.owner_filter())
