@@ -184,7 +184,7 @@ HISTORY = Kind(
     _("stage history"),
     (
         F("external_id", "外部编号", required=True, example="P2026-001", aliases=("商机编号",)),
-        F("stage", "阶段", required=True, example="S2"),
+        F("stage", "阶段", required=True, example="S3"),
         F("entered_on", "进入日期", required=True, example="2026-03-02", aliases=("日期",)),
         F("status", "状态", example="进行中"),
     ),

@@ -596,7 +596,8 @@ class PipelineValidator:
         ordered = sorted(given_history, key=lambda h: h[3])
         target = [(s, st or Status.OPEN, on) for _r, s, st, on in ordered]
         last_row, last_stage, last_status, last_on = ordered[-1]
-        if last_status is None and last_stage == stage:
+        if last_status is None and last_stage == stage == WON_STAGE:
+            # entering S7 is winning; a lost row is its own event after entering its stage
             target[-1] = (stage, status, last_on)
         if target[-1][:2] != (stage, status):
             if status == Status.OPEN:
