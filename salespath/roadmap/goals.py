@@ -158,13 +158,13 @@ def figures(
         .order_by()
     )
     for row in rows:
-        person = found[row["owner_id"]]
+        owner = found[row["owner_id"]]
         for code in STAGE_THRESHOLDS:
-            person.customers_at[code] = row.get(f"at_{code}", 0)
-        person.booked_year = row["booked_year"] or Decimal(0)
-        person.booked_quarter2 = row["booked_q2"] or Decimal(0)
-        person.open_in_year = row["open_in_year"] or Decimal(0)
-        person.big_sales = row["big_sales"]
+            owner.customers_at[code] = row.get(f"at_{code}", 0)
+        owner.booked_year = row["booked_year"] or Decimal(0)
+        owner.booked_quarter2 = row["booked_q2"] or Decimal(0)
+        owner.open_in_year = row["open_in_year"] or Decimal(0)
+        owner.big_sales = row["big_sales"]
 
     researched = (
         Customer.objects.filter(owner_id__in=ids, created_on__lte=as_of)

@@ -23,7 +23,14 @@ from .status import Item
 from .weekly import Week, weekly_standards
 
 
-def phase_label(code: str | None) -> str:
+def phase_label(code: str | None, quota_year: int = 1) -> str:
+    if quota_year > 1:  # the yearly repeat (see phases.py): P2 is the year's first half
+        repeat = {
+            "P2": _("P2 quota year %(year)s, months 0–6"),
+            "P3": _("P3 quota year %(year)s, months 6–9"),
+            "P4": _("P4 quota year %(year)s, months 9–12"),
+        }
+        return repeat[code or ""] % {"year": quota_year}
     labels = {
         "P0": _("P0 training"),
         "P1": _("P1 quota months 0–3"),
@@ -49,12 +56,9 @@ class PersonRoadmap:
 
     @property
     def phase_label(self) -> str:
-        if self.phase and self.phase.quota_year > 1:
-            return _("%(phase)s (quota year %(year)s)") % {
-                "phase": phase_label(self.phase.code),
-                "year": self.phase.quota_year,
-            }
-        return phase_label(self.phase.code if self.phase else None)
+        if self.phase is None:
+            return phase_label(None)
+        return phase_label(self.phase.code, self.phase.quota_year)
 
     @property
     def this_week(self) -> Week | None:
@@ -142,7 +146,7 @@ def _plain(value: Any) -> Any:
 def people_in(scope: Scope) -> QuerySet[User]:
     """The salespeople a roadmap scope covers (a person scope covers that person alone)."""
     people = User.objects.filter(is_active=True)
-    if scope.kind == "person":
+    if scope.kind == "person" and scope.person is not None:
         return User.objects.filter(pk=scope.person.pk)
     if scope.kind == "team":
         people = people.filter(team=scope.team)

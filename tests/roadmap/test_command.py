@@ -86,3 +86,8 @@ def test_bad_input_is_refused_with_a_translated_message(team, args, message):
     with pytest.raises(CommandError) as refused:
         run(*args)
     assert message in str(refused.value)
+
+
+def test_a_repeat_year_is_labelled_with_its_quota_year(team):
+    text = run("--person", "li", "--as-of", "2027-02-01")
+    assert "李明 (li) — P2 第 2 个定额年度的前 6 个月" in text

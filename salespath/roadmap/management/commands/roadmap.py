@@ -8,6 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salespath.errors import DomainError
 from salespath.org.models import Team, User
@@ -17,15 +18,19 @@ from salespath.roadmap.status import Item
 
 
 class Command(BaseCommand):
-    help = "Show the success roadmap (phase, weekly standards, phase goals) on a date."
+    help = gettext_lazy(
+        "Show the success roadmap (phase, weekly standards, phase goals) on a date."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD; default today")
+        parser.add_argument("--as-of", dest="as_of", help=gettext_lazy("YYYY-MM-DD; default today"))
         who = parser.add_mutually_exclusive_group()
-        who.add_argument("--person", help="username")
-        who.add_argument("--team", help="team code")
+        who.add_argument("--person", help=gettext_lazy("username"))
+        who.add_argument("--team", help=gettext_lazy("team code"))
         parser.add_argument(
-            "--as", dest="viewer", help="show what this user may see (default: everything)"
+            "--as",
+            dest="viewer",
+            help=gettext_lazy("show what this user may see (default: everything)"),
         )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
