@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salespath.errors import DomainError
 from salespath.lib.fiscal import FiscalQuarter, fiscal_quarter_of
@@ -102,6 +103,19 @@ CHANGE_KINDS = (
     "amount_down",
     "category_changed",
 )
+CHANGE_LABELS = {
+    "new": gettext_lazy("new"),
+    "won": gettext_lazy("won"),
+    "booked": gettext_lazy("booked"),
+    "lost": gettext_lazy("lost"),
+    "reopened": gettext_lazy("reopened"),
+    "removed": gettext_lazy("no longer theirs"),
+    "slipped": gettext_lazy("slipped"),
+    "pulled_in": gettext_lazy("pulled in"),
+    "amount_up": gettext_lazy("amount up"),
+    "amount_down": gettext_lazy("amount down"),
+    "category_changed": gettext_lazy("category changed"),
+}
 
 
 def _snapshot_dicts(submission: ForecastSubmission) -> dict[int, dict]:

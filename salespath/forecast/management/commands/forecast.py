@@ -1,0 +1,42 @@
+"""`salespath forecast --as-of D --view time|category|both --by owner|team|branch|product
+[--weighted] [--person U|--team T|--branch B] [--as USERNAME] --format table|json|xlsx
+[-o FILE]`: the 销售预测 (SPEC §5). `both` puts the two views side by side as in the seed's
+sheet (json: a list of the two reports)."""
+
+from django.core.management.base import BaseCommand
+
+from salespath.forecast import cli
+from salespath.forecast.queries import BY, forecast
+from salespath.forecast.state import VIEWS
+from salespath.forecast.text import forecast_table
+from salespath.forecast.xlsx import forecast_workbook
+
+
+class Command(BaseCommand):
+    help = "The sales forecast on a cutoff date, by time or by forecast category."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", dest="as_of", required=True, metavar="YYYY-MM-DD")
+        parser.add_argument("--view", choices=[*VIEWS, "both"], default="time")
+        parser.add_argument("--by", choices=BY, default="owner")
+        parser.add_argument("--weighted", action="store_true", help="amount × probability")
+        cli.add_scope(parser)
+        cli.add_viewer(parser)
+        cli.add_output(parser)
+
+    @cli.refusals_as_errors
+    def handle(self, *args, **options):
+        as_of = cli.parse_date(options["as_of"])
+        scope = cli.scope(options)
+        views = VIEWS if options["view"] == "both" else (options["view"],)
+        reports = [
+            forecast(scope, as_of, view=view, by=options["by"], weighted=options["weighted"])
+            for view in views
+        ]
+        cli.emit(
+            self,
+            options,
+            data=reports if len(reports) > 1 else reports[0],
+            table="\n".join(forecast_table(report) for report in reports),
+            workbook=lambda: forecast_workbook(reports),
+        )
