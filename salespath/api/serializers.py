@@ -4,16 +4,20 @@ from rest_framework import serializers
 
 from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
-from salespath.customers.models import Contact, Customer
+from salespath.customers.models import Competitor, Contact, Customer, Industry
+from salespath.forecast.models import ForecastSnapshot, ForecastSubmission
 from salespath.org.models import Branch, Quota, Team, User
 from salespath.pipeline.models import (
+    Attestation,
     Contract,
+    Criterion,
     FieldChange,
     InitiationRequest,
     Installment,
     KeyDate,
     Objection,
     Opportunity,
+    OpportunityCompetitor,
     OpportunityLine,
     Payment,
     ProjectMember,
@@ -323,3 +327,106 @@ class NewTokenSerializer(ApiTokenSerializer):
 
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "key"]
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ["id", "code", "name", "name_en", "is_target"]
+
+
+class CompetitorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Competitor
+        fields = ["id", "name", "kind", "note"]
+
+
+class OpportunityCompetitorSerializer(serializers.ModelSerializer):
+    competitor = CompetitorSerializer(read_only=True)
+
+    class Meta:
+        model = OpportunityCompetitor
+        fields = ["id", "opportunity", "competitor", "note"]
+
+
+class AttestationSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion_id", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Attestation
+        fields = [
+            "id",
+            "criterion",
+            "opportunity",
+            "customer",
+            "note",
+            "by",
+            "at",
+            "withdrawn_by",
+            "withdrawn_at",
+            "withdraw_reason",
+        ]
+
+
+class AttestedSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    by_name = serializers.CharField()
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class CriterionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    stage = serializers.CharField()
+    text = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Criterion.Kind.choices)
+    met = serializers.BooleanField()
+    why = serializers.CharField()
+    attestation = AttestedSerializer(allow_null=True)
+
+
+class CriteriaSerializer(serializers.Serializer):
+    opportunity = serializers.IntegerField(required=False)
+    customer = serializers.IntegerField(required=False)
+    stage = serializers.CharField(required=False)
+    is_target = serializers.BooleanField(required=False)
+    criteria = CriterionResultSerializer(many=True)
+
+
+class ForecastSubmissionSerializer(serializers.ModelSerializer):
+    person = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ForecastSubmission
+        fields = ["id", "person", "as_of", "submitted_at", "submitted_by"]
+
+
+class ForecastSnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ForecastSnapshot
+        fields = [
+            "opportunity",
+            "name",
+            "stage",
+            "status",
+            "category",
+            "amount",
+            "probability",
+            "expected_close",
+            "signed_on",
+            "won_on",
+            "time_close",
+            "time_column",
+            "category_column",
+            "lines",
+        ]
+
+
+class ForecastSubmissionDetailSerializer(ForecastSubmissionSerializer):
+    snapshots = ForecastSnapshotSerializer(many=True, read_only=True)
+
+    class Meta(ForecastSubmissionSerializer.Meta):
+        fields = [*ForecastSubmissionSerializer.Meta.fields, "snapshots"]
