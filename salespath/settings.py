@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "salespath.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "salespath.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "salespath.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     "COERCE_DECIMAL_TO_STRING": True,
@@ -183,6 +183,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OpportunityStatusEnum": "salespath.pipeline.models.Status",
         "InitiationDecisionEnum": "salespath.pipeline.models.InitiationRequest.Decision",
+        "ActivityKindEnum": "salespath.activities.models.ActivityKind",
+        "QuoteKindEnum": "salespath.pipeline.models.Quote.Kind",
+        "KeyDateKindEnum": "salespath.pipeline.models.KeyDate.Kind",
+        "CompetitorKindEnum": "salespath.customers.models.Competitor.Kind",
+        "StageChangeKindEnum": "salespath.pipeline.models.StageChange.Kind",
+        "CriterionKindEnum": "salespath.pipeline.models.Criterion.Kind",
     },
 }
 
