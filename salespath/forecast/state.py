@@ -33,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salespath.lib.fiscal import (
     FiscalQuarter,
@@ -57,19 +57,22 @@ COLUMNS = {TIME: TIME_COLUMNS, CATEGORY: CATEGORY_COLUMNS}
 DONE_COLUMNS = {"closed", "booked"}
 
 COLUMN_LABELS = {
-    "closed": _("Closed"),
-    "m0_3": _("Within 3 months"),
-    "m3_6": _("In 3 to 6 months"),
-    "m6_9": _("In 6 to 9 months"),
-    "m9_12": _("In 9 to 12 months"),
-    "beyond_12": _("After 12 months"),
-    "booked": _("Booked"),
-    "commit_q": _("Commit this quarter"),
-    "best_q": _("Best case this quarter"),
-    "best_next_q": _("Best case next quarter"),
-    "pipeline": _("Pipeline"),
+    "closed": pgettext_lazy("forecast column", "Closed"),
+    "m0_3": pgettext_lazy("forecast column", "Within 3 months"),
+    "m3_6": pgettext_lazy("forecast column", "In 3 to 6 months"),
+    "m6_9": pgettext_lazy("forecast column", "In 6 to 9 months"),
+    "m9_12": pgettext_lazy("forecast column", "In 9 to 12 months"),
+    "beyond_12": pgettext_lazy("forecast column", "After 12 months"),
+    "booked": pgettext_lazy("forecast column", "Booked"),
+    "commit_q": pgettext_lazy("forecast column", "Commit this quarter"),
+    "best_q": pgettext_lazy("forecast column", "Best case this quarter"),
+    "best_next_q": pgettext_lazy("forecast column", "Best case next quarter"),
+    "pipeline": pgettext_lazy("forecast column", "Pipeline"),
 }
-VIEW_LABELS = {TIME: _("By time"), CATEGORY: _("By forecast category")}
+VIEW_LABELS = {
+    TIME: pgettext_lazy("forecast column", "By time"),
+    CATEGORY: pgettext_lazy("forecast column", "By forecast category"),
+}
 
 
 def fiscal_start_month() -> int:
