@@ -6,10 +6,10 @@ The scope (`person`, `team` or `branch`, at most one) must be one the caller may
 
 from __future__ import annotations
 
-import importlib
+import io
 from datetime import date
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,15 +21,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from salespath.errors import DomainError, NotFound
+from salespath.forecast.models import ForecastSubmission
 from salespath.forecast.queries import BY, evaluation_sheet, forecast
 from salespath.forecast.state import VIEWS
 from salespath.forecast.submissions import forecast_accuracy, forecast_changes, team_submissions
+from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from salespath.lib.fiscal import BadQuarter, parse_quarter
-from salespath.org.scopes import Scope, may_see_scope, resolve_scope
+from salespath.org.scopes import Scope, resolve_scope
 from salespath.pipeline.queries import integrity_report
 from salespath.roadmap.queries import roadmap_team
-
-from . import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,21 +46,6 @@ class XlsxRenderer(BaseRenderer):
         return data
 
 
-def xlsx_writer(report: str):
-    """The forecast app's Excel writer for `report` ("forecast", "evaluation"), or None while
-    it has none. Looked up by name so the API offers Excel exactly where a writer exists."""
-    for module_name in ("salespath.forecast.xlsx", "salespath.forecast.excel"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for name in (f"{report}_workbook", f"write_{report}", f"{report}_xlsx"):
-            writer = getattr(module, name, None)
-            if callable(writer):
-                return writer
-    return None
-
-
 # --- query parameters ----------------------------------------------------------------------
 
 
@@ -75,22 +60,39 @@ class AsOfQuery(ScopeQuery):
 
 
 class ForecastQuery(AsOfQuery):
-    view = serializers.ChoiceField(choices=VIEWS, required=False, default="time")
+    view = serializers.ChoiceField(
+        choices=[*VIEWS, "both"],
+        required=False,
+        default="time",
+        help_text="both: the two views side by side (json: a list of the two reports).",
+    )
     by = serializers.ChoiceField(choices=BY, required=False, default="owner")
     weighted = serializers.BooleanField(required=False, default=False)
 
 
 class ChangesQuery(serializers.Serializer):
-    earlier = serializers.IntegerField(min_value=1, max_value=2**53, help_text="Submission id.")
-    later = serializers.IntegerField(
-        min_value=1,
-        max_value=2**53,
-        required=False,
-        help_text="Submission id; without it, compare with live data.",
+    """`from` is a Python keyword, hence `get_fields`."""
+
+    person = serializers.CharField(
+        required=False, max_length=150, help_text="Username; default: you."
+    )
+    to = serializers.DateField(
+        required=False, help_text="The later submission's date; without it, live data."
     )
     live_as_of = serializers.DateField(
-        required=False, help_text="Without `later`: the live date (default today)."
+        required=False, help_text="Without `to`: the live date (default today)."
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(help_text="The earlier submission's date.")
+        return fields
+
+    def validate(self, attrs):
+        if attrs.get("to") and attrs.get("live_as_of"):
+            message = _("Give either to or live_as_of, not both.")
+            raise serializers.ValidationError({"live_as_of": [message]})
+        return attrs
 
 
 class AccuracyQuery(ScopeQuery):
@@ -100,7 +102,9 @@ class AccuracyQuery(ScopeQuery):
 
 
 class SubmissionsQuery(serializers.Serializer):
-    team = serializers.CharField(required=False, max_length=32, help_text="Default: your team.")
+    team = serializers.CharField(
+        required=False, max_length=32, help_text="Team code; default: your team."
+    )
     as_of = serializers.DateField(required=False, help_text="Default today.")
 
 
@@ -162,13 +166,11 @@ class Report(APIView):
     def as_of(self, params: dict) -> date:
         return params.get("as_of") or timezone.localdate()
 
-    def workbook(self, report: str, data: dict, filename: str) -> HttpResponse | Response:
-        writer = xlsx_writer(report)
-        if writer is None:
-            message = _("Excel is not available for this report yet; use json.")
-            raise DomainError(message, fields={"format": [message]})
-        content = writer(data)
-        response = Response(content, content_type=XLSX)
+    def workbook(self, book, filename: str) -> Response:
+        """The forecast app's workbook, as the command's `--format xlsx` writes it."""
+        content = io.BytesIO()
+        book.save(content)
+        response = Response(content.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -186,17 +188,15 @@ class ForecastReport(Report):
     @report_schema(ForecastQuery, xlsx=True, summary="Sales forecast")
     def get(self, request):
         params = self.query()
-        as_of = self.as_of(params)
-        data = forecast(
-            self.scope(params),
-            as_of,
-            view=params["view"],
-            by=params["by"],
-            weighted=params["weighted"],
-        )
+        as_of, scope = self.as_of(params), self.scope(params)
+        views = VIEWS if params["view"] == "both" else (params["view"],)
+        reports = [
+            forecast(scope, as_of, view=view, by=params["by"], weighted=params["weighted"])
+            for view in views
+        ]
         if self.wants_xlsx():
-            return self.workbook("forecast", data, f"forecast-{as_of.isoformat()}.xlsx")
-        return Response(data)
+            return self.workbook(forecast_workbook(reports), f"forecast-{as_of}.xlsx")
+        return Response(reports if len(reports) > 1 else reports[0])
 
 
 class EvaluationReport(Report):
@@ -209,10 +209,10 @@ class EvaluationReport(Report):
     def get(self, request):
         params = self.query()
         as_of = self.as_of(params)
-        data = evaluation_sheet(self.scope(params), as_of)
+        sheet = evaluation_sheet(self.scope(params), as_of)
         if self.wants_xlsx():
-            return self.workbook("evaluation", data, f"evaluation-{as_of.isoformat()}.xlsx")
-        return Response(data)
+            return self.workbook(evaluation_workbook(sheet), f"evaluation-{as_of}.xlsx")
+        return Response(sheet)
 
 
 class RoadmapReport(Report):
@@ -243,10 +243,9 @@ class ForecastChangesReport(Report):
     @report_schema(ChangesQuery, summary="Forecast changes")
     def get(self, request):
         params = self.query()
-        earlier = access.forecast_submission(request.user, params["earlier"])
-        later = None
-        if params.get("later"):
-            later = access.forecast_submission(request.user, params["later"])
+        person = resolve_scope(request.user, person=params.get("person") or request.user.username)
+        earlier = _submission(person.person, params["from"])
+        later = _submission(person.person, params["to"]) if params.get("to") else None
         return Response(forecast_changes(earlier, later, live_as_of=params.get("live_as_of")))
 
 
@@ -277,11 +276,20 @@ class ForecastSubmissionsReport(Report):
 
     @report_schema(SubmissionsQuery, summary="Team forecast submissions")
     def get(self, request):
-        from salespath.org.models import Team
-
         params = self.query()
-        code = params.get("team")
-        team = Team.objects.filter(code=code).first() if code else request.user.team
-        if team is None or not may_see_scope(request.user, Scope("team", team=team)):
-            raise NotFound(_("No team “%(name)s” that you may see.") % {"name": code or ""})
+        code = params.get("team") or (request.user.team.code if request.user.team else "")
+        if not code:
+            message = _("Name the team.")
+            raise DomainError(message, fields={"team": [message]})
+        team = resolve_scope(request.user, team=code).team
         return Response(team_submissions(team, self.as_of(params)))
+
+
+def _submission(person, as_of: date) -> ForecastSubmission:
+    found = ForecastSubmission.objects.filter(person=person, as_of=as_of).first()
+    if found is None:
+        raise NotFound(
+            _("%(person)s has no forecast submission for %(date)s.")
+            % {"person": person, "date": as_of.isoformat()}
+        )
+    return found
