@@ -250,3 +250,19 @@ def test_queries_do_not_grow_with_the_number_of_rows(world, tmp_path):
         return len(captured)
 
     assert queries(3, "A") == queries(30, "B")
+
+
+def test_a_lost_opportunitys_history_ends_with_the_loss_after_entering_its_stage(world, tmp_path):
+    path = workbook(
+        tmp_path,
+        [LOST],
+        history=[["P3", "S2", "2026-01-20", ""], ["P3", "S4", "2026-03-01", ""]],
+    )
+    import_files(paths=[path])
+    p3 = Opportunity.objects.get(external_id="P3")
+    assert list(p3.stage_changes.values_list("to_stage", "to_status", "effective_on")) == [
+        ("S2", "open", date(2026, 1, 20)),
+        ("S4", "open", date(2026, 3, 1)),
+        ("S4", "lost", date(2026, 5, 1)),
+    ]
+    assert p3.stage_entered_on == date(2026, 3, 1)
