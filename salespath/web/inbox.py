@@ -1,18 +1,14 @@
-"""What awaits a person: initiation requests to decide, payments to confirm.
-
-Which requests a person may decide is `salespath.pipeline.policy`'s rule; these reads
-select the candidates in one query and let the policy judge each fetched row.
-"""
+"""What awaits a person: initiation requests to decide, payments to confirm — the pipeline's
+queries, with what the inbox pages show loaded in the same query."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salespath.org.models import Role, User
+from salespath.org.models import User
 from salespath.pipeline import policy
 from salespath.pipeline.models import InitiationRequest, Payment
-
-from .queries import visible
+from salespath.pipeline.queries import initiations_awaiting, payments_awaiting_confirmation
 
 
 @dataclass
@@ -26,28 +22,19 @@ class Awaiting:
 
 
 def initiations_to_decide(user: User) -> list[InitiationRequest]:
-    if not user.role_codes & {Role.SUPERVISOR, Role.BRANCH_GM}:
-        return []
-    pending = (
-        InitiationRequest.objects.filter(
-            status=InitiationRequest.Decision.PENDING, opportunity__in=visible(user)
-        )
-        .select_related(
-            "opportunity__owner", "opportunity__customer", "opportunity__stage", "requested_by"
-        )
+    return [
+        request
+        for request in initiations_awaiting(user)
+        .select_related("opportunity__owner", "opportunity__customer", "opportunity__stage")
         .order_by("requested_at", "pk")
-    )
-    return [request for request in pending if policy.may_decide_initiation(user, request)]
+        if policy.may_decide_initiation(user, request)
+    ]
 
 
 def payments_to_confirm(user: User) -> list[Payment]:
-    if not policy.may_confirm_payments(user):
-        return []
     return list(
-        Payment.objects.filter(confirmed_at__isnull=True)
-        .select_related(
-            "contract__opportunity__customer", "contract__opportunity__owner", "recorded_by"
-        )
+        payments_awaiting_confirmation(user)
+        .select_related("contract__opportunity__customer", "contract__opportunity__owner")
         .order_by("received_on", "pk")
     )
 

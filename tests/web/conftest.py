@@ -39,3 +39,26 @@ def deal(cast, erp):
     )
     LineFactory(opportunity=opportunity, product=erp, amount=Decimal("800000.00"))
     return opportunity
+
+
+@pytest.fixture
+def unconfirmed_payment(cast, deal):
+    """A signed contract on 李明's deal with one payment the team recorded, awaiting finance."""
+    from django.utils import timezone
+
+    from salespath.pipeline.models import Contract, Payment
+
+    contract = Contract.objects.create(
+        opportunity=deal,
+        signed_on=date(2026, 3, 1),
+        amount=Decimal("800000.00"),
+        payment_terms="签约付30%,上线付70%",
+        created_by=cast.salesperson,
+    )
+    return Payment.objects.create(
+        contract=contract,
+        amount=Decimal("240000.00"),
+        received_on=date(2026, 3, 10),
+        recorded_by=cast.salesperson,
+        recorded_at=timezone.now(),
+    )

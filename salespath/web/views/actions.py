@@ -20,6 +20,7 @@ from salespath.errors import Conflict, DomainError, NotAllowed, NotFound
 from salespath.pipeline import policy, services
 from salespath.pipeline.models import Stage
 
+from ..fixes import missing_with_fixes
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
 from ..queries import card_queryset
 from .base import page
@@ -40,6 +41,7 @@ def _refusal(request: HttpRequest, opportunity, error: DomainError, **extra) -> 
         "o": opportunity,
         "error": error,
         "may_override": policy.may_override(request.user, opportunity),
+        "missing": missing_with_fixes(error.missing, opportunity),
         **extra,
     }
     if not request.htmx:

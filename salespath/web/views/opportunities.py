@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from salespath.pipeline import criteria, policy
-from salespath.pipeline.models import Opportunity, Status
+from salespath.pipeline.forecasting import advise_opportunity
+from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 
 from ..fixes import fix_location
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
@@ -77,6 +78,8 @@ def render_opportunity(
         "may_confirm": policy.may_confirm_payments(user),
         "may_override": policy.may_override(user, opportunity),
         "is_owner": opportunity.owner_id == user.pk,
+        "advice": advise_opportunity(opportunity, today=timezone.localdate()),
+        "category_choices": ForecastCategory.choices,
         "edit_form": forms.get("edit_form"),
         "activity_form": forms.get("activity_form")
         or ActivityForm(initial={"occurred_on": timezone.localdate()}),
