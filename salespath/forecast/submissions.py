@@ -146,8 +146,8 @@ def _classify(before: dict | None, after: dict | None, dates: tuple[date, date])
         return ["new"] if counted and after["status"] != Status.LOST else []
     if after is None:
         return ["removed"]
-    if before["status"] != Status.LOST and after["status"] == Status.LOST:
-        return ["lost"]
+    if after["status"] == Status.LOST:
+        return ["lost"] if before["status"] != Status.LOST else []
     kinds = []
     if before["status"] == Status.LOST and after["status"] != Status.LOST:
         kinds.append("reopened")

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from salespath.pipeline.models import ForecastCategory
+
 from .state import COLUMN_LABELS, VIEW_LABELS
 from .submissions import CHANGE_LABELS
 from .xlsx import MARK, ROW_HEADERS, ROW_LEVEL, other_text
@@ -131,7 +133,8 @@ def changes_table(report: dict) -> str:
     def side(value: dict | None) -> str:
         if value is None:
             return "—"
-        return f"{amount(value['amount'])} {value['category']} {value['close_date']}"
+        category = ForecastCategory(value["category"]).label
+        return f"{amount(value['amount'])} {category} {value['close_date']}"
 
     rows = [
         [

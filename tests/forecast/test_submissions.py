@@ -83,7 +83,7 @@ def test_only_the_person_their_supervisor_or_branch_gm_may_submit(cast, who, all
 
 def test_a_forecast_for_a_future_date_is_refused(cast):
     tomorrow = timezone.localdate() + timedelta(days=1)
-    with pytest.raises(DomainError, match="future"):
+    with pytest.raises(DomainError, match="尚未到来"):
         forecast_submit(person=cast.salesperson, as_of=tomorrow, by=cast.salesperson)
 
 
@@ -151,7 +151,7 @@ def test_changes_between_a_submission_and_live_data(quarter):
 
 def test_changes_refuse_submissions_of_two_people_or_backwards(quarter, cast):
     wang_may = cast.teammate.forecast_submissions.get()
-    with pytest.raises(DomainError, match="same person"):
+    with pytest.raises(DomainError, match="同一个人"):
         forecast_changes(quarter["april"], wang_may)
     with pytest.raises(DomainError, match="2026-04-03"):
         forecast_changes(quarter["may"], quarter["april"])
@@ -201,3 +201,21 @@ def test_accuracy_query_count_does_not_grow(quarter, cast, django_assert_num_que
     scope = Scope("team", team=cast.salesperson.team)
     with django_assert_num_queries(4):
         forecast_accuracy(FiscalQuarter(2026, 2), scope)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_team_submissions_query_count_does_not_grow(
+    quarter, cast, django_assert_num_queries, extra
+):
+    for _ in range(extra):
+        deal(cast.teammate, category="commit", close=date(2026, 6, 1))
+    with django_assert_num_queries(6):  # people, submissions, snapshot sums, live forecast (3)
+        team_submissions(cast.salesperson.team, MAY_15)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_changes_query_count_does_not_grow(quarter, cast, django_assert_num_queries, extra):
+    for _ in range(extra):
+        deal(cast.salesperson, category="commit", close=date(2026, 6, 1))
+    with django_assert_num_queries(3):  # the earlier snapshot, the live rows and their lines
+        forecast_changes(quarter["may"], live_as_of=JUN_30)
