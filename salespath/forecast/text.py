@@ -18,19 +18,30 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _pad(text: str, size: int, right: bool) -> str:
-    gap = " " * (size - width(text))
-    return gap + text if right else text + gap
+def _pad(text: str, size: int, right: bool, center: bool = False) -> str:
+    gap = size - width(text)
+    if center:
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return " " * gap + text if right else text + " " * gap
 
 
-def table(headers: list[str], rows: list[list[str]], *, right: set[int] = frozenset()) -> str:
+def table(
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    right: set[int] = frozenset(),
+    center: set[int] = frozenset(),
+) -> str:
     sizes = [width(h) for h in headers]
     for row in rows:
         sizes = [max(size, width(cell)) for size, cell in zip(sizes, row, strict=True)]
     rule = "  ".join("-" * size for size in sizes)
 
     def line(cells: list[str]) -> str:
-        padded = (_pad(c, s, i in right) for i, (c, s) in enumerate(zip(cells, sizes, strict=True)))
+        padded = (
+            _pad(c, s, i in right, i in center)
+            for i, (c, s) in enumerate(zip(cells, sizes, strict=True))
+        )
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(headers), rule, *(line(row) for row in rows)]) + "\n"
@@ -91,7 +102,8 @@ def evaluation_table(sheet: dict) -> str:
         "scope": sheet["scope"]["label"],
         "date": sheet["as_of"],
     }
-    return heading + "\n" + table(headers, rows)
+    marks = set(range(3, 3 + len(codes)))
+    return heading + "\n" + table(headers, rows, center=marks)
 
 
 def accuracy_table(report: dict) -> str:
