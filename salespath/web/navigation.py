@@ -34,6 +34,7 @@ def navigation(user: User) -> list[NavItem]:
         items.append(NavItem("initiations", _("Approvals"), reverse("web:initiations")))
     if Role.FINANCE in roles:
         items.append(NavItem("payments", _("Payments"), reverse("web:payments")))
+    items.append(NavItem("reports", _("Reports"), reverse("web:reports")))
     if user.is_staff or Role.ADMIN in roles:
         items.append(NavItem("admin", _("Administration"), reverse("admin:index")))
     return items

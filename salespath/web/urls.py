@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import actions, assets, auth, customers, home, inbox, opportunities, pipeline
+from .views import (
+    actions,
+    assets,
+    auth,
+    customers,
+    home,
+    inbox,
+    opportunities,
+    pipeline,
+    reports,
+)
 
 app_name = "web"
 
@@ -27,5 +37,12 @@ urlpatterns = [
     ),
     path("inbox/payments/", inbox.payment_inbox, name="payments"),
     path("inbox/payments/<int:pk>/confirm/", inbox.payment_confirm, name="payment_confirm"),
+    path("reports/", reports.reports_index, name="reports"),
+    path("reports/forecast/", reports.forecast_page, name="forecast"),
+    path("reports/forecast/cell/", reports.forecast_cell_page, name="forecast_cell"),
+    path("reports/forecast.xlsx", reports.forecast_xlsx, name="forecast_xlsx"),
+    path("reports/forecast/submit/", reports.forecast_submit_view, name="forecast_submit"),
+    path("reports/evaluation/", reports.evaluation_page, name="evaluation"),
+    path("reports/evaluation.xlsx", reports.evaluation_xlsx, name="evaluation_xlsx"),
     path("assets/plotly.js", assets.plotly_js, name="plotly_js"),
 ]

@@ -132,7 +132,57 @@
     });
   }
 
+  /* Expandable rollups: a subtotal row's toggle hides or shows every row below it. */
+  function setUpTree(table) {
+    function descendants(index) {
+      var found = [];
+      table.querySelectorAll('tr[data-parent="' + index + '"]').forEach(function (row) {
+        found.push(row);
+        found = found.concat(descendants(row.dataset.row));
+      });
+      return found;
+    }
+    table.addEventListener("click", function (event) {
+      var toggle = event.target.closest(".tree-toggle");
+      if (!toggle) return;
+      var row = toggle.closest("tr");
+      var open = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", open ? "false" : "true");
+      toggle.textContent = open ? "▸" : "▾";
+      descendants(row.dataset.row).forEach(function (child) {
+        child.hidden = open;
+        var inner = child.querySelector(".tree-toggle");
+        if (inner) { inner.setAttribute("aria-expanded", open ? "false" : "true"); inner.textContent = open ? "▸" : "▾"; }
+      });
+    });
+  }
+
+  /* Charts: plotly.js from the installed plotly package, data in the element's attribute. */
+  function drawChart(element) {
+    if (!window.Plotly) return;
+    var data = JSON.parse(element.dataset.plotly);
+    window.Plotly.newPlot(element, [{
+      type: "bar", x: data.labels, y: data.values,
+      marker: { color: ["#16a36a", "#1f5eff", "#5b8def", "#7aa7ff", "#a9c4ff", "#cddbff"] },
+      hovertemplate: "%{x}<br>¥%{y:,.2f}<extra></extra>",
+    }], {
+      margin: { l: 60, r: 10, t: 10, b: 70 }, separators: ".,",
+      font: { family: getComputedStyle(document.body).fontFamily, size: 11 },
+      yaxis: { tickprefix: "¥", gridcolor: "#e3e8ef" }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+    }, { displayModeBar: false, responsive: true });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-board]").forEach(setUpBoard);
+    document.querySelectorAll("[data-tree]").forEach(setUpTree);
   });
+  // plotly.js is large and loads asynchronously; whichever comes last draws the charts.
+  window.salespathCharts = function () {
+    document.querySelectorAll("[data-plotly]:not([data-drawn])").forEach(function (element) {
+      if (!window.Plotly) return;
+      element.setAttribute("data-drawn", "1");
+      drawChart(element);
+    });
+  };
+  window.addEventListener("load", window.salespathCharts);
 })();

@@ -1,0 +1,111 @@
+"""What the report pages share: the scope picker, the as-of date, and the forecast rows
+arranged for an expandable table. Presentation only; the figures are the report queries'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salespath.errors import NotFound
+from salespath.org.models import Branch, Role, Team, User
+from salespath.org.scopes import Scope, resolve_scope
+from salespath.policy import sees_everything, visible_people
+
+LEVEL_RANK = {"person": 0, "product": 0, "team": 1, "branch": 2, "company": 3}
+
+
+@dataclass(frozen=True)
+class ScopeOption:
+    value: str  # "person:li", "team:gz-1", "branch:gz", "company"
+    label: str
+
+
+def scope_options(viewer: User) -> list[ScopeOption]:
+    """Every scope the viewer may report on, widest first."""
+    options: list[ScopeOption] = []
+    everything = sees_everything(viewer)
+    if everything:
+        options.append(ScopeOption("company", _("Company")))
+        branches = Branch.objects.all()
+        teams = Team.objects.select_related("branch")
+    else:
+        branches = Branch.objects.none()
+        teams = Team.objects.none()
+        if viewer.has_role(Role.BRANCH_GM) and viewer.branch_id:
+            branches = Branch.objects.filter(pk=viewer.branch_id)
+            teams = Team.objects.filter(branch_id=viewer.branch_id)
+        elif viewer.has_role(Role.SUPERVISOR) and viewer.team_id:
+            teams = Team.objects.filter(pk=viewer.team_id)
+    branch_word, team_word = _("Branch"), _("Team")
+    options += [ScopeOption(f"branch:{b.code}", f"{branch_word} · {b}") for b in branches]
+    options += [ScopeOption(f"team:{t.code}", f"{team_word} · {t}") for t in teams]
+    salespeople = visible_people(viewer).filter(roles__role=Role.SALESPERSON).values("pk")
+    people = User.objects.filter(Q(pk__in=salespeople) | Q(pk=viewer.pk)).select_related("team")
+    if everything:
+        people = people.exclude(~Q(pk__in=salespeople))
+    options += [
+        ScopeOption(f"person:{p.username}", str(p))
+        for p in people.order_by("team__code", "display_name", "username")
+    ]
+    return options
+
+
+def scope_from(viewer: User, value: str | None) -> Scope:
+    """The scope named by a picker value; the viewer's widest when none is given.
+    NotFound for one they may not see (the same whether it exists or not)."""
+    kind, _sep, key = (value or "").partition(":")
+    if kind in ("person", "team", "branch") and key:
+        return resolve_scope(viewer, **{kind: key})
+    if kind == "company":
+        scope = resolve_scope(viewer)
+        if scope.kind != "company":
+            raise NotFound(_("You may not report on the whole company."))
+        return scope
+    return resolve_scope(viewer)
+
+
+def scope_value(scope: Scope) -> str:
+    if scope.kind == "person":
+        return f"person:{scope.person.username}"
+    if scope.kind == "team":
+        return f"team:{scope.team.code}"
+    if scope.kind == "branch":
+        return f"branch:{scope.branch.code}"
+    return "company"
+
+
+def as_of_from(value: str | None) -> tuple[date, str | None]:
+    """The report date from the query string (today when absent) and an error to show when
+    it is not a date."""
+    today = timezone.localdate()
+    if not value:
+        return today, None
+    try:
+        return date.fromisoformat(value), None
+    except ValueError:
+        return today, _("“%(value)s” is not a date; showing today.") % {"value": value}
+
+
+def tree(rows: list[dict]) -> list[dict]:
+    """Each rollup row with its position in the tree: `index`, `parent` (the subtotal it
+    rolls into), `depth` and whether it has children — rows come children first, then their
+    subtotal, as the report builds them."""
+    arranged = [
+        dict(row, index=index, parent=None, children=False) for index, row in enumerate(rows)
+    ]
+    pending: list[int] = []
+    for index, row in enumerate(arranged):
+        rank = LEVEL_RANK.get(row["level"], 0)
+        below = [i for i in pending if LEVEL_RANK.get(arranged[i]["level"], 0) < rank]
+        for child in below:
+            arranged[child]["parent"] = index
+        row["children"] = bool(below)
+        pending = [i for i in pending if i not in below] + [index]
+    top = max((LEVEL_RANK.get(row["level"], 0) for row in arranged), default=0)
+    for row in arranged:
+        row["depth"] = top - LEVEL_RANK.get(row["level"], 0)
+    return arranged

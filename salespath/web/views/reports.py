@@ -1,0 +1,196 @@
+"""Report pages: the stage evaluation sheet and the sales forecast (both views, drill-down,
+xlsx, submission). The figures come from `salespath.forecast.queries`."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salespath.errors import DomainError, NotAllowed, NotFound
+from salespath.forecast.queries import evaluation_sheet, forecast, forecast_cell
+from salespath.forecast.services import forecast_submit, may_submit_for
+from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
+from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
+
+from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
+from .base import page, render_page
+
+VIEWS = ("time", "category")
+ROWS_BY = ("owner", "product")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
+    return value if value in allowed else allowed[0]
+
+
+def _workbook_response(workbook, filename: str) -> HttpResponse:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@page
+def reports_index(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "web/reports/index.html", {})
+
+
+def _forecast_params(request: HttpRequest) -> dict:
+    as_of, date_error = as_of_from(request.GET.get("as_of"))
+    scope = scope_from(request.user, request.GET.get("scope"))
+    return {
+        "as_of": as_of,
+        "date_error": date_error,
+        "scope": scope,
+        "view": _choice(request.GET.get("view"), VIEWS),
+        "by": _choice(request.GET.get("by"), ROWS_BY),
+        "weighted": request.GET.get("weighted") == "1",
+        "counts": request.GET.get("counts") == "1",
+    }
+
+
+@page
+def forecast_page(request: HttpRequest) -> HttpResponse:
+    params = _forecast_params(request)
+    report = forecast(
+        params["scope"],
+        params["as_of"],
+        view=params["view"],
+        by=params["by"],
+        weighted=params["weighted"],
+    )
+    columns = [{"key": c, "label": COLUMN_LABELS[c]} for c in report["columns"]]
+    scope = params["scope"]
+    chart = {
+        "labels": [str(c["label"]) for c in columns],
+        "values": [float(report["total"]["values"][c["key"]]) for c in columns],
+        "title": str(VIEW_LABELS[params["view"]]),
+    }
+    context = {
+        **params,
+        "report": report,
+        "rows": tree(report["rows"]),
+        "columns": columns,
+        "view_labels": VIEW_LABELS,
+        "scope_options": scope_options(request.user),
+        "scope_value": scope_value(scope),
+        "may_submit": scope.kind == "person" and may_submit_for(request.user, scope.person),
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "query": request.GET.urlencode(),
+        "cell_query": urlencode(
+            {
+                "as_of": params["as_of"].isoformat(),
+                "scope": scope_value(scope),
+                "view": params["view"],
+                "weighted": "1" if params["weighted"] else "0",
+            }
+        ),
+    }
+    return render_page(request, "web/reports/forecast.html", context)
+
+
+@page
+def forecast_cell_page(request: HttpRequest) -> HttpResponse:
+    """The opportunities behind one cell (or row) of the forecast: the drill-down."""
+    params = _forecast_params(request)
+    column = request.GET.get("column") or None
+    level = request.GET.get("level", "company")
+    key = request.GET.get("key") or None
+    rows = forecast_cell(
+        params["scope"],
+        params["as_of"],
+        view=params["view"],
+        level=level,
+        key=key,
+        column=column,
+        weighted=params["weighted"],
+    )
+    context = {
+        **params,
+        "rows": rows,
+        "column_label": COLUMN_LABELS.get(column, _("All columns")),
+        "row_label": request.GET.get("label", ""),
+        "column_labels": COLUMN_LABELS,
+    }
+    return render_page(
+        request,
+        "web/reports/forecast_cell.html",
+        context,
+        fragment="web/reports/_forecast_cell_fragment.html",
+    )
+
+
+@page
+def forecast_xlsx(request: HttpRequest) -> HttpResponse:
+    params = _forecast_params(request)
+    reports = [
+        forecast(
+            params["scope"],
+            params["as_of"],
+            view=view,
+            by=params["by"],
+            weighted=params["weighted"],
+        )
+        for view in VIEWS
+    ]
+    filename = f"forecast-{params['as_of'].isoformat()}.xlsx"
+    return _workbook_response(forecast_workbook(reports), filename)
+
+
+@require_POST
+@page
+def forecast_submit_view(request: HttpRequest) -> HttpResponse:
+    as_of, _error = as_of_from(request.POST.get("as_of"))
+    scope = scope_from(request.user, request.POST.get("scope"))
+    back = reverse("web:forecast") + "?" + request.POST.get("query", "")
+    if scope.kind != "person":
+        messages.error(request, _("A forecast is submitted for one salesperson."))
+        return redirect(back)
+    try:
+        forecast_submit(person=scope.person, as_of=as_of, by=request.user)
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Forecast of %(person)s for %(date)s submitted.")
+            % {"person": scope.person, "date": as_of.isoformat()},
+        )
+    return redirect(back)
+
+
+@page
+def evaluation_page(request: HttpRequest) -> HttpResponse:
+    as_of, date_error = as_of_from(request.GET.get("as_of"))
+    scope = scope_from(request.user, request.GET.get("scope"))
+    sheet = evaluation_sheet(scope, as_of)
+    context = {
+        "as_of": as_of,
+        "date_error": date_error,
+        "scope": scope,
+        "sheet": sheet,
+        "scope_options": scope_options(request.user),
+        "scope_value": scope_value(scope),
+        "query": request.GET.urlencode(),
+    }
+    return render_page(request, "web/reports/evaluation.html", context)
+
+
+@page
+def evaluation_xlsx(request: HttpRequest) -> HttpResponse:
+    as_of, _error = as_of_from(request.GET.get("as_of"))
+    scope = scope_from(request.user, request.GET.get("scope"))
+    workbook = evaluation_workbook(evaluation_sheet(scope, as_of))
+    return _workbook_response(workbook, f"evaluation-{as_of.isoformat()}.xlsx")

@@ -1,0 +1,82 @@
+"""A supervisor opens the forecast, drills into a cell, downloads the xlsx."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+
+from .conftest import screenshot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def pipeline(cast):
+    erp = ProductFactory(code="erp", name="ERP 管理软件", name_en="ERP suite")
+    for n, (owner, stage, close) in enumerate(
+        [
+            (cast.salesperson, "S3", date(2026, 5, 31)),
+            (cast.salesperson, "S5", date(2026, 8, 31)),
+            (cast.teammate, "S4", date(2026, 6, 30)),
+            (cast.teammate, "S6", date(2026, 12, 31)),
+        ]
+    ):
+        deal = OpportunityFactory(
+            name=f"华南集团ERP项目{n + 1}期",
+            owner=owner,
+            stage_id=stage,
+            expected_close=close,
+            amount=Decimal(300000 + 100000 * n),
+        )
+        LineFactory(opportunity=deal, product=erp, amount=deal.amount)
+
+
+def test_supervisor_drills_into_a_forecast_cell_and_downloads_the_xlsx(
+    browser_page, live_server, cast, pipeline, tmp_path
+):
+    page = browser_page(cast.supervisor)
+    page.get_by_role("link", name="报表").click()
+    page.get_by_role("link", name="销售预测").first.click()
+    page.get_by_label("截止日期").fill("2026-03-31")
+    page.get_by_role("button", name="显示").click()
+    table = page.get_by_test_id("forecast-table")
+    table.wait_for()
+    page.locator('[data-cell="person:li:m0_3"]').click()
+    drilldown = page.get_by_test_id("drilldown-table")
+    drilldown.wait_for()
+    assert "华南集团ERP项目1期" in drilldown.inner_text()
+    assert "华南集团ERP项目3期" not in drilldown.inner_text()
+    screenshot(page, "forecast")
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("forecast-xlsx").click()
+    path = tmp_path / "forecast.xlsx"
+    download_info.value.save_as(path)
+    workbook = load_workbook(path)
+    assert workbook.active.max_row > 3
+
+
+def test_supervisor_sees_the_board_and_the_evaluation_sheet(browser_page, cast, pipeline):
+    page = browser_page(cast.supervisor)
+    page.goto(page.url + "pipeline/board/")
+    page.locator("[data-card]").first.wait_for()
+    assert page.locator("[data-card]").count() == 4
+    screenshot(page, "board")
+    page.goto(page.url.split("/pipeline")[0] + "/reports/evaluation/?as_of=2026-03-31")
+    assert page.get_by_test_id("evaluation-table").locator("td.dot span").count() == 4
+    screenshot(page, "evaluation-sheet")
+
+
+def test_the_board_works_at_phone_width(browser_page, cast, pipeline):
+    page = browser_page(cast.supervisor, width=390, height=844)
+    page.goto(page.url + "pipeline/")
+    assert page.get_by_test_id("pipeline-table").is_visible()
+    screenshot(page, "pipeline-phone")

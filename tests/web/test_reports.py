@@ -1,0 +1,106 @@
+"""The report pages: forecast (views, drill-down, xlsx, submission) and the evaluation sheet."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from salespath.forecast.models import ForecastSubmission
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = "2026-03-31"
+
+
+def test_forecast_page_shows_the_deal_in_its_column_with_a_drilldown_link(login, cast, deal):
+    response = login(cast.supervisor).get(reverse("web:forecast"), {"as_of": AS_OF})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "¥800,000.00" in html
+    assert f'data-cell="person:{cast.salesperson.username}:m3_6"' in html
+
+
+def test_forecast_by_category_and_by_product(login, cast, deal):
+    client = login(cast.supervisor)
+    category = client.get(reverse("web:forecast"), {"as_of": AS_OF, "view": "category"})
+    assert 'data-cell="person:li:pipeline"' in category.content.decode()
+    product = client.get(reverse("web:forecast"), {"as_of": AS_OF, "by": "product"})
+    assert "ERP 管理软件" in product.content.decode()
+
+
+def test_drilling_into_a_cell_lists_its_opportunities(login, cast, deal):
+    response = login(cast.supervisor).get(
+        reverse("web:forecast_cell"),
+        {"as_of": AS_OF, "scope": "team:gz-1", "level": "person", "key": "li", "column": "m3_6"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "华南制造ERP项目" in html and "<html" not in html
+
+
+def test_forecast_xlsx_has_the_amounts(login, cast, deal):
+    response = login(cast.supervisor).get(reverse("web:forecast_xlsx"), {"as_of": AS_OF})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(BytesIO(response.content))
+    values = [c.value for row in workbook.active.iter_rows() for c in row]
+    assert 800000 in values or 800000.0 in values
+
+
+def test_a_salesperson_submits_their_forecast(login, cast, deal):
+    response = login(cast.salesperson).post(
+        reverse("web:forecast_submit"), {"as_of": AS_OF, "scope": "person:li"}
+    )
+    assert response.status_code == 302
+    assert ForecastSubmission.objects.filter(person=cast.salesperson).count() == 1
+
+
+def test_a_salesperson_cannot_see_the_teams_forecast(login, cast):
+    response = login(cast.salesperson).get(reverse("web:forecast"), {"scope": "team:gz-1"})
+    assert response.status_code == 404
+
+
+def test_a_bad_date_is_named_and_today_is_shown(login, cast):
+    response = login(cast.salesperson).get(reverse("web:forecast"), {"as_of": "2026-02-30"})
+    assert response.status_code == 200
+    assert "2026-02-30" in response.content.decode()
+
+
+def test_evaluation_sheet_marks_the_stage_with_a_dot(login, cast, deal):
+    response = login(cast.supervisor).get(reverse("web:evaluation"), {"as_of": AS_OF})
+    html = response.content.decode()
+    assert "华南制造ERP项目" in html
+    assert html.count("●</span>") == 1
+
+
+def test_evaluation_xlsx_downloads(login, cast, deal):
+    response = login(cast.supervisor).get(reverse("web:evaluation_xlsx"), {"as_of": AS_OF})
+    workbook = load_workbook(BytesIO(response.content))
+    assert any(c.value == "华南制造ERP项目" for row in workbook.active.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("url_name", ["web:forecast", "web:evaluation"])
+def test_report_pages_make_as_many_queries_for_many_deals_as_for_few(login, cast, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OpportunityFactory
+
+    client = login(cast.supervisor)
+    OpportunityFactory(owner=cast.salesperson)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(url_name), {"as_of": AS_OF})
+    for _ in range(15):
+        OpportunityFactory(owner=cast.teammate)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse(url_name), {"as_of": AS_OF})
+    assert len(many) == len(few)
+
+
+def test_plotly_is_served_from_the_installed_package(client):
+    response = client.get(reverse("web:plotly_js"))
+    assert response.status_code == 200
+    assert b"plotly" in response.content[:2000].lower()
