@@ -35,6 +35,8 @@ def navigation(user: User) -> list[NavItem]:
     if Role.FINANCE in roles:
         items.append(NavItem("payments", _("Payments"), reverse("web:payments")))
     items.append(NavItem("reports", _("Reports"), reverse("web:reports")))
+    if Role.SALESPERSON in roles or roles & LEADERS:
+        items.append(NavItem("roadmap", _("Roadmap"), reverse("web:roadmap")))
     if user.is_staff or Role.ADMIN in roles:
         items.append(NavItem("admin", _("Administration"), reverse("admin:index")))
     return items

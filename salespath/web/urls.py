@@ -10,6 +10,7 @@ from .views import (
     opportunities,
     pipeline,
     reports,
+    roadmap,
 )
 
 app_name = "web"
@@ -44,5 +45,9 @@ urlpatterns = [
     path("reports/forecast/submit/", reports.forecast_submit_view, name="forecast_submit"),
     path("reports/evaluation/", reports.evaluation_page, name="evaluation"),
     path("reports/evaluation.xlsx", reports.evaluation_xlsx, name="evaluation_xlsx"),
+    path("roadmap/", roadmap.roadmap_home, name="roadmap"),
+    path("roadmap/team/", roadmap.roadmap_grid, name="roadmap_grid"),
+    path("roadmap/<str:username>/", roadmap.roadmap_person, name="roadmap_person"),
+    path("roadmap/<str:username>/sign-off/", roadmap.roadmap_sign_off, name="roadmap_sign_off"),
     path("assets/plotly.js", assets.plotly_js, name="plotly_js"),
 ]

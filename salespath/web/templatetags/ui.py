@@ -51,6 +51,15 @@ def percent(value) -> str:
 
 
 @register.filter
+def progress(item) -> int:
+    """A roadmap item's value as a share of its target, 0–100, for a progress bar."""
+    value, target = _decimal(getattr(item, "value", None)), _decimal(getattr(item, "target", None))
+    if value is None or not target:
+        return 0
+    return int(max(0, min(100, value * 100 / target)))
+
+
+@register.filter
 def get_item(mapping, key):
     """mapping[key] in a template, or None."""
     if mapping is None:

@@ -42,7 +42,7 @@ def _workbook_response(workbook, filename: str) -> HttpResponse:
 
 @page
 def reports_index(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "web/reports/index.html", {})
+    return render_page(request, "web/reports/index.html", {"roadmap_url": reverse("web:roadmap")})
 
 
 def _forecast_params(request: HttpRequest) -> dict:

@@ -13,6 +13,8 @@ from salespath.pipeline.models import InitiationRequest, Opportunity
 from tests.factories import LineFactory, OpportunityFactory, ProductFactory
 from tests.pipeline.evidence import attest, s2_evidence
 
+from .conftest import screenshot
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -65,6 +67,7 @@ def test_salesperson_drags_into_a_refusing_gate_attests_and_advances(
     page.get_by_test_id("advance").click()
     page.get_by_test_id("current-stage").filter(has_text="确认客户意向").wait_for()
     assert Opportunity.objects.get(pk=ready_deal.pk).stage_id == "S3"
+    screenshot(page, "opportunity")
 
 
 def test_supervisor_approves_an_initiation_from_the_inbox(browser_page, cast, ready_deal):
@@ -75,6 +78,7 @@ def test_supervisor_approves_an_initiation_from_the_inbox(browser_page, cast, re
         requirements="集团财务集中,统一核算",
     )
     page = browser_page(cast.supervisor)
+    screenshot(page, "home-supervisor")
     page.get_by_role("link", name="立项审批").click()
     page.get_by_label("项目经理").select_option(label=str(cast.supervisor))
     page.get_by_test_id("approve").click()

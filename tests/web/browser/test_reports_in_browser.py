@@ -80,3 +80,19 @@ def test_the_board_works_at_phone_width(browser_page, cast, pipeline):
     page.goto(page.url + "pipeline/")
     assert page.get_by_test_id("pipeline-table").is_visible()
     screenshot(page, "pipeline-phone")
+
+
+def test_supervisor_opens_the_roadmap_grid(browser_page, cast):
+    salesperson = cast.salesperson
+    salesperson.quota_start_date = date(2026, 2, 2)
+    salesperson.save()
+    page = browser_page(cast.supervisor)
+    page.get_by_role("link", name="路线图").click()
+    grid = page.get_by_test_id("roadmap-grid")
+    grid.wait_for()
+    assert "李明" in grid.inner_text()
+    assert grid.locator(".light").count() > 0
+    screenshot(page, "roadmap-grid")
+    grid.get_by_role("link", name="李明").click()
+    page.get_by_test_id("goals").wait_for()
+    screenshot(page, "roadmap-person")
