@@ -42,10 +42,14 @@ class PipelineFilterForm(forms.Form):
         required=False,
     )
     close_from = forms.DateField(
-        label=_("Close from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Close from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     close_to = forms.DateField(
-        label=_("Close to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Close to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -116,7 +120,8 @@ class OpportunityEditForm(DomainErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Project name"), max_length=200)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     expected_close = forms.DateField(
-        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expected close date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     probability = forms.IntegerField(
         label=_("Probability (%)"),
@@ -182,7 +187,9 @@ class OpportunityEditForm(DomainErrorsMixin, forms.Form):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     hours = forms.DecimalField(
         label=_("Hours"), min_value=0, max_value=24, decimal_places=2, initial=1
     )

@@ -96,3 +96,8 @@ def test_a_supervisor_of_another_team_cannot_open_the_inbox_of_payments(login, c
     response = login(cast.other_supervisor).get(reverse("web:payments"))
     assert response.status_code == 403
     assert "可以确认回款" in response.content.decode()
+
+
+def test_the_edit_form_shows_dates_in_the_browsers_date_format(login, cast, deal):
+    html = login(cast.salesperson).get(reverse("web:opportunity", args=[deal.pk])).content.decode()
+    assert 'type="date" name="expected_close" value="2026-09-30"' in html
