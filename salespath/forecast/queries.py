@@ -110,7 +110,7 @@ def _figures(row: dict, view: str, weighted: bool) -> Figures:
     )
 
 
-def _people(scope: Scope, owner_ids: set[int]) -> list[User]:
+def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
     """Everyone with a row: the salespeople of the scope (even with nothing to forecast,
     a manager wants to see the zero) and anyone else who owns a counted opportunity."""
     salespeople = Q(roles__role=Role.SALESPERSON, is_active=True)
@@ -158,7 +158,7 @@ def forecast(
     else:
         members = [
             Member(owner_figures.get(person.pk) or Figures(columns), person_path(person))
-            for person in _people(scope, set(owner_figures))
+            for person in people_in_scope(scope, set(owner_figures))
         ]
         rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
         total = Figures.summed(columns, (m.figures for m in members))

@@ -18,7 +18,7 @@ from salespath.org.scopes import Scope
 from salespath.pipeline.models import Opportunity, Status
 
 from .models import ForecastSnapshot, ForecastSubmission
-from .queries import MONEY, _people, forecast, scope_dict
+from .queries import MONEY, forecast, people_in_scope, scope_dict
 from .rows import Figures, Member, money, person_path, rollup_rows
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
@@ -327,7 +327,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
             figures.values["start_commit"], figures.values["start_best"] = commit, best
             figures.counts["start_commit"] = figures.counts["start_best"] = 1
 
-    people = _people(scope, set(booked) | set(by_person))
+    people = people_in_scope(scope, set(booked) | set(by_person))
     members = []
     for person in people:
         figures = by_person.get(person.pk) or Figures(columns)
