@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -101,3 +103,15 @@ def test_a_supervisor_of_another_team_cannot_open_the_inbox_of_payments(login, c
 def test_the_edit_form_shows_dates_in_the_browsers_date_format(login, cast, deal):
     html = login(cast.salesperson).get(reverse("web:opportunity", args=[deal.pk])).content.decode()
     assert 'type="date" name="expected_close" value="2026-09-30"' in html
+
+
+def test_a_salespersons_home_shows_this_weeks_roadmap_standards(login, cast):
+    person = cast.salesperson
+    person.quota_start_date = date(2026, 2, 2)
+    person.save()
+    html = login(person).get(reverse("web:home")).content.decode()
+    assert 'data-testid="home-roadmap"' in html
+    assert (
+        'data-testid="home-roadmap"'
+        not in login(cast.finance).get(reverse("web:home")).content.decode()
+    )
