@@ -168,7 +168,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "salespath.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "salespath.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["salespath.api.throttles.CallerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "20/min",
+        "user": os.environ.get("SALESPATH_API_RATE", "1200/min"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {

@@ -48,6 +48,18 @@ class XlsxRenderer(BaseRenderer):
 
 # --- query parameters ----------------------------------------------------------------------
 
+# Reports reach months around their date (D + 12 months, fiscal years); years this far out are
+# mistakes, and date arithmetic near year 1 or 9999 would overflow.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def report_date(**kwargs) -> serializers.DateField:
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    return serializers.DateField(
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)], **kwargs
+    )
+
 
 class ScopeQuery(serializers.Serializer):
     person = serializers.CharField(required=False, max_length=150, help_text="Username.")
@@ -56,7 +68,7 @@ class ScopeQuery(serializers.Serializer):
 
 
 class AsOfQuery(ScopeQuery):
-    as_of = serializers.DateField(required=False, help_text="Cutoff date; default today.")
+    as_of = report_date(required=False, help_text="Cutoff date; default today.")
 
 
 class ForecastQuery(AsOfQuery):
@@ -76,16 +88,14 @@ class ChangesQuery(serializers.Serializer):
     person = serializers.CharField(
         required=False, max_length=150, help_text="Username; default: you."
     )
-    to = serializers.DateField(
-        required=False, help_text="The later submission's date; without it, live data."
-    )
-    live_as_of = serializers.DateField(
+    to = report_date(required=False, help_text="The later submission's date; else live data.")
+    live_as_of = report_date(
         required=False, help_text="Without `to`: the live date (default today)."
     )
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(help_text="The earlier submission's date.")
+        fields["from"] = report_date(help_text="The earlier submission's date.")
         return fields
 
     def validate(self, attrs):
@@ -97,7 +107,7 @@ class ChangesQuery(serializers.Serializer):
 
 class AccuracyQuery(ScopeQuery):
     quarter = serializers.RegexField(
-        r"^\d{4}Q[1-4]$", max_length=6, help_text="Fiscal quarter, e.g. 2026Q2."
+        r"^(20\d\d|2100)Q[1-4]$", max_length=6, help_text="Fiscal quarter, e.g. 2026Q2."
     )
 
 
@@ -105,7 +115,7 @@ class SubmissionsQuery(serializers.Serializer):
     team = serializers.CharField(
         required=False, max_length=32, help_text="Team code; default: your team."
     )
-    as_of = serializers.DateField(required=False, help_text="Default today.")
+    as_of = report_date(required=False, help_text="Default today.")
 
 
 FORMAT = OpenApiParameter(

@@ -44,8 +44,8 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    branch = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    branch = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:
@@ -89,7 +89,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 class CustomerSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    industry = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    industry = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Customer
@@ -176,7 +176,7 @@ class ProjectMemberSerializer(serializers.ModelSerializer):
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = StageChange
@@ -198,7 +198,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
 
 
 class FieldChangeSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = FieldChange
@@ -249,7 +249,9 @@ class ContractSerializer(serializers.ModelSerializer):
 
 class PaymentSerializer(serializers.ModelSerializer):
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Payment
@@ -273,7 +275,9 @@ class ShipmentSerializer(serializers.ModelSerializer):
 
 class InitiationRequestSerializer(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = InitiationRequest
@@ -352,7 +356,9 @@ class OpportunityCompetitorSerializer(serializers.ModelSerializer):
 class AttestationSerializer(serializers.ModelSerializer):
     criterion = serializers.CharField(source="criterion_id", read_only=True)
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    withdrawn_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Attestation

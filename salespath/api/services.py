@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
@@ -54,7 +56,8 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
 
 
 def _failure_key(username: str) -> str:
-    return f"api-login-failures:{username.lower()}"
+    # Hashed: a username may hold any character, and a cache key may not.
+    return "api-login-failures:" + hashlib.sha256(username.lower().encode()).hexdigest()
 
 
 def token_for_credentials(*, username: str, password: str, request=None) -> tuple[ApiToken, str]:
