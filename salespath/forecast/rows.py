@@ -21,7 +21,7 @@ def cents(value: Decimal | None) -> Decimal:
     return (value or Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def money(value: Decimal) -> str:
+def money(value: Decimal | None) -> str:
     return f"{cents(value):.2f}"
 
 

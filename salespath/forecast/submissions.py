@@ -211,15 +211,16 @@ def forecast_changes(
         )
     before_rows = _snapshot_dicts(earlier)
     changes = []
-    summary = {kind: {"count": 0, "amount": Decimal(0)} for kind in CHANGE_KINDS}
+    counts = dict.fromkeys(CHANGE_KINDS, 0)
+    amounts = dict.fromkeys(CHANGE_KINDS, Decimal(0))
     for pk in sorted(set(before_rows) | set(after_rows)):
         before, after = before_rows.get(pk), after_rows.get(pk)
         kinds = _classify(before, after, (earlier.as_of, later_as_of))
         if not kinds:
             continue
         for kind in kinds:
-            summary[kind]["count"] += 1
-            summary[kind]["amount"] += _kind_amount(kind, before, after)
+            counts[kind] += 1
+            amounts[kind] += _kind_amount(kind, before, after)
         changes.append(
             {
                 "opportunity": pk,
@@ -235,8 +236,7 @@ def forecast_changes(
         "later": later_info,
         "changes": changes,
         "summary": {
-            kind: {"count": value["count"], "amount": money(value["amount"])}
-            for kind, value in summary.items()
+            kind: {"count": counts[kind], "amount": money(amounts[kind])} for kind in CHANGE_KINDS
         },
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -29,8 +30,8 @@ def table(
     headers: list[str],
     rows: list[list[str]],
     *,
-    right: set[int] = frozenset(),
-    center: set[int] = frozenset(),
+    right: AbstractSet[int] = frozenset(),
+    center: AbstractSet[int] = frozenset(),
 ) -> str:
     sizes = [width(h) for h in headers]
     for row in rows:
