@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "salespath.imports",
     "salespath.web",
     "salespath.demo",
+    "salespath.scale",
     "salespath.api",
 ]
 

@@ -1,0 +1,452 @@
+"""The benchmark: median and p95 wall time of the reads a manager waits for, on whatever data
+the configured database holds (usually a generated company), with their targets (issue 9).
+
+Each measurement calls the same query or view the product uses — nothing here is a
+special fast path. One warm-up run (not timed) counts the SQL queries; then `repeat` timed
+runs. The floor is one hand-written SQL aggregate over the same opportunities as the
+company forecast: what reading those rows once costs on this machine and engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from salespath.activities.models import Activity
+from salespath.forecast.queries import evaluation_sheet, forecast
+from salespath.forecast.state import Horizon
+from salespath.org.models import Branch, Role, Team, User
+from salespath.org.scopes import Scope
+from salespath.pipeline.models import Opportunity, StageChange
+from salespath.pipeline.queries import integrity_report
+
+from .sizes import SIZES
+
+IMPORT_ROWS = 10_000
+
+
+@dataclass
+class Measurement:
+    key: str
+    template: str  # an English msgid, translated when shown (so BENCHMARKS.md stays English)
+    target_ms: float | None
+    params: dict = field(default_factory=dict)
+    runs_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return _(self.template) % self.params if self.params else _(self.template)
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.runs_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.runs_ms)  # nearest rank
+        return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target_ms is None else self.median_ms <= self.target_ms
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "target_ms": self.target_ms,
+            "median_ms": round(self.median_ms, 1),
+            "p95_ms": round(self.p95_ms, 1),
+            "runs": len(self.runs_ms),
+            "queries": self.queries,
+            "met": self.met,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Subjects:
+    """What the measurements read: the biggest team, its branch, its supervisor, a won deal
+    of that team (the one with the most rows behind its page), an executive."""
+
+    as_of: date
+    team: Team
+    branch: Branch
+    supervisor: User
+    executive: User
+    opportunity: Opportunity
+    roadmap_people: list[User]
+
+
+def find_subjects(as_of: date) -> Subjects:
+    busiest = (
+        Opportunity.objects.exclude(owner__team=None)
+        .values("owner__team")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "owner__team")
+        .first()
+    )
+    if busiest is None:
+        raise LookupError(_("no opportunities owned by a team member"))
+    team = Team.objects.select_related("branch").get(pk=busiest["owner__team"])
+    supervisor = User.objects.filter(team=team, roles__role=Role.SUPERVISOR).order_by("pk").first()
+    executive = User.objects.filter(roles__role=Role.EXECUTIVE).order_by("pk").first()
+    opportunity = (
+        Opportunity.objects.filter(owner__team=team)
+        .order_by("-status", "pk")  # won first
+        .first()
+    )
+    people = list(
+        User.objects.filter(
+            branch=team.branch, roles__role=Role.SALESPERSON, is_active=True
+        ).order_by("username")[:50]
+    )
+    if len(people) < 50:
+        people = list(
+            User.objects.filter(roles__role=Role.SALESPERSON, is_active=True).order_by("username")[
+                :50
+            ]
+        )
+    if supervisor is None or executive is None:
+        raise LookupError(_("the busiest team needs a supervisor and the company an executive"))
+    return Subjects(as_of, team, team.branch, supervisor, executive, opportunity, people)
+
+
+def floor_sql(as_of: date) -> str:
+    """Both forecast views' columns per owner in one pass over the opportunities, using the
+    dates copied onto each row (no history): the least work the company forecast can do.
+    The dates are ISO literals made here from a `date`, never from input."""
+    h = Horizon.on(as_of)
+    d = {
+        "d": as_of,
+        "fy": h.fiscal_year.start,
+        "m3": h.months_later(3),
+        "m6": h.months_later(6),
+        "m9": h.months_later(9),
+        "m12": h.months_later(12),
+        "q": h.quarter.period.end,
+        "nq": h.next_quarter.period.end,
+    }
+    d = {key: f"'{value.isoformat()}'" for key, value in d.items()}
+    close = f"CASE WHEN won_on > {d['d']} THEN won_on ELSE expected_close END"
+    sign_close = f"CASE WHEN signed_on > {d['d']} THEN signed_on ELSE expected_close END"
+    open_t = f"(won_on IS NULL OR won_on > {d['d']})"
+    open_c = f"(signed_on IS NULL OR signed_on > {d['d']})"
+
+    def bucket(low: str | None, high: str | None) -> str:
+        parts = [open_t]
+        if low:
+            parts.append(f"{close} > {d[low]}")
+        if high:
+            parts.append(f"{close} <= {d[high]}")
+        return f"SUM(CASE WHEN {' AND '.join(parts)} THEN amount ELSE 0 END)"
+
+    def category(condition: str, high: str) -> str:
+        return (
+            f"SUM(CASE WHEN {open_c} AND {condition} AND {sign_close} <= {d[high]} "
+            "THEN amount ELSE 0 END)"
+        )
+
+    return f"""
+        SELECT owner_id,
+          SUM(CASE WHEN won_on <= {d["d"]} AND won_on >= {d["fy"]} THEN amount ELSE 0 END),
+          {bucket(None, "m3")}, {bucket("m3", "m6")}, {bucket("m6", "m9")},
+          {bucket("m9", "m12")}, {bucket("m12", None)},
+          SUM(CASE WHEN signed_on <= {d["d"]} AND signed_on >= {d["fy"]} THEN amount ELSE 0 END),
+          {category("forecast_category = 'commit'", "q")},
+          {category("forecast_category = 'best_case'", "q")},
+          {category("forecast_category IN ('commit', 'best_case')", "nq")},
+          COUNT(*)
+        FROM pipeline_opportunity
+        WHERE created_on <= {d["d"]} AND (lost_on IS NULL OR lost_on > {d["d"]})
+        GROUP BY owner_id
+    """
+
+
+def _floor(as_of: date) -> Callable[[], object]:
+    sql = floor_sql(as_of)
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    return run
+
+
+def _page(user: User, path: str) -> Callable[[], object]:
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+
+    def run():
+        # A request activates its own language; keep the caller's for the report.
+        with translation.override(translation.get_language()):
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(
+                _("%(path)s answered %(status)s") % {"path": path, "status": response.status_code}
+            )
+        return response.content
+
+    return run
+
+
+def _import(as_of: date, workdir: Path, rows: int) -> Callable[[], object]:
+    from salespath.imports.services import import_files
+
+    paths = write_import_files(workdir, as_of, rows)
+
+    def run():
+        return import_files(paths=paths, dry_run=True)  # writes everything, then rolls back
+
+    return run
+
+
+def write_import_files(workdir: Path, as_of: date, rows: int) -> list[Path]:
+    """10,000 new opportunities for existing customers and account managers: the sheet a
+    branch would bring from a spreadsheet, with product lines and stage history."""
+    customers = list(
+        Opportunity.objects.order_by("pk").values_list("customer__name", "owner__username")[:2000]
+    )
+    products = list(
+        Opportunity.objects.filter(lines__isnull=False)
+        .values_list("lines__product__code", flat=True)
+        .distinct()[:8]
+    )
+    head = ["外部编号", "项目名称", "客户", "客户经理", "阶段", "状态", "预计成交日期", "创建日期"]
+    opportunities, lines, history = (
+        [head],
+        [["外部编号", "产品", "金额"]],
+        [["外部编号", "阶段", "进入日期", "状态"]],
+    )
+    for n in range(rows):
+        customer, owner = customers[n % len(customers)]
+        created = as_of - timedelta(days=30 + n % 300)
+        key = f"bench:{n}"
+        opportunities.append(
+            [key, f"导入项目{n}", customer, owner, "S3", "open",
+             (as_of + timedelta(days=60 + n % 200)).isoformat(), created.isoformat()]
+        )  # fmt: skip
+        lines.append([key, products[n % len(products)], str(100_000 + n % 50 * 10_000)])
+        history.append([key, "S2", created.isoformat(), ""])
+        history.append([key, "S3", (created + timedelta(days=10)).isoformat(), ""])
+    paths = []
+    for title, table in {"商机": opportunities, "产品明细": lines, "阶段历史": history}.items():
+        path = workdir / f"{title}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(table)
+        paths.append(path)
+    return paths
+
+
+def measurements(
+    subjects: Subjects, workdir: Path, import_rows: int = IMPORT_ROWS
+) -> list[tuple[Measurement, Callable]]:
+    from salespath.roadmap.queries import _roadmaps
+
+    s = subjects
+    company, team = Scope("company"), Scope("team", team=s.team)
+    branch = Scope("branch", branch=s.branch)
+    code = {"team": s.team.code, "branch": s.branch.code}
+
+    def both_views():
+        return forecast(company, s.as_of, "time"), forecast(company, s.as_of, "category")
+
+    return [
+        (
+            Measurement(
+                "forecast_company", gettext_noop("Forecast, company, both views by owner"), 100
+            ),
+            both_views,
+        ),
+        (
+            Measurement("floor", gettext_noop("Floor: one SQL aggregate over the same rows"), None),
+            _floor(s.as_of),
+        ),
+        (
+            Measurement(
+                "forecast_team", gettext_noop("Forecast, team %(team)s, time view"), 30, code
+            ),
+            lambda: forecast(team, s.as_of, "time"),
+        ),
+        (
+            Measurement(
+                "evaluation_branch", gettext_noop("Evaluation sheet, branch %(branch)s"), 200, code
+            ),
+            lambda: evaluation_sheet(branch, s.as_of),
+        ),
+        (
+            Measurement(
+                "kanban_team",
+                gettext_noop("Kanban first page, team %(team)s (supervisor)"),
+                50,
+                code,
+            ),
+            _page(s.supervisor, reverse("web:board")),
+        ),
+        (
+            Measurement(
+                "opportunity_page",
+                gettext_noop("Opportunity page #%(pk)s"),
+                50,
+                {"pk": s.opportunity.pk},
+            ),
+            _page(s.executive, reverse("web:opportunity", args=[s.opportunity.pk])),
+        ),
+        (
+            Measurement(
+                "roadmap_50",
+                gettext_noop("Roadmap grid, %(n)s people"),
+                200,
+                {"n": len(s.roadmap_people)},
+            ),
+            # What `roadmap_team` does once it has the people: a grid of 50 is a branch's
+            # first half, since teams are about ten.
+            lambda: _roadmaps(s.roadmap_people, s.as_of),
+        ),
+        (
+            Measurement(
+                "integrity_team", gettext_noop("Integrity report, team %(team)s"), None, code
+            ),
+            lambda: integrity_report(team, today=s.as_of),
+        ),
+        (
+            Measurement(
+                "import_10k",
+                gettext_noop("Import %(n)s rows (dry run)"),
+                None,
+                {"n": f"{import_rows:,}"},
+            ),
+            _import(s.as_of, workdir, import_rows),
+        ),
+    ]
+
+
+def data_counts() -> dict[str, int]:
+    return {
+        "people": User.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "stage_changes": StageChange.objects.count(),
+        "activities": Activity.objects.count(),
+    }
+
+
+def scale_label(opportunities: int) -> str:
+    for size in SIZES.values():
+        if size.name != "T" and abs(opportunities - size.opportunities) <= size.opportunities // 10:
+            return size.name
+    return "custom"
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        kib = 0
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu or platform.processor(),
+        "memory_gib": round(kib / 1024 / 1024, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+    }
+
+
+def engine() -> str:
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+@dataclass
+class Report:
+    date: str
+    engine: str
+    scale: str
+    counts: dict[str, int]
+    machine: dict
+    as_of: str
+    results: list[Measurement]
+    floor_ratio: float | None
+    peak_memory_mib: float
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["results"] = [m.as_dict() for m in self.results]
+        return data
+
+
+def run_bench(
+    *,
+    repeat: int,
+    as_of: date | None = None,
+    only: list[str] | None = None,
+    scale: str | None = None,
+    import_rows: int = IMPORT_ROWS,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    as_of = as_of or timezone.localdate()
+    say = progress or (lambda message: None)
+    subjects = find_subjects(as_of)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="salespath-bench-") as workdir:
+        for measurement, run in measurements(subjects, Path(workdir), import_rows):
+            if only and measurement.key not in only:
+                continue
+            runs = max(1, min(repeat, 3)) if measurement.key == "import_10k" else repeat
+            with CaptureQueriesContext(connection) as captured:
+                run()  # warm-up: caches, query plans; counts the queries
+            measurement.queries = len(captured.captured_queries)
+            for _ in range(runs):
+                started = time.perf_counter()
+                run()
+                measurement.runs_ms.append((time.perf_counter() - started) * 1000)
+            say(f"{measurement.key}: {measurement.median_ms:.1f} ms")
+            results.append(measurement)
+    by_key = {m.key: m for m in results}
+    ratio = None
+    if "forecast_company" in by_key and "floor" in by_key and by_key["floor"].median_ms:
+        ratio = round(by_key["forecast_company"].median_ms / by_key["floor"].median_ms, 2)
+    counts = data_counts()
+    return Report(
+        date=datetime.now().astimezone().isoformat(timespec="minutes"),
+        engine=engine(),
+        scale=scale or scale_label(counts["opportunities"]),
+        counts=counts,
+        machine=machine(),
+        as_of=as_of.isoformat(),
+        results=results,
+        floor_ratio=ratio,
+        peak_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )

@@ -1,0 +1,116 @@
+"""The bench command at a tiny size: it runs every measurement and reports each of them."""
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from salespath.scale.bench import floor_sql
+from salespath.scale.generate import generate
+from salespath.scale.sizes import SIZES
+
+TODAY = date(2026, 11, 30)
+KEYS = [
+    "forecast_company",
+    "floor",
+    "forecast_team",
+    "evaluation_branch",
+    "kanban_team",
+    "opportunity_page",
+    "roadmap_50",
+    "integrity_team",
+    "import_10k",
+]
+
+
+@pytest.fixture
+def company(db):
+    generate(size=SIZES["T"], seed=5, today=TODAY)
+
+
+def _bench(*extra: str) -> str:
+    out = StringIO()
+    with translation.override("en"):
+        call_command(
+            "bench", "--repeat", "1", "--today", "2026-11-30", "--import-rows", "30", *extra,
+            stdout=out, stderr=StringIO(),
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def test_json_holds_every_measurement_with_median_p95_and_queries(company):
+    report = json.loads(_bench("--format", "json"))
+    assert [r["key"] for r in report["results"]] == KEYS
+    for result in report["results"]:
+        assert result["median_ms"] > 0 and result["p95_ms"] >= result["median_ms"]
+        assert result["runs"] == 1 and result["queries"] >= 1
+    assert report["floor_ratio"] > 0
+    assert report["peak_memory_mib"] > 0
+    assert report["counts"]["opportunities"] == SIZES["T"].opportunities
+    assert report["machine"]["cpus"] >= 1 and report["engine"]
+
+
+def test_table_names_every_measurement_and_its_target(company):
+    table = _bench()
+    for label in [
+        "Forecast, company, both views by owner",
+        "Floor: one SQL aggregate over the same rows",
+        "Forecast, team",
+        "Evaluation sheet, branch",
+        "Kanban first page, team",
+        "Opportunity page #",
+        "Roadmap grid, 12 people",
+        "Integrity report, team",
+        "Import 30 rows (dry run)",
+    ]:
+        assert label in table
+    assert "forecast ÷ floor" in table
+
+
+def test_write_adds_one_section_per_engine_and_scale_and_replaces_it(company, tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# Benchmarks\n\nProse kept as written.\n")
+    for _ in range(2):
+        _bench("--only", "floor", "--scale", "S", "--write", str(path))
+    text = path.read_text()
+    assert "Prose kept as written." in text
+    assert text.count("<!-- bench:") == 1 and "· S" in text
+
+
+def test_table_speaks_chinese_by_default_and_the_file_stays_english(company, tmp_path):
+    out, path = StringIO(), tmp_path / "BENCHMARKS.md"
+    call_command(
+        "bench", "--repeat", "1", "--today", "2026-11-30", "--only", "forecast_team",
+        "--write", str(path), stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    assert "销售预测" in out.getvalue()
+    assert "Forecast, team" in path.read_text()
+
+
+def test_bench_without_data_says_what_to_do(db):
+    with pytest.raises(CommandError, match="salespath generate"):
+        _bench()
+
+
+def test_the_floor_reads_the_same_business_as_the_forecast(company):
+    """On generated data (no reopened deals) the dates on the rows agree with the history."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from salespath.forecast.queries import forecast
+    from salespath.org.scopes import Scope
+
+    with connection.cursor() as cursor:
+        cursor.execute(floor_sql(TODAY))
+        rows = cursor.fetchall()
+    closed = sum(Decimal(row[1]) for row in rows)
+    booked = sum(Decimal(row[7]) for row in rows)
+    time_view = forecast(Scope("company"), TODAY, "time")
+    category_view = forecast(Scope("company"), TODAY, "category")
+    assert closed > 0 and booked > 0
+    assert Decimal(time_view["total"]["values"]["closed"]) == closed
+    assert Decimal(category_view["total"]["values"]["booked"]) == booked
