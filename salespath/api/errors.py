@@ -44,6 +44,10 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         return error_response("invalid", _("The request is not valid."), 400, fields=fields)
+    if isinstance(exc, OverflowError):
+        # A number in a filter beyond what the database stores (SQLite raises rather than
+        # matching nothing): bad input, not a server error.
+        return error_response("invalid", _("A number in the request is out of range."), 400)
     if isinstance(exc, exceptions.ValidationError):
         return error_response(
             "invalid", _("The request is not valid."), 400, fields=_flatten(exc.detail)

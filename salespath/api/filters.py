@@ -16,7 +16,7 @@ class OpportunityFilter(filters.FilterSet):
     close_from = filters.DateFilter(field_name="expected_close", lookup_expr="gte")
     close_to = filters.DateFilter(field_name="expected_close", lookup_expr="lte")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = filters.NumberFilter(field_name="customer_id", min_value=1, max_value=2**53)
 
     class Meta:
         model = Opportunity

@@ -56,7 +56,7 @@ def version() -> serializers.IntegerField:
     return serializers.IntegerField(
         min_value=1,
         max_value=2**31 - 1,
-        help_text=str(_("The opportunity's version as you read it; 409 if it changed since.")),
+        help_text=_("The opportunity's version as you read it; 409 if it changed since."),
     )
 
 

@@ -123,7 +123,7 @@ FORMAT = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     enum=["json", "xlsx"],
-    description=str(gettext_lazy("json (default) or xlsx for the Excel workbook.")),
+    description=gettext_lazy("json (default) or xlsx for the Excel workbook."),
 )
 
 
@@ -149,9 +149,11 @@ class Report(APIView):
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
-            message = _("This report comes as json%(more)s.") % {
-                "more": ", xlsx" if XlsxRenderer in self.renderer_classes else ""
-            }
+            message = (
+                _("This report comes as json or xlsx.")
+                if XlsxRenderer in self.renderer_classes
+                else _("This report comes as json.")
+            )
             raise DomainError(message, fields={"format": [message]}) from None
 
     def handle_exception(self, exc):

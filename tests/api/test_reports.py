@@ -184,3 +184,8 @@ def test_forecast_report_query_count_does_not_grow_with_the_pipeline(
         OpportunityFactory(owner=pipeline.teammate, expected_close=date(2026, 5, 1))
     with django_assert_num_queries(5):
         client.get(f"/api/v1/reports/forecast/?as_of={AS_OF}")
+
+
+def test_report_refusals_speak_chinese_by_default(pipeline, api):
+    response = api(pipeline.executive).get("/api/v1/reports/integrity/?format=xlsx")
+    assert response.json()["error"]["message"] == "此报表仅提供 json 格式。"

@@ -286,3 +286,22 @@ def test_dates_in_bodies_are_checked(cast, api, deal):
         format="json",
     )
     assert ok.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "opportunities/?customer=-1.3733196865653716e%2B187",
+        "opportunities/?ordering=r%C2%8C%C3%88%00",
+        "opportunities/?owner=%00abc&team=%00",
+        "quotes/?opportunity=99999999999999999999999",
+        "activities/?customer=99999999999999999999999",
+        "quotas/?fiscal_year=99999999999999999999999",
+        "opportunities/99999999999999999999999/",
+        "activities/99999999999999999999999/",
+    ],
+)
+def test_absurd_numbers_and_characters_in_a_url_are_refused_not_a_500(cast, api, path):
+    response = api(cast.salesperson).get(f"/api/v1/{path}")
+    assert response.status_code in (200, 400, 404)
+    assert response.status_code == 200 or set(response.json()) == {"error"}
