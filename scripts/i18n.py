@@ -2,8 +2,10 @@
 different apps never edit the same .po file.
 
     python scripts/i18n.py extract [APP...]   # makemessages --no-wrap (every app, or those named)
-    python scripts/i18n.py missing            # list msgids without a translation
-    python scripts/i18n.py fill FILE.json     # {"msgid": "译文"} into every catalogue that lacks it
+    python scripts/i18n.py missing            # list gaps and conflicting translations; exit 1
+    python scripts/i18n.py fill FILE.json [APP...]
+        # {"msgid": "译文"} into the empty entries of the named apps' catalogues (default: the
+        # app the file is named after, scripts/translations/<app>.json); never overwrites
     python scripts/i18n.py compile [APP...]   # compilemessages
 """
 
@@ -16,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "salespath"
 ENTRY = re.compile(
-    r'(?P<head>(?:#[^\n]*\n)*)msgid "(?P<id>(?:[^"\\]|\\.)*)"\n'
+    r'(?P<head>(?:#[^\n]*\n)*)(?:msgctxt "(?P<ctx>(?:[^"\\]|\\.)*)"\n)?'
+    r'msgid "(?P<id>(?:[^"\\]|\\.)*)"\n'
     r'(?:msgid_plural "(?P<plural>(?:[^"\\]|\\.)*)"\n)?'
     r'(?P<strs>(?:msgstr(?:\[\d\])? "(?:[^"\\]|\\.)*"\n)+)'
 )
@@ -29,8 +32,11 @@ def catalogue_dirs(names: list[str] | None = None) -> list[Path]:
     return sorted(dirs)
 
 
-def catalogues() -> list[Path]:
-    return sorted(PACKAGE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+def catalogues(names: list[str] | None = None) -> list[Path]:
+    found = sorted(PACKAGE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+    if names:
+        found = [po for po in found if po.parents[3].name in names]
+    return found
 
 
 def extract(names: list[str]) -> None:
@@ -60,30 +66,50 @@ def entries(text: str):
         yield match
 
 
+def _is_empty(match: re.Match) -> bool:
+    fuzzy = "#, fuzzy" in match.group("head")
+    return fuzzy or bool(re.search(r'msgstr(?:\[0\])? ""\n', match.group("strs")))
+
+
 def missing() -> int:
+    """Untranslated entries, and msgids translated differently in two catalogues (Django
+    keeps only one of them at run time, so the other app would show the wrong words)."""
     gaps = 0
+    seen: dict[tuple[str, str], tuple[str, Path]] = {}
     for po in catalogues():
         text = po.read_text(encoding="utf-8")
         for match in entries(text):
-            fuzzy = "#, fuzzy" in match.group("head")
-            if fuzzy or re.search(r'msgstr(?:\[0\])? ""\n', match.group("strs")):
+            if _is_empty(match):
                 gaps += 1
-                print(f"{po.relative_to(ROOT)}: {match.group('id')}")
+                print(f"{po.relative_to(ROOT)}: untranslated: {match.group('id')}")
+                continue
+            key = (match.group("ctx") or "", match.group("id"))
+            translation = match.group("strs")
+            if key in seen and seen[key][0] != translation:
+                gaps += 1
+                other = seen[key][1].relative_to(ROOT)
+                print(f"{po.relative_to(ROOT)}: translated differently in {other}: {key[1]}")
+            seen.setdefault(key, (translation, po))
     return gaps
 
 
-def fill(mapping_file: str) -> None:
+def fill(mapping_file: str, names: list[str]) -> None:
     mapping = json.loads(Path(mapping_file).read_text(encoding="utf-8"))
-    for po in catalogues():
+    names = names or [Path(mapping_file).stem]
+    targets = catalogues(names)
+    if not targets:
+        sys.exit(f"no catalogue for {names}; name the apps to fill")
+    for po in targets:
         text = po.read_text(encoding="utf-8")
 
         def replace(match: re.Match) -> str:
             msgid = json.loads(f'"{match.group("id")}"')
-            head = match.group("head").replace("#, fuzzy\n", "").replace(", fuzzy", "")
-            if msgid not in mapping:
+            if msgid not in mapping or not _is_empty(match):
                 return match.group(0)
+            head = match.group("head").replace("#, fuzzy\n", "").replace(", fuzzy", "")
             value = json.dumps(mapping[msgid], ensure_ascii=False)[1:-1]
-            start = f'msgid "{match.group("id")}"\n'
+            start = f'msgctxt "{match.group("ctx")}"\n' if match.group("ctx") is not None else ""
+            start += f'msgid "{match.group("id")}"\n'
             if match.group("plural") is not None:
                 start += f'msgid_plural "{match.group("plural")}"\n'
                 return f'{head}{start}msgstr[0] "{value}"\n'
@@ -108,7 +134,7 @@ if __name__ == "__main__":
     if command == "extract":
         extract(sys.argv[2:])
     elif command == "fill":
-        fill(sys.argv[2])
+        fill(sys.argv[2], sys.argv[3:])
     elif command == "compile":
         compile_all(sys.argv[2:])
     else:
