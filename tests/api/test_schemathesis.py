@@ -6,7 +6,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,7 +31,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(cast):
+def keep_the_test_connection():
+    """Requests go to the WSGI application directly, not through Django's test client, so
+    stop it closing the connection (and the test's transaction) after each request, as the
+    test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(cast, keep_the_test_connection):
     """The schema as served, with a little data behind it so some ids exist."""
     ProductFactory(code="erp")
     customer = CustomerFactory(owner=cast.salesperson)
