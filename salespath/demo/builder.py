@@ -34,6 +34,7 @@ from .customers import (
     write_customers,
 )
 from .deals import OPPORTUNITY_PREFIX, write_deals
+from .forecasts import write_submissions
 from .people import DEMO_PASSWORD, USER_PREFIX, plan_people, write_people
 from .phases import is_second_year, phase_on
 from .signoffs import write_signoffs
@@ -83,6 +84,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         counts = write_deals(rng, org, stories, today, write_competitors(), write_products())
         counts["activities"] = write_activities(plan_activities(rng, org, customers, today))
         counts["signoffs"] = write_signoffs(rng, org, today)
+        counts["forecast_submissions"] = write_submissions(rng, org, today)
     return counts
 
 

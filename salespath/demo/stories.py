@@ -290,8 +290,10 @@ def _fill_commercials(rng, story: Story, today: date, competitors, vendors) -> N
         story.probability, story.category = 100, "commit"
         return
     if story.status == "lost":
-        story.probability, story.category = 0, "pipeline"
         story.expected_close = story.lost_on + timedelta(days=rng.randint(0, 60))
+        # The category the owner had reported before the loss stays on the deal, so past
+        # forecasts that counted on it show up in forecast accuracy.
+        story.probability, story.category = 0, _category_when_lost(rng, story)
         story.lost_reason = story.last.reason
         lost_to = [c for c in story.competitors if c in vendors]
         if lost_to and rng.random() < 0.7:
@@ -306,6 +308,14 @@ def _fill_commercials(rng, story: Story, today: date, competitors, vendors) -> N
         story.expected_close = today - timedelta(days=back)
     story.probability = DEFAULT_PROBABILITY[story.stage]
     story.category = _suggested_category(rng, story, today)
+
+
+def _category_when_lost(rng, story: Story) -> str:
+    if story.stage == 6:
+        return "commit" if rng.random() < 0.6 else "best_case"
+    if story.stage == 5:
+        return "best_case" if rng.random() < 0.6 else "commit"
+    return "pipeline"
 
 
 def _suggested_category(rng, story: Story, today: date) -> str:

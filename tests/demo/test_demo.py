@@ -397,3 +397,27 @@ def test_an_unmigrated_database_is_named_as_the_problem(monkeypatch):
     )
     with pytest.raises(CommandError, match="migrate"):
         run_demo()
+
+
+def test_teams_report_forecasts_and_the_last_finished_quarter_has_an_accuracy_figure():
+    from salespath.forecast.models import ForecastSubmission
+    from salespath.forecast.submissions import forecast_accuracy, team_submissions
+    from salespath.lib.fiscal import fiscal_quarter_of
+    from salespath.org.models import Team
+    from salespath.org.scopes import Scope
+
+    latest = ForecastSubmission.objects.latest("as_of").as_of
+    assert latest <= TODAY
+    teams = [
+        team_submissions(team, latest)
+        for team in Team.objects.filter(members__isnull=False).distinct()
+    ]
+    assert any(report["submitted"] for report in teams)
+    assert any(report["missing"] for report in teams), "someone has not reported yet"
+    last_quarter = fiscal_quarter_of(TODAY).previous()
+    accuracy = forecast_accuracy(last_quarter, Scope("company"))
+    assert accuracy["finished"]
+    start = accuracy["total"]["start"]
+    assert start["submitted"] > 0 and start["commit_accuracy"] is not None
+    # Some committed deals were lost or slipped: the forecast was not simply right.
+    assert start["commit_accuracy"] != "100.0"

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         self._print_summary()
         self._print_logins(day)
         if not no_serve:
-            call_command("runserver", ADDRESS, use_reloader=False)
+            # The demo runs with DEBUG off; serve static files anyway (runserver --insecure).
+            call_command("runserver", ADDRESS, use_reloader=False, insecure_serving=True)
 
     def _day(self, text: str | None) -> date:
         if not text:
