@@ -28,6 +28,9 @@ urlpatterns = [
     path("pipeline/<int:pk>/edit/", actions.opportunity_edit, name="opportunity_edit"),
     path("pipeline/<int:pk>/activity/", actions.activity_quick_log, name="activity_log"),
     path("pipeline/<int:pk>/initiation/", actions.initiation_request, name="initiation_submit"),
+    path(
+        "pipeline/<int:pk>/work/<slug:action>/", actions.opportunity_work, name="opportunity_work"
+    ),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<int:pk>/", customers.customer_page, name="customer"),
     path("inbox/initiations/", inbox.initiation_inbox, name="initiations"),

@@ -23,6 +23,7 @@ from salespath.pipeline.models import Stage
 from ..fixes import missing_with_fixes
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
 from ..queries import card_queryset
+from ..work import WORK_FORMS, ItemForm
 from .base import page
 from .opportunities import checklist_context, render_opportunity
 
@@ -216,3 +217,36 @@ def initiation_request(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Initiation request submitted for approval."))
             return redirect(reverse("web:opportunity", args=[pk]) + "#initiation")
     return render_opportunity(request, opportunity, initiation_form=form, status=422)
+
+
+@require_POST
+@page
+def opportunity_work(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The stage work (quotes, key dates, competitors, objections, contract, payments,
+    shipment, team) and lose/reopen: one form per action, one service per form. A refusal
+    re-renders the page with the person's input and the problem next to its field."""
+    form_class = WORK_FORMS.get(action)
+    opportunity = policy.opportunity_for_user(request.user, pk)
+    if form_class is None:
+        raise NotFound(_("There is no such action."))
+    form = form_class(request.POST, opportunity=opportunity)
+    if form.is_valid():
+        try:
+            form.perform(opportunity, request.user)
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, str(form.success))
+            return redirect(reverse("web:opportunity", args=[pk]) + f"#{form.section}")
+    if isinstance(form, ItemForm):
+        # A row's own small form (resolve, remove): its problem goes on top of the page.
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(reverse("web:opportunity", args=[pk]) + f"#{form.section}")
+    opportunity.refresh_from_db()
+    return render_opportunity(
+        request, opportunity, work={action: form}, status=409 if form.stale else 422
+    )

@@ -16,6 +16,7 @@ from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 from ..fixes import fix_location
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
 from ..queries import opportunity_details, opportunity_stages
+from ..work import page_forms
 from .base import page
 
 LAST_STAGE = "S7"
@@ -91,6 +92,9 @@ def render_opportunity(
     if context["edit_form"] is None and may_edit:
         context["edit_form"] = OpportunityEditForm.for_opportunity(opportunity)
     context["edit_open"] = "edit_form" in forms
+    if may_edit:
+        context["work"] = page_forms(opportunity, forms.get("work"))
+        context["work_open"] = next(iter(forms.get("work") or {}), "").replace("-", "_")
     return render(request, "web/opportunity/page.html", context, status=status)
 
 
