@@ -32,7 +32,10 @@ urlpatterns = [
         "pipeline/<int:pk>/work/<slug:action>/", actions.opportunity_work, name="opportunity_work"
     ),
     path("customers/", customers.customer_list, name="customers"),
+    path("customers/new/", customers.customer_new, name="customer_new"),
     path("customers/<int:pk>/", customers.customer_page, name="customer"),
+    path("customers/<int:pk>/<slug:action>/", customers.customer_action, name="customer_action"),
+    path("pipeline/new/", customers.opportunity_new, name="opportunity_new"),
     path("inbox/initiations/", inbox.initiation_inbox, name="initiations"),
     path(
         "inbox/initiations/<int:pk>/decide/",

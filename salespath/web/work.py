@@ -108,7 +108,7 @@ class CompetitorRemoveForm(ItemForm):
 
 
 class NoCompetitorForm(WorkForm):
-    """"No competing vendor known" (S2.3): a field of the opportunity, with the version check."""
+    """ "No competing vendor known" (S2.3): a field of the opportunity, with the version check."""
 
     section = "competitors"
     success = _("Saved.")

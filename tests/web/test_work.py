@@ -53,7 +53,7 @@ def test_a_quote_missing_a_fee_part_is_refused_next_to_that_field(login, cast, d
     html = response.content.decode()
     assert response.status_code == 422
     assert 'open data-testid="quote-form"' in html
-    assert "这个字段是必填项" in html
+    assert "该字段是必填项" in html
     assert not Quote.objects.exists()
 
 
@@ -82,9 +82,7 @@ def test_key_dates_are_added_and_removed(login, cast, deal):
     assert not KeyDate.objects.exists()
 
 
-def test_a_row_of_another_opportunity_cannot_be_removed_through_this_one(
-    login, cast, deal, erp
-):
+def test_a_row_of_another_opportunity_cannot_be_removed_through_this_one(login, cast, deal, erp):
     from tests.factories import OpportunityFactory
 
     other = OpportunityFactory(owner=cast.salesperson)

@@ -1,15 +1,34 @@
-"""Customer pages: the list of customers one may see and a customer's profile."""
+"""Customer pages: the list of customers one may see, a customer's profile with its forms
+(profile, contacts, S1.3/S1.4 attestations, the supervisor's target mark), new customer and
+new opportunity. Each write calls one service of `salespath.customers` or `pipeline`."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from salespath.customers import services as customer_services
 from salespath.customers.models import Customer
 from salespath.customers.qualification import qualify_customer
+from salespath.errors import DomainError, NotAllowed, NotFound
+from salespath.pipeline import policy as pipeline_policy
+from salespath.pipeline import services as pipeline_services
 from salespath.policy import visible_customers
 
+from ..customer_forms import (
+    ContactForm,
+    CustomerAttestForm,
+    CustomerProfileForm,
+    MarkTargetForm,
+    NewCustomerForm,
+    NewOpportunityForm,
+)
 from ..queries import card_queryset, visible
 from .base import page, render_page
 
@@ -31,8 +50,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "web/customers/list.html", {"page_obj": current, "q": text})
 
 
-@page
-def customer_page(request: HttpRequest, pk: int) -> HttpResponse:
+def _customer(request: HttpRequest, pk: int) -> Customer:
     customer = (
         Customer.objects.filter(pk__in=visible_customers(request.user).values("pk"))
         .select_related("owner", "industry", "target_override_by")
@@ -41,9 +59,17 @@ def customer_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if customer is None:
         raise Http404
-    opportunities = card_queryset(visible(request.user).filter(customer=customer)).order_by(
+    return customer
+
+
+def render_customer(
+    request: HttpRequest, customer: Customer, *, status: int = 200, **forms
+) -> HttpResponse:
+    user = request.user
+    opportunities = card_queryset(visible(user).filter(customer=customer)).order_by(
         "status", "-stage__order", "expected_close"
     )
+    may_edit = pipeline_policy.may_edit_customer(user, customer)
     context = {
         "customer": customer,
         "qualification": qualify_customer(customer),
@@ -54,5 +80,107 @@ def customer_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "-occurred_on", "-pk"
             )[:30]
         ),
+        "may_edit": may_edit,
+        "may_mark_target": pipeline_policy.may_mark_target(user, customer),
+        "open_form": next(iter(forms), ""),
     }
-    return render_page(request, "web/customers/page.html", context)
+    if may_edit:
+        context["profile_form"] = forms.get("profile") or CustomerProfileForm.for_customer(customer)
+        context["contact_form"] = forms.get("contact") or ContactForm()
+        context["attest_form"] = forms.get("attest") or CustomerAttestForm()
+    if context["may_mark_target"]:
+        context["target_form"] = forms.get("target") or MarkTargetForm()
+    return render(request, "web/customers/page.html", context, status=status)
+
+
+@page
+def customer_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_customer(request, _customer(request, pk))
+
+
+def _contact(customer, by, data):
+    customer_services.contact_add(customer=customer, by=by, **data)
+
+
+def _attest(customer, by, data):
+    pipeline_services.attestation_add(customer=customer, by=by, **data)
+
+
+def _target(customer, by, data):
+    customer_services.customer_mark_target(customer=customer, by=by, **data)
+
+
+def _profile(customer, by, data):
+    customer_services.customer_update(customer=customer, by=by, **data)
+
+
+CUSTOMER_ACTIONS = {
+    "profile": (CustomerProfileForm, _profile, "profile"),
+    "contact": (ContactForm, _contact, "contacts"),
+    "attest": (CustomerAttestForm, _attest, "qualification"),
+    "target": (MarkTargetForm, _target, "qualification"),
+}
+
+
+@require_POST
+@page
+def customer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Edit the profile, add a contact, attest S1.3/S1.4, mark as target: a refusal shows the
+    page again with the input kept and the problem next to its field (422)."""
+    customer = _customer(request, pk)
+    if action not in CUSTOMER_ACTIONS:
+        raise Http404
+    form_class, perform, section = CUSTOMER_ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            perform(customer, request.user, form.cleaned_data)
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("web:customer", args=[pk]) + f"#{section}")
+    customer.refresh_from_db()
+    return render_customer(request, customer, status=422, **{action: form})
+
+
+@page
+def customer_new(request: HttpRequest) -> HttpResponse:
+    form = NewCustomerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        owner = data.pop("owner")
+        try:
+            customer = customer_services.customer_create(owner=owner, by=request.user, **data)
+        except NotFound:
+            raise
+        except DomainError as error:  # NotAllowed too: the form names whom one may not pick
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Customer created."))
+            return redirect("web:customer", customer.pk)
+    status = 422 if form.is_bound else 200
+    return render(request, "web/customers/new.html", {"form": form}, status=status)
+
+
+@page
+def opportunity_new(request: HttpRequest) -> HttpResponse:
+    customers = Customer.objects.filter(pk__in=visible_customers(request.user).values("pk"))
+    initial = {"customer": request.GET.get("customer")}
+    form = NewOpportunityForm(
+        request.POST or None, initial=initial, user=request.user, customers=customers
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = pipeline_services.opportunity_create(by=request.user, **form.arguments())
+        except NotFound:
+            raise
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Opportunity created."))
+            return redirect("web:opportunity", created.pk)
+    status = 422 if form.is_bound else 200
+    return render(request, "web/customers/new_opportunity.html", {"form": form}, status=status)
