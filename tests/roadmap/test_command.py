@@ -46,7 +46,7 @@ def test_the_team_table_shows_each_persons_phase_standards_and_goals(team):
     assert "广州一组 的成功路线图(2026-06-30)" in text
     assert "李明 (li) — P2 有定额的 3–6 个月" in text
     week = next(line for line in text.splitlines() if line.startswith("2026-W26"))
-    assert "6 / ≥6–8 已达成" in week  # six visits: met
+    assert "6 / ≥6–8 达标" in week  # six visits: met
     assert "0 / ≥10 落后" in week  # no prospecting
     assert "客户群覆盖全年定额" in text and "落后" in text
     assert "王芳 (wang) — P0 销售培训期" in text

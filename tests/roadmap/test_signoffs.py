@@ -31,7 +31,7 @@ def test_anyone_but_a_supervisor_of_the_team_is_refused(cast, who):
         signoff_record(
             person=cast.salesperson, item="first_conversation", by=getattr(cast, who), on=DAY
         )
-    assert "只有李明所在小组的销售主管可以确认其能力" in refused.value.message
+    assert "只有李明所在团队的销售主管可以确认其能力" in refused.value.message
     assert not SignOff.objects.exists()
 
 
