@@ -96,6 +96,10 @@ def test_stage_on_a_date_is_read_from_history():
         effective_on=date(2026, 3, 1),
         at=timezone.now(),
     )
+    # As the services do: the history ends at the current stage (pipeline.history relies on it).
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        stage_id="S4", stage_entered_on=date(2026, 3, 1)
+    )
 
     def on(day):
         row = Opportunity.objects.annotate(s=stage_on(day), st=status_on(day)).get()

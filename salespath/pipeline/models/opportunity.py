@@ -302,7 +302,11 @@ class StageChange(AppendOnly):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["opportunity", "effective_on", "id"]
-        indexes = [models.Index(fields=["opportunity", "effective_on", "id"])]
+        indexes = [
+            models.Index(fields=["opportunity", "effective_on", "id"]),
+            # "Which opportunities changed after D" (pipeline.history): one range read.
+            models.Index(fields=["effective_on", "opportunity"], name="stage_change_by_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="create")
