@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     actions,
+    analysis,
     assets,
     auth,
     customers,
@@ -51,6 +52,11 @@ urlpatterns = [
     path("reports/forecast/submit/", reports.forecast_submit_view, name="forecast_submit"),
     path("reports/evaluation/", reports.evaluation_page, name="evaluation"),
     path("reports/evaluation.xlsx", reports.evaluation_xlsx, name="evaluation_xlsx"),
+    path("reports/forecast/submissions/", analysis.submissions_page, name="submissions"),
+    path("reports/forecast/changes/", analysis.changes_page, name="forecast_changes"),
+    path("reports/forecast/accuracy/", analysis.accuracy_page, name="accuracy"),
+    path("reports/funnel/", analysis.funnel_page, name="funnel"),
+    path("reports/attainment/", analysis.attainment_page, name="attainment"),
     path("roadmap/", roadmap.roadmap_home, name="roadmap"),
     path("roadmap/team/", roadmap.roadmap_grid, name="roadmap_grid"),
     path("roadmap/<str:username>/", roadmap.roadmap_person, name="roadmap_person"),
