@@ -37,6 +37,8 @@ def navigation(user: User) -> list[NavItem]:
     items.append(NavItem("reports", _("Reports"), reverse("web:reports")))
     if Role.SALESPERSON in roles or roles & LEADERS:
         items.append(NavItem("roadmap", _("Roadmap"), reverse("web:roadmap")))
+    if user.is_superuser or Role.ADMIN in roles:
+        items.append(NavItem("import", _("Import"), reverse("web:import")))
     if user.is_staff or Role.ADMIN in roles:
         items.append(NavItem("admin", _("Administration"), reverse("admin:index")))
     return items

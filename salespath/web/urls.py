@@ -7,6 +7,7 @@ from .views import (
     auth,
     customers,
     home,
+    imports,
     inbox,
     opportunities,
     pipeline,
@@ -61,5 +62,6 @@ urlpatterns = [
     path("roadmap/team/", roadmap.roadmap_grid, name="roadmap_grid"),
     path("roadmap/<str:username>/", roadmap.roadmap_person, name="roadmap_person"),
     path("roadmap/<str:username>/sign-off/", roadmap.roadmap_sign_off, name="roadmap_sign_off"),
+    path("import/", imports.import_page, name="import"),
     path("assets/plotly.js", assets.plotly_js, name="plotly_js"),
 ]

@@ -132,6 +132,60 @@
     });
   }
 
+  /* Moving a card with the keyboard: on a focused card, M opens the "move to…" menu of
+   * stages; Alt+→ / Alt+← move to the next or previous stage. Same gate, same feedback. */
+  function askStage(card, fromColumn) {
+    var dialog = document.getElementById("move-to-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") return Promise.resolve("");
+    var name = dialog.querySelector("[data-move-to-name]");
+    if (name) name.textContent = (card.querySelector(".deal-name") || card).textContent;
+    dialog.querySelectorAll("[data-move-to]").forEach(function (button) {
+      button.disabled = button.dataset.moveTo === fromColumn.dataset.stage;
+    });
+    dialog.returnValue = "";
+    dialog.showModal();
+    var first = dialog.querySelector("[data-move-to]:not([disabled])");
+    if (first) first.focus();
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function onClose() {
+        dialog.removeEventListener("close", onClose);
+        resolve(dialog.returnValue);
+      });
+    });
+  }
+
+  function moveTo(board, card, toStage) {
+    var fromColumn = columnOf(card);
+    var toColumn = board.querySelector('[data-stage-order][data-stage="' + toStage + '"]');
+    if (!fromColumn || !toColumn || fromColumn === toColumn) return;
+    var backwards = Number(toColumn.dataset.stageOrder) < Number(fromColumn.dataset.stageOrder);
+    var done = backwards
+      ? askReason().then(function (reason) { return reason ? move(card, fromColumn, toColumn, reason) : null; })
+      : move(card, fromColumn, toColumn, "");
+    Promise.resolve(done).then(function () {
+      var moved = document.getElementById(card.id);
+      if (moved) moved.focus();
+    });
+  }
+
+  function setUpKeyboard(board) {
+    board.addEventListener("keydown", function (event) {
+      var card = event.target.closest && event.target.closest("[data-card]");
+      if (!card) return;
+      var column = columnOf(card);
+      if (!column) return;
+      if ((event.key === "m" || event.key === "M") && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        askStage(card, column).then(function (stage) { if (stage) moveTo(board, card, stage); });
+      } else if (event.altKey && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+        event.preventDefault();
+        var columns = Array.prototype.slice.call(board.querySelectorAll("[data-stage-order]"));
+        var next = columns[columns.indexOf(column) + (event.key === "ArrowRight" ? 1 : -1)];
+        if (next) moveTo(board, card, next.dataset.stage);
+      }
+    });
+  }
+
   /* Expandable rollups: a subtotal row's toggle hides or shows every row below it. */
   function setUpTree(table) {
     function descendants(index) {
@@ -173,7 +227,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-board]").forEach(setUpBoard);
+    document.querySelectorAll("[data-board]").forEach(function (board) { setUpBoard(board); setUpKeyboard(board); });
     document.querySelectorAll("[data-tree]").forEach(setUpTree);
   });
   // plotly.js is large and loads asynchronously; whichever comes last draws the charts.
