@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -23,7 +24,9 @@ from salespath.pipeline.models import (
 )
 
 from .context import Ref
+from .opportunities import FIELDS as OPPORTUNITY_FIELDS
 from .opportunities import Plan, _chunks
+from .sql import db_datetime, insert_rows
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -246,20 +249,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     now = timezone.now()
     by_id = pk(by)
     new = [plan for plan in plans if plan.existing is None]
-    objects = []
-    for plan in new:
-        opportunity = Opportunity(
-            external_id=plan.external_id,
-            created_by_id=by_id or pk(plan.values["owner"]),
-            imported=True,
-        )
-        _changed(opportunity, plan.values)
-        objects.append(opportunity)
-    for chunk_plans, chunk in zip(_chunks(new), _chunks(objects), strict=True):
-        for plan, opportunity in zip(
-            chunk_plans, Opportunity.objects.bulk_create(chunk, batch_size=1000), strict=True
-        ):
-            plan.ref.pk = opportunity.pk
+    _insert_opportunities(new, by_id)
     changed_objects, fields = [], set()
     touched: set[int] = set()
     for plan in plans:
@@ -285,6 +275,48 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
 
+# The new rows of the pipeline tables go in through `insert_rows` (raw `executemany`, see
+# sql.py for why): at 100,000 opportunities `bulk_create` spent most of the import preparing
+# values. Updates and deletes touch few rows and keep the ORM.
+
+
+def _insert_opportunities(new: list[Plan], by_id) -> None:
+    """Insert the new opportunities, then read their ids back by external id (every new
+    opportunity has one), a query per 5,000."""
+    if not new:
+        return
+    fields = {field.name: field for field in Opportunity._meta.concrete_fields}
+    # a column the row left out (note, signed_on, lost_to, …) takes the field's default
+    defaults = {name: fields[name].get_default() for name in OPPORTUNITY_FIELDS}
+    columns = [
+        "external_id",
+        "created_by_id",
+        "imported",
+        *(fields[name].attname for name in OPPORTUNITY_FIELDS),
+    ]
+    insert_rows(
+        Opportunity,
+        columns,
+        (
+            (
+                plan.external_id,
+                by_id or pk(plan.values["owner"]),
+                True,
+                *(pk(plan.values.get(name, defaults[name])) for name in OPPORTUNITY_FIELDS),
+            )
+            for plan in new
+        ),
+    )
+    for chunk in _chunks(new):
+        ids = dict(
+            Opportunity.objects.filter(
+                external_id__in=[plan.external_id for plan in chunk]
+            ).values_list("external_id", "id")
+        )
+        for plan in chunk:
+            plan.ref.pk = ids[plan.external_id]
+
+
 def _write_lines(plans: list[Plan], touched: set[int]) -> None:
     create, update, delete = [], [], []
     for plan in plans:
@@ -294,11 +326,7 @@ def _write_lines(plans: list[Plan], touched: set[int]) -> None:
         wanted = {ref.pk: amount for ref, amount in plan.lines.values()}
         for product_id, amount in wanted.items():
             if product_id not in have:
-                create.append(
-                    OpportunityLine(
-                        opportunity_id=plan.ref.pk, product_id=product_id, amount=amount
-                    )
-                )
+                create.append((plan.ref.pk, product_id, amount))
             elif have[product_id][1] != amount:
                 update.append(OpportunityLine(pk=have[product_id][0], amount=amount))
         delete.extend(
@@ -309,7 +337,12 @@ def _write_lines(plans: list[Plan], touched: set[int]) -> None:
     for chunk in _chunks(delete):
         OpportunityLine.objects.filter(pk__in=chunk).delete()
     OpportunityLine.objects.bulk_update(update, ["amount"], batch_size=1000)
-    OpportunityLine.objects.bulk_create(create, batch_size=1000)
+    _insert_lines(create)
+
+
+def _insert_lines(rows: list[tuple[int, int, Decimal]]) -> None:
+    """(opportunity id, product id, amount) rows."""
+    insert_rows(OpportunityLine, ["opportunity_id", "product_id", "amount"], rows)
 
 
 def _write_history(plans: list[Plan], by_id, now, touched: set[int]) -> None:
@@ -321,32 +354,39 @@ def _write_history(plans: list[Plan], by_id, now, touched: set[int]) -> None:
                 touched.add(plan.ref.pk)
             previous: tuple[str | None, str] = (None, "")
             for stage, status, on in plan.history:
-                rows.append(_stage_change(plan.ref.pk, previous, stage, status, on, by_id, now))
+                rows.append((plan.ref.pk, *previous, stage, status, on))
                 previous = (stage, status)
         elif plan.append is not None:
             states = plan.existing.history_states
             previous = states[-1][:2] if states else (None, "")
-            rows.append(_stage_change(plan.ref.pk, previous, *plan.append, by_id, now))
+            rows.append((plan.ref.pk, *previous, *plan.append))
             touched.add(plan.ref.pk)
     # Only rows an earlier import wrote are ever replaced (validation makes sure of it): a
     # corrected file corrects its own history; history recorded in Salespath is never touched.
     for chunk in _chunks(replaced):
         StageChange.objects.filter(pk__in=chunk, imported=True).delete()
-    StageChange.objects.bulk_create(rows, batch_size=1000)
+    _insert_stage_changes(rows, by_id, now)
 
 
-def _stage_change(opportunity_id, previous, stage, status, on: date, by_id, now) -> StageChange:
-    return StageChange(
-        opportunity_id=opportunity_id,
-        kind=StageChange.Kind.IMPORT,
-        from_stage_id=previous[0],
-        from_status=previous[1],
-        to_stage_id=stage,
-        to_status=status,
-        effective_on=on,
-        at=now,
-        by_id=by_id,
-        imported=True,
+def _insert_stage_changes(rows: list[tuple], by_id, now: datetime) -> None:
+    """(opportunity id, from stage, from status, to stage, to status, effective on) rows,
+    written as imported history: kind `import`, `imported=True`, recorded now by `by_id`."""
+    at = db_datetime(now)
+    insert_rows(
+        StageChange,
+        [
+            "opportunity_id",
+            "from_stage_id",
+            "from_status",
+            "to_stage_id",
+            "to_status",
+            "effective_on",
+            "kind",
+            "at",
+            "by_id",
+            "imported",
+        ],
+        ((*row, StageChange.Kind.IMPORT.value, at, by_id, True) for row in rows),
     )
 
 
@@ -358,20 +398,23 @@ def _write_contracts(plans: list[Plan], by_id, touched: set[int]) -> None:
         signed_on, amount = plan.contract
         have = plan.existing.contract if plan.existing else None
         if have is None:
-            create.append(
-                Contract(
-                    opportunity_id=plan.ref.pk,
-                    signed_on=signed_on,
-                    amount=amount,
-                    payment_terms=_("Imported; see the signed contract."),
-                    created_by_id=by_id or pk(plan.values["owner"]),
-                )
-            )
+            create.append((plan.ref.pk, signed_on, amount, by_id or pk(plan.values["owner"])))
         elif (have[1], have[2]) != (signed_on, amount):
             update.append(Contract(pk=have[0], signed_on=signed_on, amount=amount))
             touched.add(plan.ref.pk)
-    Contract.objects.bulk_create(create, batch_size=1000)
+    _insert_contracts(create)
     Contract.objects.bulk_update(update, ["signed_on", "amount"], batch_size=1000)
+
+
+def _insert_contracts(rows: list[tuple[int, date, Decimal, int]]) -> None:
+    """(opportunity id, signed on, amount, created by) rows; the payment terms point to the
+    signed contract."""
+    terms = _("Imported; see the signed contract.")
+    insert_rows(
+        Contract,
+        ["opportunity_id", "signed_on", "amount", "created_by_id", "payment_terms"],
+        ((*row, terms) for row in rows),
+    )
 
 
 def _write_competitors(plans: list[Plan], touched: set[int]) -> None:
@@ -381,12 +424,10 @@ def _write_competitors(plans: list[Plan], touched: set[int]) -> None:
         for ref in plan.competitors:
             if ref.pk not in have:
                 have = have | {ref.pk}
-                links.append(
-                    OpportunityCompetitor(opportunity_id=plan.ref.pk, competitor_id=ref.pk)
-                )
+                links.append((plan.ref.pk, ref.pk))
                 if plan.existing:
                     touched.add(plan.ref.pk)
-    OpportunityCompetitor.objects.bulk_create(links, batch_size=1000)
+    insert_rows(OpportunityCompetitor, ["opportunity_id", "competitor_id"], links)
 
 
 # --- activities ------------------------------------------------------------------------------
