@@ -27,8 +27,8 @@ def test_team_submissions_show_who_has_and_has_not_submitted(login, cast, deal):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "1 已提交" in html or "1 submitted" in html
-    assert str(cast.teammate) in html and "未提交" in html
+    assert "1 已上报" in html
+    assert str(cast.teammate) in html and "未上报" in html
 
 
 def test_a_salesperson_sees_their_own_submissions_and_what_changed_since(login, cast, deal):

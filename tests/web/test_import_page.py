@@ -13,7 +13,20 @@ from tests.imports.helpers import OPPORTUNITY_HEADERS
 
 pytestmark = pytest.mark.django_db
 
-GOOD_ROW = ["P1", "重工ERP", "广州重工集团", "li", "S2", "进行中", "2026-09-30", "1200000", "", "", "", "2026-02-01"]
+GOOD_ROW = [
+    "P1",
+    "重工ERP",
+    "广州重工集团",
+    "li",
+    "S2",
+    "进行中",
+    "2026-09-30",
+    "1200000",
+    "",
+    "",
+    "",
+    "2026-02-01",
+]
 
 
 def csv_file(*rows, name="pipeline.csv") -> SimpleUploadedFile:
