@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
+    DateField,
     F,
     IntegerField,
     OuterRef,
@@ -43,7 +44,7 @@ from salespath.lib.fiscal import (
     fiscal_year_of,
     fiscal_year_period,
 )
-from salespath.pipeline.history import stage_on, status_on
+from salespath.pipeline.history import stage_on, status_on, unchanged_since
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange, Status
 
 TIME = "time"
@@ -207,11 +208,18 @@ def overdue_filter(h: Horizon, view: str) -> Q:
     )
 
 
-def status_since(as_of: date) -> Subquery:
+def status_since(as_of: date) -> Case:
     """The date of the last stage change on or before `as_of`: for an opportunity won or
-    lost on `as_of`, the day it was won or lost."""
-    return Subquery(
-        StageChange.objects.filter(opportunity=OuterRef("pk"), effective_on__lte=as_of)
-        .order_by("-effective_on", "-id")
-        .values("effective_on")[:1]
+    lost on `as_of`, the day it was won or lost. Without history after `as_of`, a won or
+    lost deal's last change is its win or loss, dated on the row (`pipeline.history`)."""
+    unchanged = unchanged_since(as_of)
+    return Case(
+        When(unchanged & Q(status=Status.WON), then=F("won_on")),
+        When(unchanged & Q(status=Status.LOST), then=F("lost_on")),
+        default=Subquery(
+            StageChange.objects.filter(opportunity=OuterRef("pk"), effective_on__lte=as_of)
+            .order_by("-effective_on", "-id")
+            .values("effective_on")[:1]
+        ),
+        output_field=DateField(),
     )
