@@ -83,6 +83,11 @@ def _password_label(language: str) -> str:
 
 
 def screenshot(page, name: str) -> None:
-    """Save the page to docs/screenshots/<name>.png (the README shows them)."""
+    """Save the page to docs/screenshots/<name>.png when SALESPATH_TEST_SCREENSHOTS=1.
+
+    The README's screenshots come from demo data (`scripts/screenshots.py`); a test run does
+    not overwrite them unless asked to."""
+    if os.environ.get("SALESPATH_TEST_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
