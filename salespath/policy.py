@@ -23,14 +23,14 @@ def owner_filter(user: User, owner_field: str = "owner") -> Q | None:
     """A filter on the owning person for the records `user` may see; None means all."""
     if sees_everything(user):
         return None
-    # Owners as `IN (people of the team)` rather than a join on the owner's team: each part
-    # of the OR then reads an index, not the whole table (issue 9).
-    visible = Q(**{owner_field: user})
+    # One `owner IN (people)` rather than joins on the owner's team or branch: the database
+    # then reads the owner index for just those people (issue 9).
+    people = Q(pk=user.pk)
     if user.has_role(Role.SUPERVISOR) and user.team_id:
-        visible |= Q(**{f"{owner_field}__in": User.objects.filter(team_id=user.team_id)})
+        people |= Q(team_id=user.team_id)
     if user.has_role(Role.BRANCH_GM) and user.branch_id:
-        visible |= Q(**{f"{owner_field}__in": User.objects.filter(branch_id=user.branch_id)})
-    return visible
+        people |= Q(branch_id=user.branch_id)
+    return Q(**{f"{owner_field}__in": User.objects.filter(people).values("pk")})
 
 
 def visible_people(user: User) -> QuerySet[User]:
@@ -52,9 +52,11 @@ def visible_opportunities(user: User) -> QuerySet:
     visible = owner_filter(user)
     if visible is None:
         return opportunities
-    # A subquery, not a join: no duplicate rows, so no DISTINCT, and sums stay right.
-    on_team = ProjectMember.objects.filter(person=user).values("opportunity")
-    return opportunities.filter(visible | Q(pk__in=on_team))
+    # The deals of those people and the ones the user is on the project team of, as one
+    # UNION of two indexed reads: no join, no duplicates, no DISTINCT, and sums stay right.
+    owned = Opportunity.objects.filter(visible).order_by().values("pk")
+    on_team = ProjectMember.objects.filter(person=user).order_by().values("opportunity")
+    return opportunities.filter(pk__in=owned.union(on_team))
 
 
 def visible_customers(user: User) -> QuerySet:

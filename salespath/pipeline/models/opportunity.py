@@ -121,6 +121,13 @@ class Opportunity(models.Model):
             models.Index(fields=["owner", "status", "stage"]),
             models.Index(fields=["status", "expected_close"]),
             models.Index(fields=["customer", "status"]),
+            # The kanban board: a scope's owners × one stage, soonest close first; lost deals
+            # (most of the table after a few years) are never on the board (issue 9).
+            models.Index(
+                fields=["owner", "stage", "expected_close"],
+                condition=~models.Q(status="lost"),
+                name="opportunity_on_board",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
