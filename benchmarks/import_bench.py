@@ -1,6 +1,7 @@
 """Import 100,000 opportunity rows with product lines and stage history on SQLite; print rows/s.
 
     .venv/bin/python benchmarks/import_bench.py [--rows 100000] [--format csv|xlsx]
+        [--profile FILE]   (cProfile of the first import, for `python -m pstats FILE`)
 
 Builds a fresh SQLite database in a temporary directory (your ./var is not touched), creates
 50 account managers, 5,000 customers and 8 products, writes the opportunities, lines (one or
@@ -9,6 +10,7 @@ from reading the files to the commit. Then imports the same files again (the no-
 """
 
 import argparse
+import cProfile
 import csv
 import os
 import random
@@ -23,6 +25,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    parser.add_argument("--profile", help="write a cProfile of the first import to this file")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="salespath-bench-"))
     os.environ.pop("DATABASE_URL", None)
@@ -39,8 +42,14 @@ def main() -> None:
     from salespath.imports.services import import_files
 
     for label in ("first import", "same files again"):
+        profile = cProfile.Profile() if args.profile and label == "first import" else None
         started, cpu = time.perf_counter(), time.process_time()
+        if profile:
+            profile.enable()
         result = import_files(paths=paths)
+        if profile:
+            profile.disable()
+            profile.dump_stats(args.profile)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         # CPU time too: on a shared machine the wall clock also counts other people's work.
         print(
@@ -48,6 +57,8 @@ def main() -> None:
             f"({args.rows / seconds:,.0f} rows/s), {cpu:.1f} s CPU "
             f"({args.rows / cpu:,.0f} rows/s)  {result.by_kind()['opportunities']}"
         )
+        # the machine's load while it ran: the wall-clock figure means little when it is high
+        print("  load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 def build(workdir: Path, rows: int, file_format: str) -> list[Path]:

@@ -29,6 +29,15 @@ from .values import (
     text,
 )
 
+# The messages of bad cells, made once: a large import reads hundreds of thousands of cells.
+NOT_A_DATE = gettext_lazy(
+    "“%(value)s” is not a date (write 2026-06-30, 2026/6/30 or 2026年6月30日)."
+)
+NOT_AN_AMOUNT = gettext_lazy("“%(value)s” is not an amount (write 1,200,000, ¥1200000 or 120万).")
+NOT_A_NUMBER = gettext_lazy("“%(value)s” is not a whole number.")
+NOT_A_PERCENTAGE = gettext_lazy("“%(value)s” is not a percentage from 0 to 100.")
+NOT_YES_OR_NO = gettext_lazy("“%(value)s” is not yes or no (是/否).")
+
 SP_PREFIX = "SP-"  # how an export names a record that has no external id: SP-<primary key>
 
 
@@ -149,35 +158,22 @@ class Row:
             return None
 
     def date(self, name: str, required: bool = False) -> date | None:
-        return self._parse(
-            name,
-            lambda v: parse_date(v, self.date_formats),
-            gettext_lazy(
-                "“%(value)s” is not a date (write 2026-06-30, 2026/6/30 or 2026年6月30日)."
-            ),
-            required,
-        )
+        return self._parse(name, self._parse_date, NOT_A_DATE, required)
+
+    def _parse_date(self, value: object) -> date:
+        return parse_date(value, self.date_formats)
 
     def amount(self, name: str, required: bool = False) -> Decimal | None:
-        return self._parse(
-            name,
-            parse_amount,
-            gettext_lazy("“%(value)s” is not an amount (write 1,200,000, ¥1200000 or 120万)."),
-            required,
-        )
+        return self._parse(name, parse_amount, NOT_AN_AMOUNT, required)
 
     def integer(self, name: str, required: bool = False) -> int | None:
-        return self._parse(
-            name, parse_int, gettext_lazy("“%(value)s” is not a whole number."), required
-        )
+        return self._parse(name, parse_int, NOT_A_NUMBER, required)
 
     def percent(self, name: str) -> int | None:
-        return self._parse(
-            name, parse_percent, gettext_lazy("“%(value)s” is not a percentage from 0 to 100.")
-        )
+        return self._parse(name, parse_percent, NOT_A_PERCENTAGE)
 
     def boolean(self, name: str) -> bool | None:
-        return self._parse(name, parse_bool, gettext_lazy("“%(value)s” is not yes or no (是/否)."))
+        return self._parse(name, parse_bool, NOT_YES_OR_NO)
 
     def choice(
         self, name: str, table: dict[str, str], required: bool = False, allowed: str = ""

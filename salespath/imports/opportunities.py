@@ -62,6 +62,12 @@ STATUSES = choices_table(
     ("跟进中", Status.OPEN),
     ("进行", Status.OPEN),
 )
+# messages made once, not per row
+STAGES_ALLOWED = gettext_lazy("S2 to S7 or a stage's name")
+NO_PRODUCT = gettext_lazy("No product “%(value)s”.")
+NO_ACCOUNT_MANAGER = gettext_lazy("No account manager “%(value)s”.")
+NO_CUSTOMER = gettext_lazy("No customer “%(value)s”.")
+
 FORECASTS = choices_table(ForecastCategory.choices, ("best case", ForecastCategory.BEST_CASE))
 
 FIELDS = [
@@ -200,9 +206,7 @@ class PipelineValidator:
         self.new_competitors: list[Ref] = []
 
     def stage(self, row: Row, name: str, required: bool = False) -> str | None:
-        code = row.choice(
-            name, self.stages, required=required, allowed=_("S2 to S7 or a stage's name")
-        )
+        code = row.choice(name, self.stages, required=required, allowed=STAGES_ALLOWED)
         if code == "S1":
             row.problem(name, _("S1 qualifies customers; an opportunity is in one of S2 to S7."))
             return None
@@ -258,9 +262,7 @@ class PipelineValidator:
                 self.new_products.append(found)
             if found is not AMBIGUOUS:
                 return found
-        return row.ref(
-            name, self.registries.products, gettext_lazy("No product “%(value)s”."), required
-        )
+        return row.ref(name, self.registries.products, NO_PRODUCT, required)
 
     def _competitors(self, row: Row) -> list[Ref]:
         found = []
@@ -343,7 +345,7 @@ class PipelineValidator:
             owner = row.ref(
                 "owner",
                 self.registries.users,
-                gettext_lazy("No account manager “%(value)s”."),
+                NO_ACCOUNT_MANAGER,
                 required=True,
             )
             if owner is not None:
@@ -493,7 +495,7 @@ class PipelineValidator:
         return row.ref(
             "customer",
             self.registries.customers,
-            gettext_lazy("No customer “%(value)s”."),
+            NO_CUSTOMER,
             required=True,
         )
 
@@ -666,7 +668,7 @@ class PipelineValidator:
 
 
 def _history_rows_ok(given_history) -> bool:
-    return all(r.ok for r, *_rest in given_history or [])
+    return all(given[0].ok for given in given_history or ())
 
 
 def _values_of(opportunity: Opportunity) -> dict[str, object]:

@@ -25,11 +25,13 @@ _CURRENCY = re.compile(r"^(?:¥|￥|RMB|CNY)|(?:元|RMB|CNY)$", re.IGNORECASE)
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def text(value: object) -> str:
     """A cell as text: numbers without a spurious `.0`, surrounding spaces removed."""
+    if isinstance(value, str):  # most cells: checked first, an import reads millions
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -60,6 +62,8 @@ def parse_date(value: object, formats: tuple[str, ...] = ()) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return excel_serial_to_date(float(value))
     raw = text(value)
+    if not formats and _is_iso_date(raw):  # the common spelling, read without the patterns
+        return date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
     for pattern in formats:
         try:
             return datetime.strptime(raw, pattern).date()
@@ -74,6 +78,17 @@ def parse_date(value: object, formats: tuple[str, ...] = ()) -> date:
     if re.fullmatch(r"\d{5}(\.0+)?", raw):
         return excel_serial_to_date(float(raw))
     raise ValueError(raw)
+
+
+def _is_iso_date(raw: str) -> bool:
+    """2026-06-30 exactly (what the first pattern matches with two-digit month and day)."""
+    return (
+        len(raw) == 10
+        and raw[4] == raw[7] == "-"
+        and raw[:4].isdecimal()
+        and raw[5:7].isdecimal()
+        and raw[8:].isdecimal()
+    )
 
 
 def parse_amount(value: object) -> Decimal:
@@ -143,4 +158,5 @@ def parse_bool(value: object) -> bool:
 
 def normalise(value: object) -> str:
     """A name as a lookup key: case-folded, inner spaces collapsed."""
-    return " ".join(text(value).split()).casefold()
+    raw = value if isinstance(value, str) else text(value)  # split() drops the outer spaces too
+    return " ".join(raw.split()).casefold()
