@@ -115,3 +115,26 @@ def test_a_salespersons_home_shows_this_weeks_roadmap_standards(login, cast):
         'data-testid="home-roadmap"'
         not in login(cast.finance).get(reverse("web:home")).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["web:funnel", "web:attainment", "web:submissions", "web:accuracy", "web:customer_new"],
+)
+def test_new_pages_render_in_english_without_chinese_labels(login, cast, url_name):
+    response = login(cast.supervisor, language="en").get(reverse(url_name))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    for chinese in ("阶段漏斗", "任务完成率", "预测上报", "预测准确率", "新建客户"):
+        assert chinese not in html
+
+
+def test_opportunity_page_in_english_names_the_stage_work(login, cast, deal):
+    html = (
+        login(cast.salesperson, language="en")
+        .get(reverse("web:opportunity", args=[deal.pk]))
+        .content.decode()
+    )
+    for label in ("Record a quote", "Mark as lost", "Add a key date", "Record an objection"):
+        assert label in html

@@ -64,3 +64,23 @@ def test_opportunity_page_query_count_is_pinned(login, cast, deal, django_assert
     for _ in range(5):
         OpportunityFactory(owner=cast.salesperson, customer=deal.customer)
     assert queries(client, reverse("web:opportunity", args=[deal.pk])) == first
+
+
+@pytest.mark.parametrize(
+    "url_name", ["web:attainment", "web:submissions", "web:accuracy", "web:funnel"]
+)
+def test_new_report_pages_make_as_many_queries_for_many_deals_as_for_few(login, cast, url_name):
+    client = login(cast.supervisor)
+    deals(cast.salesperson, 3)
+    few = queries(client, reverse(url_name))
+    deals(cast.teammate, 2 * COLUMN_PAGE + 5)
+    assert queries(client, reverse(url_name)) == few
+
+
+def test_customer_page_makes_as_many_queries_with_more_opportunities(login, cast, deal):
+    client = login(cast.salesperson)
+    url = reverse("web:customer", args=[deal.customer.pk])
+    first = queries(client, url)
+    for _ in range(5):
+        OpportunityFactory(owner=cast.salesperson, customer=deal.customer)
+    assert queries(client, url) == first
