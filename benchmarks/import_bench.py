@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/import_bench.py [--rows 100000] [--format csv|xlsx]
         [--profile FILE]   (cProfile of the first import, for `python -m pstats FILE`)
+        [--database-url postgres://postgres@127.0.0.1:5432/EMPTY_DB]   (PostgreSQL instead)
 
 Builds a fresh SQLite database in a temporary directory (your ./var is not touched), creates
 50 account managers, 5,000 customers and 8 products, writes the opportunities, lines (one or
@@ -26,9 +27,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     parser.add_argument("--profile", help="write a cProfile of the first import to this file")
+    parser.add_argument("--database-url", help="an empty database to use instead of SQLite")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="salespath-bench-"))
     os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     os.environ["SALESPATH_VAR_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salespath.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,8 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
 def pk(value: object) -> object:
-    return value.pk if isinstance(value, Ref) else value
+    """The id of a Ref or a model instance (the importing person); anything else as it is."""
+    return value.pk if isinstance(value, Ref | Model) else value
 
 
 def _changed(instance, values: dict[str, object]) -> list[str]:
