@@ -231,3 +231,15 @@ def test_objection_add_service_is_what_the_form_calls(login, cast, deal):
     objection_add(opportunity=deal, description="交付周期", by=cast.salesperson)
     page = login(cast.salesperson).get(reverse("web:opportunity", args=[deal.pk]))
     assert "交付周期" in page.content.decode()
+
+
+def test_a_stale_no_competitor_click_says_why_on_top_of_the_page(login, cast, deal):
+    client = login(cast.salesperson)
+    response = work(
+        client, deal, "no-competitor", version=deal.version - 1, no_competitors_known="on"
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "已有人修改了它" in page
+    deal.refresh_from_db()
+    assert deal.no_competitors_known is False

@@ -23,7 +23,7 @@ from salespath.pipeline.models import Stage
 from ..fixes import missing_with_fixes
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
 from ..queries import card_queryset
-from ..work import WORK_FORMS, ItemForm
+from ..work import PAGE_FORMS, WORK_FORMS
 from .base import page
 from .opportunities import checklist_context, render_opportunity
 
@@ -240,8 +240,9 @@ def opportunity_work(request: HttpRequest, pk: int, action: str) -> HttpResponse
         else:
             messages.success(request, str(form.success))
             return redirect(reverse("web:opportunity", args=[pk]) + f"#{form.section}")
-    if isinstance(form, ItemForm):
-        # A row's own small form (resolve, remove): its problem goes on top of the page.
+    if action not in PAGE_FORMS:
+        # A row's own small form (resolve, remove) or a one-button form (no competitor
+        # known): its problem goes on top of the page.
         for problems in form.errors.values():
             for problem in problems:
                 messages.error(request, problem)
