@@ -300,20 +300,17 @@ def _insert_opportunities(new: list[Plan], by_id) -> None:
     # one query, where `external_id IN (…)` cost seconds of parameter handling at 100,000.
     # A row another session adds meanwhile has an external id not in this file: it is skipped.
     highest = Opportunity.objects.aggregate(highest=Max("id"))["highest"] or 0
-    insert_rows(
-        Opportunity,
-        columns,
-        (
-            (
-                plan.external_id,
-                by_id or pk(values["owner"]),
-                True,
-                *[pk(values.get(name, defaults[name])) for name in OPPORTUNITY_FIELDS],
-            )
-            for plan in new
-            for values in (plan.values,)
-        ),
-    )
+
+    def row(plan: Plan) -> tuple:
+        values = plan.values
+        return (
+            plan.external_id,
+            by_id or pk(values["owner"]),
+            True,
+            *[pk(values.get(name, defaults[name])) for name in OPPORTUNITY_FIELDS],
+        )
+
+    insert_rows(Opportunity, columns, map(row, new))
     ids = dict(Opportunity.objects.filter(id__gt=highest).values_list("external_id", "id"))
     # and should a row ever have been given an id by hand above the sequence, ask by name
     missing = [plan.external_id for plan in new if plan.external_id not in ids]
