@@ -56,14 +56,6 @@ def test_a_dry_run_lists_every_problem_by_sheet_row_and_column(admin_client, cas
     assert not Opportunity.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "salespath.imports.writers.pk() turns only a Ref into an id, so the importing person "
-        "(a User, as import_files documents) is bound as is and the database refuses it; "
-        "the same happens to `salespath import --as`. Reported to the imports owner."
-    ),
-    strict=False,
-)
 def test_a_valid_file_shows_the_counts_and_is_imported_on_confirm(admin_client, cast):
     CustomerFactory(name="广州重工集团", owner=cast.salesperson)
     response = admin_client.post(reverse("web:import"), {"files": csv_file(GOOD_ROW)})
