@@ -29,7 +29,7 @@ from salespath.imports.kinds import KINDS_BY_NAME
 from salespath.imports.mapping import SHIPPED, load_mapping
 from salespath.imports.readers import max_bytes
 from salespath.imports.services import import_files
-from salespath.org.models import Role, User
+from salespath.org.models import Role
 
 from .base import page
 
@@ -62,9 +62,6 @@ def _counts(result) -> list[dict]:
 
 
 def _run(token: str, mapping: str, *, dry_run: bool, by):
-    # The importer's SQL binds the person as a parameter: give it the model, not the lazy
-    # request.user wrapper.
-    by = User.objects.get(pk=by.pk)
     folder = _uploads() / token
     paths = sorted(folder.iterdir()) if folder.is_dir() else []
     return import_files(
