@@ -119,7 +119,7 @@ def _read_csv(path: Path) -> Sheet:
     elif sample.count(";") > sample.count(","):
         delimiter = ";"
     rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    grid = [(number, list(cells)) for number, cells in enumerate(rows, start=1)]
+    grid = list(enumerate(rows, start=1))  # csv.reader gives each row as a new list
     return _sheet_from_grid(_sheet_name(path), grid, merges=[])
 
 
