@@ -383,7 +383,12 @@ def machine() -> dict:
 
 def engine() -> str:
     if connection.vendor == "postgresql":
-        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+        version = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            jit = cursor.fetchone()[0]
+        # The JIT compiles the reports' large CASE expressions on every call: worth knowing.
+        return version if jit == "on" else f"{version} (jit {jit})"
     import sqlite3
 
     return f"SQLite {sqlite3.sqlite_version}"
@@ -424,7 +429,7 @@ def run_bench(
         for measurement, run in measurements(subjects, Path(workdir), import_rows):
             if only and measurement.key not in only:
                 continue
-            runs = max(1, min(repeat, 3)) if measurement.key == "import_10k" else repeat
+            runs = min(repeat, 2) if measurement.key == "import_10k" else repeat
             with CaptureQueriesContext(connection) as captured:
                 run()  # warm-up: caches, query plans; counts the queries
             measurement.queries = len(captured.captured_queries)

@@ -100,7 +100,7 @@ def markdown_section(report: Report) -> str:
     rows = table_lines(report)
     lines = [
         _section_start(report),
-        f"### {report.engine.split()[0]} · {report.scale}",
+        f"### {_engine_name(report)} · {report.scale}",
         "",
         summary_line(report),
         "",
@@ -113,8 +113,14 @@ def markdown_section(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _engine_name(report: Report) -> str:
+    return re.sub(r" [0-9.]+", "", report.engine)
+
+
 def _key(report: Report) -> str:
-    return f"{report.engine.split()[0].lower()}-{report.scale}"
+    """`postgresql-L`, `postgresql-jit-off-L`, `sqlite-M`: the engine without its version."""
+    words = [w for w in re.split(r"[^a-z]+", report.engine.lower()) if w]
+    return f"{'-'.join(words)}-{report.scale}"
 
 
 def _section_start(report: Report) -> str:

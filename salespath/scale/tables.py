@@ -161,6 +161,8 @@ def foreign_keys_checked_after(models: list[type[Model]]):
         return
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
+        # Check what was written so far (the people), so no deferred check is pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             """
             SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
