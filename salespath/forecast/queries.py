@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
+from salespath.lib.fiscal import Period
 from salespath.localize import localized
 from salespath.org.models import Role, User
 from salespath.org.scopes import Scope
@@ -403,3 +404,19 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
             for o in opportunities
         ],
     }
+
+
+def booked_by_owner(scope: Scope, period: Period) -> dict[int, dict]:
+    """Booked per salesperson in `period`: opportunities whose contract was signed in the
+    period and that are not lost today — what forecast accuracy and attainment versus quota
+    both count. One query; `{owner_id: {"booked": Decimal, "deals": int}}`."""
+    rows = (
+        Opportunity.objects.filter(
+            signed_on__gte=period.start, signed_on__lte=period.end, **scope.owner_filter()
+        )
+        .exclude(status=Status.LOST)
+        .values("owner")
+        .annotate(booked=Sum("amount"), deals=Count("pk"))
+        .order_by()
+    )
+    return {row["owner"]: row for row in rows}

@@ -15,10 +15,10 @@ from salespath.errors import DomainError
 from salespath.lib.fiscal import FiscalQuarter, fiscal_quarter_of
 from salespath.org.models import Role, Team, User
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import Opportunity, Status
+from salespath.pipeline.models import Status
 
 from .models import ForecastSnapshot, ForecastSubmission
-from .queries import MONEY, forecast, people_in_scope, scope_dict
+from .queries import MONEY, booked_by_owner, forecast, people_in_scope, scope_dict
 from .rows import Figures, Member, money, person_path, rollup_rows
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
@@ -264,15 +264,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
     Accuracy is booked ÷ forecast in percent; none where nothing was forecast. Four queries.
     """
     period = quarter.period
-    opportunities = Opportunity.objects.filter(**scope.owner_filter())
-    booked = {
-        row["owner"]: row["booked"]
-        for row in opportunities.filter(signed_on__gte=period.start, signed_on__lte=period.end)
-        .exclude(status=Status.LOST)
-        .values("owner")
-        .annotate(booked=Sum("amount"))
-        .order_by()
-    }
+    booked = {owner: row["booked"] for owner, row in booked_by_owner(scope, period).items()}
     submissions = ForecastSubmission.objects.filter(
         as_of__gte=period.start, as_of__lte=period.end, **scope.owner_filter("person")
     )

@@ -36,7 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from salespath.forecast.queries import people_in_scope
+from salespath.forecast.queries import booked_by_owner, people_in_scope
 from salespath.lib.fiscal import Period
 from salespath.org.quotas import quotas_for_period
 from salespath.org.scopes import Scope
@@ -188,16 +188,7 @@ def attainment(scope: Scope, period: Period) -> tuple[list[Attainment], Attainme
 
     Booked is what the forecast's accuracy counts: opportunities whose contract was signed
     (`signed_on`) in the period and that are not lost today. Three queries."""
-    booked = {
-        row["owner"]: row
-        for row in Opportunity.objects.filter(
-            signed_on__gte=period.start, signed_on__lte=period.end, **scope.owner_filter()
-        )
-        .exclude(status=Status.LOST)
-        .values("owner")
-        .annotate(booked=Sum("amount"), deals=Count("pk"))
-        .order_by()
-    }
+    booked = booked_by_owner(scope, period)
     people = people_in_scope(scope, set(booked))
     quotas = quotas_for_period(people, period)
     rows = [
