@@ -59,6 +59,21 @@ def visible_opportunities(user: User) -> QuerySet:
     return opportunities.filter(pk__in=owned.union(on_team))
 
 
+def visible_opportunity_parts(user: User) -> list[Q] | None:
+    """The same opportunities as `visible_opportunities`, as filters on disjoint sets whose
+    union is all of them (None: everything): the deals of the people `owner_filter` names,
+    and the project-team deals of anyone else. A caller narrows each part first (one board
+    column, the deals not lost), so that each is one indexed read of just those rows, and
+    may add up counts and sums per part (issue 9)."""
+    from salespath.pipeline.models import ProjectMember
+
+    owned = owner_filter(user)
+    if owned is None:
+        return None
+    on_team = Q(pk__in=ProjectMember.objects.filter(person=user).values("opportunity"))
+    return [owned, on_team & ~owned]
+
+
 def visible_customers(user: User) -> QuerySet:
     """Customers one owns (or whose owner one supervises), or has an opportunity with."""
     from salespath.customers.models import Customer

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from salespath.org.models import User
 from salespath.pipeline.models import Opportunity, Stage, Status
-from salespath.policy import visible_opportunities
+from salespath.policy import visible_opportunities, visible_opportunity_parts
 
 BOARD_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
 COLUMN_PAGE = 20
@@ -52,35 +53,90 @@ class Column:
         return len(self.cards) < self.count
 
 
-def board_columns(filtered: QuerySet, *, per_column: int = COLUMN_PAGE) -> list[Column]:
-    """One column per stage S2–S7 with its count, amount and its first cards.
+def _board_parts(user: User, rows: QuerySet) -> list[QuerySet]:
+    """The deals of `rows` on the board (not lost) that `user` may see, as disjoint parts
+    (`visible_opportunity_parts`). Each part keeps the filters of `rows` and the stage a
+    caller adds, so the database reads the board index (owner, stage, expected close) for
+    just the viewer's people instead of matching every deal of a stage against a list of
+    visible ids, which PostgreSQL did by scanning the whole stage (issue 9)."""
+    on_board = rows.exclude(status=Status.LOST).order_by()
+    parts = visible_opportunity_parts(user)
+    if parts is None:
+        return [on_board]
+    return [on_board.filter(part) for part in parts]
 
-    The board shows open deals and, in S7, won ones; lost deals are not on it. Queries:
-    the stages, the totals per stage, one page per non-empty column — a fixed number
-    whatever the data (pinned in tests).
+
+def _first_ids(part: QuerySet, stage_code: str, end: int) -> QuerySet:
+    """The ids of the first `end` deals of `part` in one column, as a member of a UNION.
+    SQLite allows no LIMIT in the members of a compound SELECT, so there it sits in a
+    subquery."""
+    first = part.filter(stage_id=stage_code).order_by("expected_close", "pk").values("pk")[:end]
+    if connection.features.supports_slicing_ordering_in_compound:
+        return first
+    return Opportunity.objects.filter(pk__in=first).order_by().values("pk")
+
+
+def _union(querysets: list[QuerySet], *, all: bool = False) -> QuerySet:
+    return querysets[0].union(*querysets[1:], all=all)
+
+
+BOARD_CARD_FIELDS = (
+    *("name", "name_en", "customer", "owner", "stage", "status", "amount", "probability"),
+    *("expected_close", "version", "customer__name", "customer__name_en"),
+    *("owner__display_name", "owner__first_name", "owner__last_name", "owner__username"),
+)
+
+
+def _board_cards(ids: QuerySet) -> QuerySet:
+    """What a card on the board shows (`_card.html`) and no more: a page holds 120 of them."""
+    rows = Opportunity.objects.filter(pk__in=ids).select_related("customer", "owner")
+    return rows.only(*BOARD_CARD_FIELDS).order_by("expected_close", "pk")
+
+
+def board_columns(user: User, rows: QuerySet, *, per_column: int = COLUMN_PAGE) -> list[Column]:
+    """One column per stage S2–S7 with its count, amount and its first cards, of the deals
+    of `rows` (the filters) that `user` may see.
+
+    The board shows open deals and, in S7, won ones; lost deals are not on it. Three
+    queries whatever the data (pinned in tests): the stages; the count and amount per part
+    and stage; the first cards of every column, as one UNION of the first ids of each part
+    and stage that has any.
     """
     stages = opportunity_stages()
-    on_board = filtered.exclude(status=Status.LOST)
-    totals = {
-        row["stage_id"]: row
-        for row in on_board.order_by()
-        .values("stage_id")
-        .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), Decimal(0)))
-    }
-    columns = []
-    for stage in stages:
-        total = totals.get(stage.code, {})
-        column = Column(stage, total.get("count", 0), total.get("amount", Decimal(0)))
-        if column.count:
-            column.cards = list(column_page(on_board, stage.code, offset=0, limit=per_column))
-        columns.append(column)
+    parts = _board_parts(user, rows)
+    per_part = [
+        part.annotate(part=Value(n))
+        .values("part", "stage_id")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        for n, part in enumerate(parts)
+    ]
+    totals: dict[str, dict] = {}
+    shown: list[tuple[int, str]] = []
+    for row in _union(per_part, all=True):  # the parts are disjoint: their sums add up
+        total = totals.setdefault(row["stage_id"], {"count": 0, "amount": Decimal(0)})
+        total["count"] += row["count"]
+        total["amount"] += row["amount"] or Decimal(0)
+        shown.append((row["part"], row["stage_id"]))
+    columns = [Column(stage, **totals.get(stage.code, {})) for stage in stages]
+    codes = {stage.code for stage in stages}
+    first = [_first_ids(parts[n], code, per_column) for n, code in shown if code in codes]
+    if first:
+        cards: dict[str, list[Opportunity]] = {}
+        for card in _board_cards(_union(first)):
+            cards.setdefault(card.stage_id, []).append(card)
+        for column in columns:
+            column.cards = cards.get(column.stage.code, [])[:per_column]
     return columns
 
 
-def column_page(filtered: QuerySet, stage_code: str, *, offset: int, limit: int) -> QuerySet:
-    """A page of one column, by expected close date (soonest first), then id for a stable order."""
-    rows = filtered.exclude(status=Status.LOST).filter(stage_id=stage_code)
-    return card_queryset(rows).order_by("expected_close", "pk")[offset : offset + limit]
+def column_page(
+    user: User, rows: QuerySet, stage_code: str, *, offset: int, limit: int
+) -> QuerySet:
+    """A page of one column, by expected close date (soonest first), then id for a stable
+    order: the page's cards among each part's first `offset + limit`."""
+    parts = _board_parts(user, rows)
+    first = _union([_first_ids(part, stage_code, offset + limit) for part in parts])
+    return _board_cards(first)[offset : offset + limit]
 
 
 @dataclass

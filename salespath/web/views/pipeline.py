@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 
+from salespath.pipeline.models import Opportunity
+
 from ..forms import PipelineFilterForm
 from ..queries import BOARD_STAGES, COLUMN_PAGE, board_columns, card_queryset, column_page, visible
 from .base import page, render_page
@@ -41,7 +43,7 @@ def pipeline_list(request: HttpRequest) -> HttpResponse:
 @page
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     form = _filters(request)
-    columns = board_columns(form.apply(visible(request.user), board=True))
+    columns = board_columns(request.user, form.apply(Opportunity.objects.all(), board=True))
     return render_page(
         request,
         "web/pipeline/board.html",
@@ -59,8 +61,8 @@ def board_column(request: HttpRequest, stage: str) -> HttpResponse:
         offset = max(int(request.GET.get("offset", 0)), 0)
     except ValueError:
         offset = 0
-    filtered = form.apply(visible(request.user), board=True)
-    cards = list(column_page(filtered, stage, offset=offset, limit=COLUMN_PAGE + 1))
+    filtered = form.apply(Opportunity.objects.all(), board=True)
+    cards = list(column_page(request.user, filtered, stage, offset=offset, limit=COLUMN_PAGE + 1))
     has_more = len(cards) > COLUMN_PAGE
     return render_page(
         request,
