@@ -111,3 +111,12 @@ def test_the_board_page_title_is_just_the_board(login, cast):
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert title.split("·")[0].strip() == "Board"
     assert html.count('id="move-to-dialog"') == 1
+
+
+def test_a_card_links_to_its_page_and_its_move(login, cast):
+    deal = OpportunityFactory(owner=cast.salesperson, stage_id="S3")
+
+    html = login(cast.salesperson).get(reverse("web:board")).content.decode()
+
+    assert f'href="{reverse("web:opportunity", args=[deal.pk])}"' in html
+    assert f'data-move-url="{reverse("web:opportunity_move", args=[deal.pk])}"' in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 from salespath.web.navigation import active_item, navigation
@@ -88,3 +88,23 @@ def role_labels(user) -> str:
 @register.simple_tag
 def url_with(name: str, *args) -> str:
     return reverse(name, args=args)
+
+
+_ID_MARK = 9_876_543_210  # an id no path holds otherwise, put where the real id goes
+_id_paths: dict[tuple, tuple[str, str] | None] = {}
+
+
+@register.simple_tag
+def id_url(name: str, pk: int) -> str:
+    """`{% url name pk %}` for a view whose only argument is an integer id. The pattern is
+    reversed once per name (and script prefix and URL conf) and the id put into it: the board
+    shows 120 cards with two links each, and reversing each took a tenth of the page's time
+    (issue 9)."""
+    key = (name, get_script_prefix(), get_urlconf())
+    if key not in _id_paths:
+        pieces = reverse(name, args=[_ID_MARK]).split(str(_ID_MARK))
+        _id_paths[key] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
+    around = _id_paths[key]
+    if around is None:
+        return reverse(name, args=[pk])
+    return f"{around[0]}{int(pk)}{around[1]}"
