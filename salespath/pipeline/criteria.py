@@ -24,8 +24,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -369,6 +383,81 @@ def _opportunity_ids(opportunities: Any) -> QuerySet | list[int]:
     return [o.pk if isinstance(o, Opportunity) else int(o) for o in opportunities]
 
 
+def _evidence_rows(ids: Any, customer_ids: QuerySet) -> QuerySet:
+    """The small evidence of the given opportunities as one query (issue 9): rows of (key,
+    tag, text, day, number), a UNION ALL of one indexed read per kind, each aggregated by the
+    database to what the rules read —
+
+    - "role": a project role among a customer's contacts (key: the customer);
+    - "competitor": a competitor's name, in name order (the database's collation, as before);
+    - "initiation": the opportunity has an approved initiation request;
+    - "activity": the first day of a guidance or product-overview activity, by kind;
+    - "quote": the latest quote version;
+    - "key_date": a kind of key date on record.
+    """
+    # Typed NULLs: PostgreSQL takes an untyped NULL in the first member of a UNION for text.
+    no_text = Cast(Value(None), CharField())
+    no_day = Cast(Value(None), DateField())
+    no_number = Cast(Value(None), IntegerField())
+
+    def rows(qs: QuerySet, key: str, tag: str, *, text=no_text, day=no_day, number=no_number):
+        """`qs` as the five columns; aggregates in `day`/`number` group by key and text."""
+        return (
+            qs.order_by()
+            .annotate(e_key=F(key), e_tag=Value(tag), e_text=text)
+            .values("e_key", "e_tag", "e_text")
+            .annotate(e_day=day, e_number=number)
+            .values_list("e_key", "e_tag", "e_text", "e_day", "e_number")
+        )
+
+    guidance = (ActivityKind.GUIDANCE, ActivityKind.PRODUCT_OVERVIEW)
+    members = [
+        rows(
+            Contact.objects.filter(customer__in=customer_ids),
+            "customer_id",
+            "role",
+            text=F("project_role"),
+            number=Count("pk"),
+        ),
+        rows(
+            OpportunityCompetitor.objects.filter(opportunity__in=ids),
+            "opportunity_id",
+            "competitor",
+            text=F("competitor__name"),
+        ),
+        rows(
+            InitiationRequest.objects.filter(
+                opportunity__in=ids, status=InitiationRequest.Decision.APPROVED
+            ),
+            "opportunity_id",
+            "initiation",
+            number=Count("pk"),
+        ),
+        rows(
+            Activity.objects.filter(opportunity__in=ids, kind__in=guidance),
+            "opportunity_id",
+            "activity",
+            text=F("kind"),
+            day=Min("occurred_on"),
+        ),
+        rows(
+            Quote.objects.filter(opportunity__in=ids),
+            "opportunity_id",
+            "quote",
+            number=Max("version"),
+        ),
+        rows(
+            KeyDate.objects.filter(opportunity__in=ids),
+            "opportunity_id",
+            "key_date",
+            text=F("kind"),
+            number=Count("pk"),
+        ),
+    ]
+    # In text order, so that each opportunity's competitors come by name.
+    return members[0].union(*members[1:], all=True).order_by("e_text")
+
+
 def load_facts(opportunities: Any, *, today: date | None = None) -> dict[int, Facts]:
     """The evidence of every given opportunity (a queryset, instances or ids) in a fixed number
     of queries."""
@@ -387,51 +476,26 @@ def load_facts(opportunities: Any, *, today: date | None = None) -> dict[int, Fa
     }
 
     roles: dict[int, set[str]] = defaultdict(set)
-    for customer_id, role in (
-        Contact.objects.filter(customer__in=customer_ids)
-        .values_list("customer_id", "project_role")
-        .distinct()
-    ):
-        roles[customer_id].add(role)
+    for key, tag, text, day, number in _evidence_rows(ids, customer_ids):
+        if tag == "role":
+            roles[key].add(text)
+        elif tag == "competitor":
+            facts[key].competitors.append(text)
+        elif tag == "initiation":
+            facts[key].approved_initiation = True
+        elif tag == "activity":
+            facts[key].activity_kinds[text] = day
+        elif tag == "quote":
+            facts[key].latest_quote = number
+        elif tag == "key_date":
+            facts[key].key_date_kinds.add(text)
     for item in facts.values():
         item.contact_roles = roles[item.opportunity.customer_id]
-
-    for opportunity_id, name in (
-        OpportunityCompetitor.objects.filter(opportunity__in=ids)
-        .order_by("competitor__name")
-        .values_list("opportunity_id", "competitor__name")
-    ):
-        facts[opportunity_id].competitors.append(name)
-
-    for opportunity_id in InitiationRequest.objects.filter(
-        opportunity__in=ids, status=InitiationRequest.Decision.APPROVED
-    ).values_list("opportunity_id", flat=True):
-        facts[opportunity_id].approved_initiation = True
 
     for member in ProjectMember.objects.filter(
         opportunity__in=ids, role=ProjectRole.PROJECT_MANAGER
     ).select_related("person"):
         facts[member.opportunity_id].project_managers.append(str(member.person))
-
-    for opportunity_id, kind, occurred_on in (
-        Activity.objects.filter(
-            opportunity__in=ids, kind__in=[ActivityKind.GUIDANCE, ActivityKind.PRODUCT_OVERVIEW]
-        )
-        .order_by("occurred_on")
-        .values_list("opportunity_id", "kind", "occurred_on")
-    ):
-        facts[opportunity_id].activity_kinds.setdefault(kind, occurred_on)
-
-    for opportunity_id, version in Quote.objects.filter(opportunity__in=ids).values_list(
-        "opportunity_id", "version"
-    ):
-        item = facts[opportunity_id]
-        item.latest_quote = max(version, item.latest_quote or 0)
-
-    for opportunity_id, kind in (
-        KeyDate.objects.filter(opportunity__in=ids).values_list("opportunity_id", "kind").distinct()
-    ):
-        facts[opportunity_id].key_date_kinds.add(kind)
 
     money = DecimalField(max_digits=16, decimal_places=2)
     due = (
@@ -494,10 +558,18 @@ def evaluate(
     `probability` evaluates as if the opportunity had that probability: a gate checks S5.4
     with the probability the move itself would set (the stage default), or entering S5 from
     S4's default 30% could never succeed without a hand-set value."""
+    return evaluate_with_facts(opportunity, today=today, probability=probability)[0]
+
+
+def evaluate_with_facts(
+    opportunity: Opportunity, *, today: date | None = None, probability: int | None = None
+) -> tuple[list[CriterionResult], Facts]:
+    """`evaluate`, and the facts it read: the opportunity page shows the contract and the
+    shipment it holds without reading them again."""
     facts = load_facts([opportunity], today=today)[opportunity.pk]
     if probability is not None:
         facts.opportunity.probability = probability
-    return evaluate_facts(facts, opportunity_criteria())
+    return evaluate_facts(facts, opportunity_criteria()), facts
 
 
 # --- reading results ----------------------------------------------------------------------

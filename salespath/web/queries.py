@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from salespath.org.models import User
+from salespath.pipeline.criteria import Facts
 from salespath.pipeline.models import Opportunity, Stage, Status
 from salespath.policy import visible_opportunities, visible_opportunity_parts
 
@@ -221,13 +222,25 @@ class OpportunityDetails:
         return sum((p.amount for p in self.payments if p.confirmed_at), Decimal(0))
 
 
-def opportunity_details(opportunity: Opportunity, *, activities: int = 30) -> OpportunityDetails:
+def opportunity_details(
+    opportunity: Opportunity,
+    *,
+    activities: int = 30,
+    stages: list[Stage] | None = None,
+    facts: Facts | None = None,
+) -> OpportunityDetails:
+    """`stages` (`opportunity_stages`) and `facts` (the checklist's evidence), when the
+    caller has them, are not read again: the contract and the shipment are among the facts."""
     from salespath.pipeline.models import Contract, Shipment
 
-    contract = Contract.objects.filter(opportunity=opportunity).select_related("created_by").first()
+    if facts is not None:
+        contract, shipment = facts.contract, facts.shipment
+    else:
+        contract = Contract.objects.filter(opportunity=opportunity).first()
+        shipment = Shipment.objects.filter(opportunity=opportunity).first()
     return OpportunityDetails(
         opportunity=opportunity,
-        stages=opportunity_stages(),
+        stages=opportunity_stages() if stages is None else stages,
         lines=list(opportunity.lines.select_related("product").order_by("product__sort_order")),
         team=list(opportunity.team.select_related("person").order_by("role", "person__username")),
         quotes=list(opportunity.quotes.select_related("created_by").order_by("-version")),
@@ -243,7 +256,7 @@ def opportunity_details(opportunity: Opportunity, *, activities: int = 30) -> Op
         )
         if contract
         else [],
-        shipment=Shipment.objects.filter(opportunity=opportunity).first(),
+        shipment=shipment,
         activities=list(
             opportunity.activities.select_related("person").order_by("-occurred_on", "-pk")[
                 :activities

@@ -262,7 +262,7 @@ def test_bulk_evaluation_uses_the_same_number_of_queries_for_many_deals(
 ):
     for _n in range(2):
         evidence_up_to(OpportunityFactory(owner=cast.salesperson), "S6")
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(9) as few:
         evaluate_many(Opportunity.objects.all())
     for _n in range(5):
         evidence_up_to(OpportunityFactory(owner=cast.teammate), "S6")
@@ -270,3 +270,43 @@ def test_bulk_evaluation_uses_the_same_number_of_queries_for_many_deals(
         results = evaluate_many(Opportunity.objects.all())
     assert len(results) == 7
     assert all(evidenced_stage(r) == "S4" for r in results.values())  # S5.4: probability 10
+
+
+def test_evidence_read_together_gives_competitors_by_name_first_activity_latest_quote(
+    cast,
+):
+    one, other = OpportunityFactory(owner=cast.salesperson), OpportunityFactory(owner=cast.teammate)
+    for name in ("Oracle", "Kingdee", "SAP"):
+        competitor, _ = Competitor.objects.get_or_create(name=name)
+        OpportunityCompetitor.objects.create(opportunity=one, competitor=competitor)
+    for day in (date(2026, 5, 1), date(2026, 2, 3), date(2026, 4, 1)):
+        Activity.objects.create(
+            person=one.owner,
+            kind="guidance",
+            occurred_on=day,
+            opportunity=one,
+            customer=one.customer,
+        )
+    for version in (1, 3, 2):
+        Quote.objects.create(
+            opportunity=one,
+            version=version,
+            kind="formal",
+            quoted_on=date(2026, 3, version),
+            software_fee=1,
+            implementation_fee=1,
+            service_fee=1,
+            created_by=one.owner,
+        )
+    _key_dates(other, "customer_schedule")
+
+    with translation.override("en"):
+        results = evaluate_many([one, other])
+    why = {(pk, r.code): r.why for pk, rows in results.items() for r in rows}
+
+    assert why[(one.pk, "S4.6")] == "Involved: Kingdee, Oracle, SAP."
+    assert why[(one.pk, "S4.7")].endswith("on 2026-02-03.")
+    assert why[(one.pk, "S5.3")] == "Quote version 3 on record."
+    assert why[(other.pk, "S4.6")] == "No named consultant or competitor on record."
+    assert why[(other.pk, "S4.5")].startswith("Key dates on record")
+    assert why[(one.pk, "S4.5")].startswith("Key dates missing")

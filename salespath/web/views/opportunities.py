@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from salespath.pipeline import criteria, policy
 from salespath.pipeline.forecasting import advise_opportunity
-from salespath.pipeline.models import ForecastCategory, Opportunity, Status
+from salespath.pipeline.models import ForecastCategory, Opportunity, Stage, Status
+from salespath.pipeline.results import CriterionResult
 
 from ..fixes import fix_location
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
@@ -28,10 +29,24 @@ def next_stage(opportunity: Opportunity) -> str | None:
     return f"S{int(opportunity.stage_id[1:]) + 1}"
 
 
-def checklist_context(request: HttpRequest, opportunity: Opportunity, **extra) -> dict:
+def checklist_context(
+    request: HttpRequest,
+    opportunity: Opportunity,
+    *,
+    results: list[CriterionResult] | None = None,
+    stages: list[Stage] | None = None,
+    may_edit: bool | None = None,
+    **extra,
+) -> dict:
     """Every criterion S2–S7 with met/why/attestation, grouped by stage, and what the next
-    stage still needs."""
-    results = criteria.evaluate(opportunity)
+    stage still needs. `results`, `stages` and `may_edit`, when the caller has them, are not
+    worked out again."""
+    if results is None:
+        results = criteria.evaluate(opportunity)
+    if stages is None:
+        stages = opportunity_stages()
+    if may_edit is None:
+        may_edit = policy.may_edit(request.user, opportunity)
     upcoming = next_stage(opportunity)
     blocking = (
         criteria.missing(results, criteria.stages_between(opportunity.stage_id, upcoming))
@@ -59,10 +74,10 @@ def checklist_context(request: HttpRequest, opportunity: Opportunity, **extra) -
     return {
         "o": opportunity,
         "checklist": groups,
-        "stage_labels": {stage.code: stage.label for stage in opportunity_stages()},
+        "stage_labels": {stage.code: stage.label for stage in stages},
         "next_stage": upcoming,
         "blocking": blocking,
-        "may_edit": policy.may_edit(request.user, opportunity),
+        "may_edit": may_edit,
         **extra,
     }
 
@@ -72,10 +87,13 @@ def render_opportunity(
 ) -> HttpResponse:
     user = request.user
     may_edit = policy.may_edit(user, opportunity)
+    stages = opportunity_stages()
+    results, facts = criteria.evaluate_with_facts(opportunity)
     context = {
-        **checklist_context(request, opportunity),
-        "d": opportunity_details(opportunity),
-        "may_edit": may_edit,
+        **checklist_context(
+            request, opportunity, results=results, stages=stages, may_edit=may_edit
+        ),
+        "d": opportunity_details(opportunity, stages=stages, facts=facts),
         "may_confirm": policy.may_confirm_payments(user),
         "may_override": policy.may_override(user, opportunity),
         "is_owner": opportunity.owner_id == user.pk,
