@@ -21,6 +21,7 @@ from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Customer
 from salespath.errors import Conflict
+from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import Branch, Role, Team, User
 from salespath.pipeline.models import InitiationRequest, Opportunity, Payment, StageChange
 
@@ -85,6 +86,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         counts["activities"] = write_activities(plan_activities(rng, org, customers, today))
         counts["signoffs"] = write_signoffs(rng, org, today)
         counts["forecast_submissions"] = write_submissions(rng, org, today)
+        rebuild_forecast_rollup()  # issue 9: the deals were written in bulk
     return counts
 
 
@@ -123,6 +125,7 @@ def delete_demo(*, reference_data: bool = False) -> None:
     _delete(opportunities)
     _delete(Customer.objects.filter(Q(external_id__startswith=CUSTOMER_PREFIX)))
     _delete(people)
+    rebuild_forecast_rollup()  # issue 9: demo deals of other owners went too
     if reference_data:
         for queryset in (
             Team.objects.filter(code__in=[t[0] for t in data.TEAMS]),

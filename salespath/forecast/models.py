@@ -83,3 +83,40 @@ class ForecastSnapshot(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.name}"
+
+
+class ForecastRollup(models.Model):
+    """Per-salesperson sums behind the forecast when nothing happened after the cutoff date
+    (issue 9). Derived data, not a record: `forecast.rollups` rewrites an owner's rows in the
+    same transaction as every change to their opportunities, and `rebuild()` recomputes the
+    whole table from the opportunities (`salespath forecast-rollup --check` compares them).
+
+    One row per owner × view × the few values its columns depend on (see `rollups.py`):
+    `done_month` is the month of the S7 date (time view) or of the signing date (category
+    view); `close_month` the month of the expected close date where it matters. Amounts are
+    integer cents so sums are exact on every engine; `weighted` is Σ cents × weight (%)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account manager"),
+    )
+    view = models.CharField(_("view"), max_length=8)
+    done_month = models.DateField(_("month completed or signed"), null=True)
+    close_month = models.DateField(_("month of the expected close date"), null=True)
+    category = models.CharField(_("forecast category"), max_length=16, blank=True)
+    deals = models.IntegerField(_("opportunities"))
+    amount = models.BigIntegerField(_("amount (cents)"))
+    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
+
+    class Meta:
+        verbose_name = _("forecast rollup row")
+        verbose_name_plural = _("forecast rollup rows")
+        indexes = [
+            models.Index(fields=["owner", "view"], name="forecast_rollup_owner"),
+            models.Index(fields=["view", "done_month"], name="forecast_rollup_view"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.view} {self.done_month} {self.close_month}"

@@ -7,31 +7,37 @@ overdue list. The rules of "the state on D" live in `state.py`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
-from salespath.lib.fiscal import Period
+from salespath.lib.fiscal import Period, add_months
 from salespath.localize import localized
 from salespath.org.models import Role, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import (
+    ForecastCategory,
     Opportunity,
     OpportunityLine,
     ProjectMember,
@@ -40,9 +46,13 @@ from salespath.pipeline.models import (
     Status,
 )
 
+from . import rollups
+from .models import ForecastRollup
 from .rows import Figures, Member, cents, money, person_path, rollup_rows
 from .state import (
     COLUMNS,
+    TIME,
+    TIME_COLUMNS,
     VIEWS,
     Horizon,
     close_alias,
@@ -84,11 +94,18 @@ def _scoped(scope: Scope) -> QuerySet:
     return Opportunity.objects.filter(**scope.owner_filter())
 
 
+def _cents(amount) -> Cast:
+    """An amount in integer cents: sums of these are exact on every engine (SQLite would
+    otherwise sum decimals as floats), so the forecast from the opportunities and the one
+    from the rollup agree to the cent."""
+    return Cast(Round(amount * 100), BigIntegerField())
+
+
 def _amount(weighted: bool, amount: str = "amount"):
-    """The summed amount; weighted sums amount × weight (percent) and divides later."""
+    """The summed amount in cents; weighted sums cents × weight (percent)."""
     if weighted:
-        return ExpressionWrapper(F(amount) * F("weight"), output_field=MONEY)
-    return F(amount)
+        return ExpressionWrapper(_cents(F(amount)) * F("weight"), output_field=BigIntegerField())
+    return _cents(F(amount))
 
 
 def _column_aggregates(view: str, amount) -> dict:
@@ -96,17 +113,21 @@ def _column_aggregates(view: str, amount) -> dict:
     aggregates = {}
     for key in COLUMNS[view]:
         in_column = Q(**{column: key})
-        aggregates[f"v_{key}"] = Sum(amount, filter=in_column, output_field=MONEY)
+        aggregates[f"v_{key}"] = Sum(amount, filter=in_column, output_field=BigIntegerField())
         aggregates[f"n_{key}"] = Count("pk", filter=in_column)
     return aggregates
 
 
+def _divisor(weighted: bool) -> Decimal:
+    return Decimal(10_000) if weighted else Decimal(100)
+
+
 def _figures(row: dict, view: str, weighted: bool) -> Figures:
-    divisor = Decimal(100) if weighted else Decimal(1)
+    divisor = _divisor(weighted)
     columns = COLUMNS[view]
     return Figures(
         columns,
-        values={c: cents((row[f"v_{c}"] or Decimal(0)) / divisor) for c in columns},
+        values={c: cents(Decimal(row[f"v_{c}"] or 0) / divisor) for c in columns},
         counts={c: row[f"n_{c}"] for c in columns},
     )
 
@@ -114,6 +135,33 @@ def _figures(row: dict, view: str, weighted: bool) -> Figures:
 def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
     """Everyone with a row: the salespeople of the scope (even with nothing to forecast,
     a manager wants to see the zero) and anyone else who owns a counted opportunity."""
+    return list(_people(scope, owner_ids).select_related("team__branch", "branch"))
+
+
+def _path(person: dict) -> dict[str, tuple[str | None, str]]:
+    """`rows.person_path` of a `_people_rows` row (the same labels as the models' str)."""
+    full_name = f"{person['first_name']} {person['last_name']}".strip()
+    if person["team__code"]:
+        team = (person["team__code"], localized(person["team__name"], person["team__name_en"]))
+        branch_key = "team__branch__"
+    else:
+        team = (None, _("No team"))
+        branch_key = "branch__"
+    branch_code = person[f"{branch_key}code"]
+    branch = (
+        (branch_code, localized(person[f"{branch_key}name"], person[f"{branch_key}name_en"]))
+        if branch_code
+        else (None, _("No branch"))
+    )
+    return {
+        "person": (person["username"], person["display_name"] or full_name or person["username"]),
+        "team": team,
+        "branch": branch,
+        "company": (None, _("Company")),
+    }
+
+
+def _people(scope: Scope, owner_ids: set[int]) -> QuerySet:
     salespeople = Q(roles__role=Role.SALESPERSON, is_active=True)
     if scope.kind == "person":
         salespeople &= Q(pk=scope.person.pk)
@@ -121,12 +169,7 @@ def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
         salespeople &= Q(team=scope.team)
     elif scope.kind == "branch":
         salespeople &= Q(Q(team__branch=scope.branch) | Q(team__isnull=True, branch=scope.branch))
-    return list(
-        User.objects.filter(salespeople | Q(pk__in=owner_ids))
-        .select_related("team__branch", "branch")
-        .distinct()
-        .order_by("username")
-    )
+    return User.objects.filter(salespeople | Q(pk__in=owner_ids)).distinct().order_by("username")
 
 
 def forecast(
@@ -135,11 +178,32 @@ def forecast(
     view: str = "time",
     by: str = "owner",
     weighted: bool = False,
+    *,
+    rollup: bool | None = None,
 ) -> dict:
-    """The 销售预测 of `scope` on `as_of` in the shape documented in docs/forecast.md."""
+    """The 销售预测 of `scope` on `as_of` in the shape documented in docs/forecast.md.
+
+    Read from the rollup (`rollups.py`) when it gives the same answer — nothing happened
+    after `as_of` and the rows are per person — else from the opportunities and their
+    history. `rollup=False` forces the latter (tests compare the two); None follows the
+    `SALESPATH_FORECAST_ROLLUP` setting."""
     _check(view, by)
     horizon = Horizon.on(as_of)
     columns = COLUMNS[view]
+    use_rollup = rollups.enabled() if rollup is None else rollup
+    if use_rollup and by != "product" and rollups.covers(as_of):
+        owner_figures = _rolled_up_figures(scope, horizon, view, weighted)
+        people = _people_rows(scope, set(owner_figures))
+        usernames = {person["pk"]: person["username"] for person in people}
+        members = [
+            Member(owner_figures.get(person["pk"]) or Figures(columns), _path(person))
+            for person in people
+        ]
+        rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
+        total = Figures.summed(columns, (m.figures for m in members))
+        overdue = _current_overdue(scope, horizon, view, usernames)
+        return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
+
     counted = counted_on(horizon, _scoped(scope))
 
     per_owner = list(
@@ -163,9 +227,13 @@ def forecast(
         ]
         rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
         total = Figures.summed(columns, (m.figures for m in members))
+    overdue = _overdue(counted, horizon, view)
+    return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
+
+def _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue) -> dict:
     return {
-        "as_of": as_of.isoformat(),
+        "as_of": horizon.as_of.isoformat(),
         "view": view,
         "by": by,
         "weighted": weighted,
@@ -177,19 +245,206 @@ def forecast(
         },
         "quarter": str(horizon.quarter),
         "next_quarter": str(horizon.next_quarter),
-        "columns": list(columns),
+        "columns": list(COLUMNS[view]),
         "rows": rows,
         "total": total.as_dict(),
-        "overdue": _overdue(counted, horizon, view),
+        "overdue": overdue,
     }
+
+
+# --- the forecast from the rollup (rollups.py: when nothing happened after D) -------------
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return add_months(_month_start(day), 1) - timedelta(days=1)
+
+
+def _time_splits(h: Horizon) -> list[tuple[date, tuple[date, date] | None, int]]:
+    """For each boundary D + 3k months (k = 1..4): the last close month the rollup counts in
+    column k, and the days (first, last) of the boundary's month that the opportunities must
+    move between columns k and k+1, with the direction (+1: from k to k+1, -1: back).
+
+    The month holding the boundary goes to the side with more of its days; the smaller
+    side is read from the opportunities (the index `opportunity_open_by_close_time`)."""
+    splits = []
+    for k in (1, 2, 3, 4):
+        boundary = h.months_later(3 * k)
+        first, last = _month_start(boundary), _month_end(boundary)
+        if boundary == last:
+            splits.append((first, None, 0))
+        elif (boundary - first).days + 1 < (last - boundary).days:
+            splits.append((add_months(first, -1), (first, boundary), -1))
+        else:
+            splits.append((first, (boundary + timedelta(days=1), last), +1))
+    return splits
+
+
+def _rollup_cases(h: Horizon, view: str) -> tuple[dict[str, Q], list]:
+    """Each column's rollup rows; for the time view also the boundary months' splits."""
+    if view == TIME:
+        splits = _time_splits(h)
+        ends = [upto for upto, _days, _direction in splits]
+        open_rows = Q(done_month__isnull=True, close_month__isnull=False)
+        cases = {
+            "closed": Q(done_month__isnull=False),
+            "m0_3": open_rows & Q(close_month__lte=ends[0]),
+        }
+        for key, low, high in zip(TIME_COLUMNS[2:5], ends[:3], ends[1:], strict=True):
+            cases[key] = open_rows & Q(close_month__gt=low, close_month__lte=high)
+        cases["beyond_12"] = open_rows & Q(close_month__gt=ends[3])
+        return cases, splits
+    quarter = _month_start(h.quarter.period.end)
+    next_quarter = _month_start(h.next_quarter.period.end)
+    commit, best = ForecastCategory.COMMIT, ForecastCategory.BEST_CASE
+    forecast_categories = Q(category__in=[commit, best])
+    cases = {
+        "booked": Q(done_month__isnull=False),
+        "commit_q": Q(category=commit, close_month__lte=quarter),
+        "best_q": Q(category=best, close_month__lte=quarter),
+        "best_next_q": forecast_categories
+        & Q(close_month__gt=quarter, close_month__lte=next_quarter),
+        "pipeline": Q(done_month__isnull=True, category="")
+        | (forecast_categories & Q(close_month__gt=next_quarter)),
+    }
+    return cases, []
+
+
+def _rolled_up_figures(scope: Scope, h: Horizon, view: str, weighted: bool) -> dict[int, Figures]:
+    """Per owner, from the rollup: one query, plus one for the time view when a boundary
+    D + 3k months is not a month end."""
+    measure = "weighted" if weighted else "amount"
+    cases, splits = _rollup_cases(h, view)
+    aggregates = {}
+    for key, in_column in cases.items():
+        aggregates[f"v_{key}"] = Sum(measure, filter=in_column)
+        aggregates[f"n_{key}"] = Sum("deals", filter=in_column)
+    per_owner = (
+        ForecastRollup.objects.filter(view=view, **scope.owner_filter())
+        .filter(Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start))
+        .values("owner")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    sums = {row["owner"]: row for row in per_owner}
+    moves = [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
+    if moves:
+        _apply_splits(scope, sums, moves, weighted)
+    for row in sums.values():
+        for key in COLUMNS[view]:
+            row[f"n_{key}"] = row[f"n_{key}"] or 0
+    return {owner: _figures(row, view, weighted) for owner, row in sums.items()}
+
+
+def _apply_splits(scope: Scope, sums: dict[int, dict], moves: list, weighted: bool) -> None:
+    """Move the deals of the boundary months' days from one column to the next (or back),
+    read from the opportunities still open in the time view."""
+    which = Case(
+        *(When(expected_close__range=days, then=Value(k)) for k, days, _direction in moves)
+    )
+    in_days = Q()
+    for _k, days, _direction in moves:
+        in_days |= Q(expected_close__range=days)
+    # signed but not completed: 100 % (see state.with_columns); never completed here
+    weight = Case(
+        When(signed_on__isnull=False, then=Value(100)),
+        default=F("probability"),
+        output_field=IntegerField(),
+    )
+    amount = _cents(F("amount"))
+    if weighted:
+        amount = ExpressionWrapper(amount * weight, output_field=BigIntegerField())
+    rows = (
+        _time_open(scope)
+        .filter(in_days)
+        .annotate(split=which)
+        .values("owner", "split")
+        .annotate(n=Count("pk"), v=Sum(amount))
+        .order_by()
+    )
+    direction = {k: d for k, _days, d in moves}
+    for row in rows:
+        k = row["split"]
+        source, target = TIME_COLUMNS[k + 1], TIME_COLUMNS[k + 2]  # m0_3 is column 1
+        if direction[k] < 0:
+            source, target = target, source
+        owner = sums[row["owner"]]
+        for prefix, value in (("n", row["n"]), ("v", row["v"])):
+            owner[f"{prefix}_{source}"] = (owner[f"{prefix}_{source}"] or 0) - value
+            owner[f"{prefix}_{target}"] = (owner[f"{prefix}_{target}"] or 0) + value
+
+
+def _time_open(scope: Scope) -> QuerySet:
+    """Opportunities in the time view's open columns when nothing happened after D: not
+    lost, not completed, and not omitted unless signed (`state.time_column`)."""
+    return (
+        _scoped(scope)
+        .exclude(status=Status.LOST)
+        .filter(won_on__isnull=True)
+        .exclude(forecast_category=ForecastCategory.OMITTED, signed_on__isnull=True)
+    )
+
+
+def _category_open(scope: Scope) -> QuerySet:
+    """… and in the category view's: not lost, not signed, not omitted unless completed."""
+    return (
+        _scoped(scope)
+        .exclude(status=Status.LOST)
+        .filter(signed_on__isnull=True)
+        .exclude(forecast_category=ForecastCategory.OMITTED, won_on__isnull=True)
+    )
+
+
+def _current_overdue(scope: Scope, h: Horizon, view: str, usernames: dict[int, str]) -> list:
+    """`_overdue` when nothing happened after D: the close date is the expected one."""
+    candidates = _time_open(scope) if view == TIME else _category_open(scope)
+    overdue = (
+        candidates.filter(expected_close__lte=h.as_of)
+        .values_list("pk", "name", "owner", "expected_close")
+        .order_by("expected_close", "pk")
+    )
+    return [
+        {
+            "opportunity": pk,
+            "name": name,
+            "owner": usernames[owner],
+            "expected_close": expected_close.isoformat(),
+        }
+        for pk, name, owner, expected_close in overdue
+    ]
+
+
+def _people_rows(scope: Scope, owner_ids: set[int]) -> list[dict]:
+    """`people_in_scope` as plain values: what `person_path` reads, for thousands of people."""
+    return list(
+        _people(scope, owner_ids).values(
+            "pk",
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",
+            "team__code",
+            "team__name",
+            "team__name_en",
+            "team__branch__code",
+            "team__branch__name",
+            "team__branch__name_en",
+            "branch__code",
+            "branch__name",
+            "branch__name_en",
+        )
+    )
 
 
 def _product_rows(counted: QuerySet, view: str, weighted: bool) -> list[dict]:
     """Rows per product category from the product lines; an opportunity without lines
     counts under "unspecified product" (key null) with its own amount."""
-    line_amount = Coalesce(F("lines__amount"), F("amount"), output_field=MONEY)
+    line_amount = _cents(Coalesce(F("lines__amount"), F("amount"), output_field=MONEY))
     if weighted:
-        line_amount = ExpressionWrapper(line_amount * F("weight"), output_field=MONEY)
+        line_amount = ExpressionWrapper(line_amount * F("weight"), output_field=BigIntegerField())
     per_product = (
         counted.values(
             "lines__product__code",

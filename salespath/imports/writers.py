@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
+from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
 from salespath.pipeline.models import (
     Contract,
@@ -251,6 +252,8 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     now = timezone.now()
     by_id = pk(by)
     new = [plan for plan in plans if plan.existing is None]
+    # issue 9: the owners whose forecast rollup this import changes, before and after
+    owners = {plan.existing.opportunity.owner_id for plan in plans if plan.existing}
     _insert_opportunities(new, by_id)
     changed_objects, fields = [], set()
     touched: set[int] = set()
@@ -274,6 +277,10 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
         opportunity.updated_at = now
         opportunity.version += 1
     _bulk_update(Opportunity, changed_objects, fields | {"updated_at", "version"})
+    owners |= {o.owner_id for o in changed_objects}
+    new_ids = [plan.ref.pk for plan in new]
+    owners |= set(Opportunity.objects.filter(id__in=new_ids).values_list("owner_id", flat=True))
+    refresh_owners(owners)
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
 

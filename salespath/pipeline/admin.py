@@ -122,6 +122,15 @@ class OpportunityAdmin(admin.ModelAdmin):
     ]
     inlines = [LineInline, MemberInline, StageChangeInline]
 
+    def save_model(self, request, obj, form, change):
+        # issue 9: the forecast rollup follows an edit here too (owner before and after)
+        from salespath.forecast.rollups import refresh_owners
+
+        before = Opportunity.objects.filter(pk=obj.pk).values_list("owner_id", flat=True)
+        owners = {*before, obj.owner_id}
+        super().save_model(request, obj, form, change)
+        refresh_owners(owners)
+
 
 @admin.register(StageChange)
 class StageChangeAdmin(ReadOnlyAdmin):

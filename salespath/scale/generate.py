@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from salespath.customers.models import Competitor, Industry
 from salespath.demo.builder import database_is_migrated, write_products
 from salespath.errors import Conflict, DomainError
+from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import User
 
 from .deals import MODELS, Days, Ids, People, plan_chunk, write_customers
@@ -82,6 +83,7 @@ def generate(
             with connection.cursor() as cursor:  # memory for sorting the rebuilt indexes
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _write(size, seed, today, counts, say, started)
+        rebuild_forecast_rollup()  # issue 9: one INSERT … SELECT … GROUP BY
     say(_("Analysing tables for the query planner…"))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import User
 
 from .. import errors
@@ -41,7 +42,11 @@ def lock(opportunity: Opportunity, version: int | None = None) -> Opportunity:
 def save(current: Opportunity, original: Opportunity | None = None) -> Opportunity:
     """Save with the version bumped; copy the new state onto the caller's instance too."""
     current.version += 1
+    # issue 9: the forecast rollup follows in this transaction (owner before and after)
+    before = Opportunity.objects.filter(pk=current.pk).values_list("owner_id", flat=True)
+    owners = {*before, current.owner_id}
     current.save()
+    refresh_owners(owners)
     if original is not None and original is not current:
         for field in Opportunity._meta.concrete_fields:
             setattr(original, field.attname, getattr(current, field.attname))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Customer
+from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import User
 
 from .. import errors, policy
@@ -153,6 +154,7 @@ def opportunity_create(
         at=timezone.now(),
         by=by,
     )
+    refresh_owners([owner.pk])  # issue 9: the forecast rollup, in this transaction
     return opportunity
 
 
