@@ -120,3 +120,17 @@ def test_a_card_links_to_its_page_and_its_move(login, cast):
 
     assert f'href="{reverse("web:opportunity", args=[deal.pk])}"' in html
     assert f'data-move-url="{reverse("web:opportunity_move", args=[deal.pk])}"' in html
+
+
+def test_an_executive_sees_every_teams_deals_soonest_close_first(login, cast):
+    later = OpportunityFactory(
+        owner=cast.salesperson, stage_id="S6", expected_close=date(2026, 12, 1)
+    )
+    sooner = OpportunityFactory(
+        owner=cast.other_salesperson, stage_id="S6", expected_close=date(2026, 8, 1)
+    )
+
+    s6 = column(login(cast.executive, "en").get(reverse("web:board")).content.decode(), "S6")
+
+    assert card_ids(s6) == [sooner.pk, later.pk]
+    assert "2 deals" in s6
