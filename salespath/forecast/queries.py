@@ -11,10 +11,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Aggregate,
     BigIntegerField,
     BooleanField,
     Case,
+    CharField,
     Count,
+    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -28,8 +31,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Round
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from salespath.catalog.models import ProductCategory
 from salespath.errors import DomainError
 from salespath.lib.fiscal import Period, add_months
 from salespath.localize import localized
@@ -43,6 +48,7 @@ from salespath.pipeline.models import (
     ProjectMember,
     ProjectRole,
     Stage,
+    StageChange,
     Status,
 )
 
@@ -580,33 +586,85 @@ def forecast_cell(
 # --- 销售阶段评估表 -----------------------------------------------------------------
 
 
+class _Listed(Aggregate):
+    """The values of one text column joined with commas (GROUP_CONCAT, or STRING_AGG on
+    PostgreSQL), in no particular order."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra,
+        )
+
+
+def _sheet_candidates(as_of: date, period_start: date) -> Q:
+    """A superset of the sheet's opportunities that indexes find without reading each
+    opportunity's history: open today, won or lost (by today's row) since the period
+    start, or with a stage change dated after `as_of`.
+
+    Why it holds every row of the sheet: an opportunity with no stage change after
+    `as_of` is in the state its row shows today (`pipeline.history`), so if it is open
+    on `as_of` its status is open, and if it was won or lost in the period, its
+    `status_since` is its `won_on` / `lost_on` (`state.status_since`), which is then
+    on or after the period start. Every other opportunity has a change after `as_of`.
+    Most of a branch's opportunities were finished years ago; they fail every term.
+    """
+    changed_after = StageChange.objects.filter(effective_on__gt=as_of).values("opportunity")
+    return (
+        Q(status=Status.OPEN)
+        | Q(status=Status.WON, won_on__gte=period_start)
+        | Q(status=Status.LOST, lost_on__gte=period_start)
+        | Q(pk__in=changed_after)
+    )
+
+
 def evaluation_sheet(scope: Scope, as_of: date) -> dict:
     """SPEC §4: one row per opportunity open on `as_of`, or completed or lost in the period.
 
     "The period" is the fiscal quarter containing `as_of` (up to `as_of`): the sheet is
     reviewed quarter by quarter, and a deal won or lost earlier in the quarter still belongs
     on it. The ● goes in the stage the opportunity was in on `as_of`, from the stage
-    history. Four queries, whatever the number of rows.
+    history. Four queries, whatever the number of rows: the sheet (with each row's
+    product ids), the people it names, the product categories and the stages.
     """
     horizon = Horizon.on(as_of)
     period_start = horizon.quarter.period.start
     project_manager = ProjectMember.objects.filter(
         opportunity=OuterRef("pk"), role=ProjectRole.PROJECT_MANAGER
     ).order_by("pk")
+    product_ids = (
+        OpportunityLine.objects.filter(opportunity=OuterRef("pk"))
+        .order_by()
+        .values("opportunity")
+        .annotate(ids=_Listed(Cast("product", CharField())))
+        .values("ids")
+    )
     sheet = (
         _scoped(scope)
-        .filter(created_on__lte=as_of)
+        .filter(_sheet_candidates(as_of, period_start), created_on__lte=as_of)
+        .annotate(stage_on_d=stage_on(as_of), status_on_d=status_on(as_of))
         .annotate(
-            stage_on_d=stage_on(as_of),
-            status_on_d=status_on(as_of),
-            status_since=status_since(as_of),
+            # Only for a deal won or lost on `as_of`: for an open one it would look up
+            # the history of every row for a date the sheet does not show.
+            status_since=Case(
+                When(status_on_d=Status.OPEN, then=Value(None)),
+                default=status_since(as_of),
+                output_field=DateField(),
+            ),
             project_manager_id=Subquery(project_manager.values("person")[:1]),
+            product_ids=Subquery(product_ids),
         )
         .filter(
             Q(status_on_d=Status.OPEN)
             | Q(status_on_d__in=[Status.WON, Status.LOST], status_since__gte=period_start)
         )
-        .values(
+        .values_list(
             "pk",
             "name",
             "name_en",
@@ -617,24 +675,22 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
             "status_since",
             "amount",
             "note",
+            "product_ids",
         )
         .order_by("owner__username", "name", "pk")
     )
     opportunities = list(sheet)
-    people_ids = {o["owner"] for o in opportunities} | {
-        o["project_manager_id"] for o in opportunities if o["project_manager_id"]
-    }
-    people = {p.pk: p for p in User.objects.filter(pk__in=people_ids)}
-    products: dict[int, list[str]] = {}
-    lines = (
-        OpportunityLine.objects.filter(opportunity__in=sheet.values("pk"))
-        .values("opportunity", "product__name", "product__name_en")
-        .order_by("product__sort_order", "product__code")
-    )
-    for line in lines:
-        products.setdefault(line["opportunity"], []).append(
-            localized(line["product__name"], line["product__name_en"])
+    people_ids = {o[3] for o in opportunities} | {o[4] for o in opportunities if o[4]}
+    names = {person.pk: str(person) for person in User.objects.filter(pk__in=people_ids)}
+    # Thousands of rows: the language is read once, not once per name (`localized`).
+    english = (get_language() or "").startswith("en")
+    products = {
+        str(row["pk"]): (
+            (row["sort_order"], row["code"]),
+            row["name_en"] if english and row["name_en"] else row["name"],
         )
+        for row in ProductCategory.objects.values("pk", "code", "name", "name_en", "sort_order")
+    }
     stages = list(Stage.objects.filter(order__gte=2).order_by("order"))
     return {
         "as_of": as_of.isoformat(),
@@ -643,20 +699,34 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
         "stages": [{"code": s.code, "label": s.column_label} for s in stages],
         "rows": [
             {
-                "opportunity": o["pk"],
-                "name": localized(o["name"], o["name_en"]),
-                "project_manager": str(people[o["project_manager_id"] or o["owner"]]),
-                "owner": str(people[o["owner"]]),
-                "products": products.get(o["pk"], []),
-                "stage": o["stage_on_d"],
-                "status": o["status_on_d"],
-                "status_since": (
-                    o["status_since"].isoformat() if o["status_on_d"] != Status.OPEN else None
+                "opportunity": pk,
+                "name": name_en if english and name_en else name,
+                "project_manager": names[manager or owner],
+                "owner": names[owner],
+                "products": (
+                    [label for _key, label in sorted(products[i] for i in ids.split(","))]
+                    if ids
+                    else []
                 ),
-                "amount": money(o["amount"]),
-                "note": o["note"],
+                "stage": stage,
+                "status": status,
+                "status_since": since.isoformat() if status != Status.OPEN else None,
+                "amount": money(amount),
+                "note": note,
             }
-            for o in opportunities
+            for (
+                pk,
+                name,
+                name_en,
+                owner,
+                manager,
+                stage,
+                status,
+                since,
+                amount,
+                note,
+                ids,
+            ) in opportunities
         ],
     }
 

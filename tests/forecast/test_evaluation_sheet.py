@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
+from salespath.catalog.models import ProductCategory
 from salespath.forecast.queries import evaluation_sheet
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import ProjectMember, ProjectRole
+from salespath.pipeline.models import Opportunity, ProjectMember, ProjectRole
 from tests.factories import UserFactory
 from tests.forecast.builders import deal, lose, move, win
 from tests.forecast.helpers import COMPANY
@@ -88,3 +90,25 @@ def test_the_sheet_takes_four_queries_at_any_size(cast, django_assert_num_querie
             move(opportunity, "S4", date(2026, 5, 1))
     with django_assert_num_queries(4):
         assert len(evaluation_sheet(COMPANY, D)["rows"]) == size
+
+
+def test_products_follow_the_catalogue_order_and_the_language(cast):
+    opportunity = deal(cast.salesperson, lines={"erp": "60.00", "hr": "40.00"}, amount="100.00")
+    ProductCategory.objects.filter(code="hr").update(sort_order=1, name_en="HR suite")
+    ProductCategory.objects.filter(code="erp").update(sort_order=2, name_en="ERP")
+    opportunity.name_en = "Plant rollout"
+    opportunity.save()
+    row = evaluation_sheet(COMPANY, D)["rows"][0]
+    assert row["products"] == ["产品hr", "产品erp"]
+    with translation.override("en"):
+        row = evaluation_sheet(COMPANY, D)["rows"][0]
+    assert (row["name"], row["products"]) == ("Plant rollout", ["HR suite", "ERP"])
+
+
+def test_a_deal_whose_row_and_history_disagree_is_placed_by_its_history(cast):
+    # An import that kept the CRM's "lost on" date on the row but dated the loss in the
+    # history on the import day, after D: on D the deal was open, so it is on the sheet.
+    opportunity = lose(deal(cast.salesperson, name="imported"), date(2026, 7, 2))
+    Opportunity.objects.filter(pk=opportunity.pk).update(lost_on=date(2026, 3, 1))
+    rows = evaluation_sheet(COMPANY, D)["rows"]
+    assert [(r["name"], r["status"]) for r in rows] == [("imported", "open")]
