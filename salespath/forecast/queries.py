@@ -700,6 +700,15 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
         )
         for row in ProductCategory.objects.values("pk", "code", "name", "name_en", "sort_order")
     }
+    labels: dict[str, list[str]] = {}  # a few product mixes recur across thousands of rows
+
+    def product_labels(ids: str | None) -> list[str]:
+        if not ids:
+            return []
+        if ids not in labels:
+            labels[ids] = [label for _key, label in sorted(products[i] for i in ids.split(","))]
+        return list(labels[ids])
+
     stages = list(Stage.objects.filter(order__gte=2).order_by("order"))
     return {
         "as_of": as_of.isoformat(),
@@ -712,11 +721,7 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
                 "name": name_en if english and name_en else name,
                 "project_manager": names[manager or owner],
                 "owner": names[owner],
-                "products": (
-                    [label for _key, label in sorted(products[i] for i in ids.split(","))]
-                    if ids
-                    else []
-                ),
+                "products": product_labels(ids),
                 "stage": stage,
                 "status": status,
                 "status_since": since.isoformat() if status != Status.OPEN else None,
