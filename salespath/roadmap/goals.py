@@ -45,7 +45,7 @@ from salespath.customers.qualification import target_customer_q
 from salespath.lib.fiscal import Period
 from salespath.org.models import User
 from salespath.org.quotas import prorated, quarter_amounts_by_person
-from salespath.pipeline.history import stage_on, status_on
+from salespath.pipeline.history import changed_after, stage_on, status_on
 from salespath.pipeline.models import ForecastCategory, Opportunity, Stage, StageChange, Status
 
 from .models import Playbook, SignOff, SkillItem
@@ -89,10 +89,9 @@ def _maybe_not_lost_on(as_of: date) -> Q:
     It holds them all: an opportunity with no stage change after `as_of` is in the state
     its row shows today (`pipeline.history`), so if it was not lost on `as_of` it is not
     lost today; every other one has a change after `as_of`."""
-    changed_after = StageChange.objects.filter(effective_on__gt=as_of).values("opportunity")
     # "status IN (the others)" rather than "NOT lost", so that an index can find them.
     not_lost = [status for status in Status.values if status != Status.LOST]
-    return Q(status__in=not_lost) | Q(pk__in=changed_after)
+    return Q(status__in=not_lost) | changed_after(as_of)
 
 
 def figures(
