@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from salespath.errors import DomainError, NotFound
 from salespath.forecast.models import ForecastSubmission
-from salespath.forecast.queries import BY, evaluation_sheet, forecast
+from salespath.forecast.queries import BY, OVERDUE_LIMIT, evaluation_sheet, forecast
 from salespath.forecast.state import VIEWS
 from salespath.forecast.submissions import forecast_accuracy, forecast_changes, team_submissions
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
@@ -202,8 +202,17 @@ class ForecastReport(Report):
         params = self.query()
         as_of, scope = self.as_of(params), self.scope(params)
         views = VIEWS if params["view"] == "both" else (params["view"],)
+        # the workbook's sheet lists every overdue deal; JSON the oldest (and the count)
+        limit = None if self.wants_xlsx() else OVERDUE_LIMIT
         reports = [
-            forecast(scope, as_of, view=view, by=params["by"], weighted=params["weighted"])
+            forecast(
+                scope,
+                as_of,
+                view=view,
+                by=params["by"],
+                weighted=params["weighted"],
+                overdue_limit=limit,
+            )
             for view in views
         ]
         if self.wants_xlsx():

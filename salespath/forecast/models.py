@@ -120,3 +120,66 @@ class ForecastRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.view} {self.done_month} {self.close_month}"
+
+
+# The most columns a forecast view has (state.COLUMNS): the day's rows keep one set each.
+DAY_COLUMNS = 6
+
+
+class ForecastDay(models.Model):
+    """One salesperson's forecast columns in one view on one day (issue 9): the month rollup
+    already split into that day's columns, so the day's forecast reads one row per person.
+    Column i is `state.COLUMNS[view][i]`; `overdue` counts their overdue opportunities.
+    Derived data for the day `ForecastDayMark` names; `forecast.rollups` prepares it on the
+    day's first forecast and rewrites a salesperson's rows with every change."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account manager"),
+    )
+    view = models.CharField(_("view"), max_length=8)
+    overdue = models.IntegerField(_("overdue opportunities"), default=0)
+    # per column i: opportunities, Σ cents, Σ cents × weight (%)
+    deals_0 = models.BigIntegerField(default=0)
+    amount_0 = models.BigIntegerField(default=0)
+    weighted_0 = models.BigIntegerField(default=0)
+    deals_1 = models.BigIntegerField(default=0)
+    amount_1 = models.BigIntegerField(default=0)
+    weighted_1 = models.BigIntegerField(default=0)
+    deals_2 = models.BigIntegerField(default=0)
+    amount_2 = models.BigIntegerField(default=0)
+    weighted_2 = models.BigIntegerField(default=0)
+    deals_3 = models.BigIntegerField(default=0)
+    amount_3 = models.BigIntegerField(default=0)
+    weighted_3 = models.BigIntegerField(default=0)
+    deals_4 = models.BigIntegerField(default=0)
+    amount_4 = models.BigIntegerField(default=0)
+    weighted_4 = models.BigIntegerField(default=0)
+    deals_5 = models.BigIntegerField(default=0)
+    amount_5 = models.BigIntegerField(default=0)
+    weighted_5 = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("forecast row of the day")
+        verbose_name_plural = _("forecast rows of the day")
+        indexes = [models.Index(fields=["view", "owner"], name="forecast_day_view_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.view}"
+
+
+class ForecastDayMark(models.Model):
+    """Which day (and fiscal calendar) the `ForecastDay` rows are for: one row (pk 1), locked
+    by whoever prepares them; no day means there are none."""
+
+    day = models.DateField(_("day"), null=True)
+    start_month = models.PositiveSmallIntegerField(_("first month of the fiscal year"), default=1)
+
+    class Meta:
+        verbose_name = _("day of the forecast rows")
+        verbose_name_plural = _("day of the forecast rows")
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.start_month})"

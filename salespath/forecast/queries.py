@@ -7,7 +7,7 @@ overdue list. The rules of "the state on D" live in `state.py`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -21,7 +21,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -29,6 +28,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import get_language
@@ -36,29 +36,25 @@ from django.utils.translation import gettext as _
 
 from salespath.catalog.models import ProductCategory
 from salespath.errors import DomainError
-from salespath.lib.fiscal import Period, add_months
+from salespath.lib.fiscal import Period
 from salespath.localize import localized
 from salespath.org.models import Role, User
 from salespath.org.scopes import Scope
-from salespath.pipeline.history import stage_on, status_on
+from salespath.pipeline.history import changed_after, stage_on, status_on
 from salespath.pipeline.models import (
-    ForecastCategory,
     Opportunity,
     OpportunityLine,
     ProjectMember,
     ProjectRole,
     Stage,
-    StageChange,
     Status,
 )
 
 from . import rollups
-from .models import ForecastRollup
 from .rows import Figures, Member, cents, money, person_path, rollup_rows
 from .state import (
     COLUMNS,
     TIME,
-    TIME_COLUMNS,
     VIEWS,
     Horizon,
     close_alias,
@@ -69,6 +65,8 @@ from .state import (
 )
 
 BY = ("owner", "team", "branch", "product")
+# The overdue opportunities a forecast lists (the oldest first; `overdue_count` has them all).
+OVERDUE_LIMIT = 100
 BY_LEVEL = {"owner": "person", "team": "team", "branch": "branch"}
 MONEY = DecimalField(max_digits=24, decimal_places=2)
 
@@ -128,6 +126,14 @@ def _divisor(weighted: bool) -> Decimal:
     return Decimal(10_000) if weighted else Decimal(100)
 
 
+def cents_figure(value: int, weighted: bool) -> Decimal:
+    """Integer cents (or cents × percent when weighted) as an amount, rounded half up to the
+    cent like `rows.cents`, without leaving integers."""
+    if weighted:
+        value = (value + 50) // 100
+    return Decimal(value).scaleb(-2)
+
+
 def _figures(row: dict, view: str, weighted: bool) -> Figures:
     divisor = _divisor(weighted)
     columns = COLUMNS[view]
@@ -144,30 +150,42 @@ def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
     return list(_people(scope, owner_ids).select_related("team__branch", "branch"))
 
 
-def _path(person: dict) -> dict[str, tuple[str | None, str]]:
-    """`rows.person_path` of a `_people_rows` row (the same labels as the models' str)."""
-    full_name = f"{person['first_name']} {person['last_name']}".strip()
-    if person["team__code"]:
-        team = (person["team__code"], localized(person["team__name"], person["team__name_en"]))
-        branch_key = "team__branch__"
-    else:
-        team = (None, _("No team"))
-        branch_key = "branch__"
-    branch_code = person[f"{branch_key}code"]
-    branch = (
-        (branch_code, localized(person[f"{branch_key}name"], person[f"{branch_key}name_en"]))
-        if branch_code
-        else (None, _("No branch"))
-    )
-    return {
-        "person": (person["username"], person["display_name"] or full_name or person["username"]),
-        "team": team,
-        "branch": branch,
-        "company": (None, _("Company")),
-    }
+def _paths(people: list[dict]) -> list[dict[str, tuple[str | None, str]]]:
+    """`rows.person_path` of each `_people_rows` row (the same labels as the models' str),
+    with the language and the fixed labels looked up once for thousands of people."""
+    english = (get_language() or "").startswith("en")
+    no_team, no_branch, company = (None, _("No team")), (None, _("No branch")), (None, _("Company"))
+
+    def local(zh: str, en: str) -> str:
+        return en if english and en else zh
+
+    paths = []
+    for person in people:
+        if person["team__code"]:
+            team = (person["team__code"], local(person["team__name"], person["team__name_en"]))
+            branch_key = "team__branch__"
+        else:
+            team, branch_key = no_team, "branch__"
+        branch_code = person[f"{branch_key}code"]
+        branch = (
+            (branch_code, local(person[f"{branch_key}name"], person[f"{branch_key}name_en"]))
+            if branch_code
+            else no_branch
+        )
+        full_name = f"{person['first_name']} {person['last_name']}".strip()
+        name = person["display_name"] or full_name or person["username"]
+        paths.append(
+            {
+                "person": (person["username"], name),
+                "team": team,
+                "branch": branch,
+                "company": company,
+            }
+        )
+    return paths
 
 
-def _people(scope: Scope, owner_ids: set[int]) -> QuerySet:
+def _people(scope: Scope, owner_ids: set[int] | QuerySet) -> QuerySet:
     salespeople = Q(roles__role=Role.SALESPERSON, is_active=True)
     if scope.kind == "person":
         salespeople &= Q(pk=scope.person.pk)
@@ -186,8 +204,12 @@ def forecast(
     weighted: bool = False,
     *,
     rollup: bool | None = None,
+    overdue_limit: int | None = OVERDUE_LIMIT,
 ) -> dict:
     """The 销售预测 of `scope` on `as_of` in the shape documented in docs/forecast.md.
+
+    `overdue` lists the `overdue_limit` oldest overdue opportunities (None: all of them, as
+    the workbook's sheet does) and `overdue_count` how many there are.
 
     Read from the rollup (`rollups.py`) when it gives the same answer — nothing happened
     after `as_of` and the rows are per person — else from the opportunities and their
@@ -198,16 +220,18 @@ def forecast(
     columns = COLUMNS[view]
     use_rollup = rollups.enabled() if rollup is None else rollup
     if use_rollup and by != "product" and rollups.covers(as_of):
-        owner_figures = _rolled_up_figures(scope, horizon, view, weighted)
-        people = _people_rows(scope, set(owner_figures))
-        usernames = {person["pk"]: person["username"] for person in people}
+        answer = rollups.owner_sums(horizon, view, _rollup_owners(scope), _scoped(scope))
+        sums = answer.sums
+        owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
+        # (the owners as a subquery: thousands of ids as parameters cost more to send)
+        people = _people_rows(scope, answer.owners)
         members = [
-            Member(owner_figures.get(person["pk"]) or Figures(columns), _path(person))
-            for person in people
+            Member(owner_figures.get(person["pk"]) or Figures(columns), path)
+            for person, path in zip(people, _paths(people), strict=True)
         ]
         rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
         total = Figures.summed(columns, (m.figures for m in members))
-        overdue = _current_overdue(scope, horizon, view, usernames)
+        overdue = _current_overdue(scope, horizon, view, overdue_limit, answer.overdue_count)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
     counted = counted_on(horizon, _scoped(scope))
@@ -233,7 +257,7 @@ def forecast(
         ]
         rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
         total = Figures.summed(columns, (m.figures for m in members))
-    overdue = _overdue(counted, horizon, view)
+    overdue = _overdue(counted, horizon, view, overdue_limit)
     return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
 
@@ -254,69 +278,33 @@ def _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue) -> 
         "columns": list(COLUMNS[view]),
         "rows": rows,
         "total": total.as_dict(),
-        "overdue": overdue,
+        "overdue": overdue["items"],
+        "overdue_count": overdue["count"],
     }
 
 
-# --- the forecast from the rollup (rollups.py: when nothing happened after D) -------------
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _month_end(day: date) -> date:
-    return add_months(_month_start(day), 1) - timedelta(days=1)
-
-
-def _time_splits(h: Horizon) -> list[tuple[date, tuple[date, date] | None, int]]:
-    """For each boundary D + 3k months (k = 1..4): the last close month the rollup counts in
-    column k, and the days (first, last) of the boundary's month that the opportunities must
-    move between columns k and k+1, with the direction (+1: from k to k+1, -1: back).
-
-    The month holding the boundary goes to the side with more of its days; the smaller
-    side is read from the opportunities (the index `opportunity_open_by_close_time`)."""
-    splits = []
-    for k in (1, 2, 3, 4):
-        boundary = h.months_later(3 * k)
-        first, last = _month_start(boundary), _month_end(boundary)
-        if boundary == last:
-            splits.append((first, None, 0))
-        elif (boundary - first).days + 1 < (last - boundary).days:
-            splits.append((add_months(first, -1), (first, boundary), -1))
-        else:
-            splits.append((first, (boundary + timedelta(days=1), last), +1))
-    return splits
-
-
-def _rollup_cases(h: Horizon, view: str) -> tuple[dict[str, Q], list]:
-    """Each column's rollup rows; for the time view also the boundary months' splits."""
-    if view == TIME:
-        splits = _time_splits(h)
-        ends = [upto for upto, _days, _direction in splits]
-        open_rows = Q(done_month__isnull=True, close_month__isnull=False)
-        cases = {
-            "closed": Q(done_month__isnull=False),
-            "m0_3": open_rows & Q(close_month__lte=ends[0]),
-        }
-        for key, low, high in zip(TIME_COLUMNS[2:5], ends[:3], ends[1:], strict=True):
-            cases[key] = open_rows & Q(close_month__gt=low, close_month__lte=high)
-        cases["beyond_12"] = open_rows & Q(close_month__gt=ends[3])
-        return cases, splits
-    quarter = _month_start(h.quarter.period.end)
-    next_quarter = _month_start(h.next_quarter.period.end)
-    commit, best = ForecastCategory.COMMIT, ForecastCategory.BEST_CASE
-    forecast_categories = Q(category__in=[commit, best])
-    cases = {
-        "booked": Q(done_month__isnull=False),
-        "commit_q": Q(category=commit, close_month__lte=quarter),
-        "best_q": Q(category=best, close_month__lte=quarter),
-        "best_next_q": forecast_categories
-        & Q(close_month__gt=quarter, close_month__lte=next_quarter),
-        "pipeline": Q(done_month__isnull=True, category="")
-        | (forecast_categories & Q(close_month__gt=next_quarter)),
+def _current_overdue(
+    scope: Scope, h: Horizon, view: str, limit: int | None, count: int | None
+) -> dict:
+    """`_overdue` when nothing happened after D: the close date is the expected one. The
+    oldest `limit` from the index by close date (pipeline migration 0005), and the count
+    from the day's rows (`count`) or, on another day, a count of that index."""
+    candidates = rollups.time_open if view == TIME else rollups.category_open
+    overdue = candidates(_scoped(scope)).filter(expected_close__lte=h.as_of)
+    rows = overdue.values("pk", "name", "owner__username", "expected_close").order_by(
+        "expected_close", "pk"
+    )
+    rows = list(rows if limit is None else rows[:limit])
+    return {
+        "count": (
+            count
+            if count is not None
+            else len(rows)
+            if limit is None or len(rows) < limit
+            else overdue.count()
+        ),
+        "items": [_overdue_item(row) for row in rows],
     }
-    return cases, []
 
 
 def _rollup_owners(scope: Scope) -> Q:
@@ -328,111 +316,17 @@ def _rollup_owners(scope: Scope) -> Q:
     return Q(owner__in=User.objects.filter(**people).values("pk"))
 
 
-def _rolled_up_figures(scope: Scope, h: Horizon, view: str, weighted: bool) -> dict[int, Figures]:
-    """Per owner, from the rollup: one query, plus one for the time view when a boundary
-    D + 3k months is not a month end."""
-    measure = "weighted" if weighted else "amount"
-    cases, splits = _rollup_cases(h, view)
-    aggregates = {}
-    for key, in_column in cases.items():
-        aggregates[f"v_{key}"] = Sum(measure, filter=in_column)
-        aggregates[f"n_{key}"] = Sum("deals", filter=in_column)
-    per_owner = (
-        ForecastRollup.objects.filter(_rollup_owners(scope), view=view)
-        .filter(Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start))
-        .values("owner")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    sums = {row["owner"]: row for row in per_owner}
-    moves = [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
-    if moves:
-        _apply_splits(scope, sums, moves, weighted)
-    for row in sums.values():
-        for key in COLUMNS[view]:
-            row[f"n_{key}"] = row[f"n_{key}"] or 0
-    return {owner: _figures(row, view, weighted) for owner, row in sums.items()}
-
-
-def _apply_splits(scope: Scope, sums: dict[int, dict], moves: list, weighted: bool) -> None:
-    """Move the deals of the boundary months' days from one column to the next (or back),
-    read from the opportunities still open in the time view."""
-    which = Case(
-        *(When(expected_close__range=days, then=Value(k)) for k, days, _direction in moves)
-    )
-    in_days = Q()
-    for _k, days, _direction in moves:
-        in_days |= Q(expected_close__range=days)
-    # signed but not completed: 100 % (see state.with_columns); never completed here
-    weight = Case(
-        When(signed_on__isnull=False, then=Value(100)),
-        default=F("probability"),
-        output_field=IntegerField(),
-    )
-    amount = _cents(F("amount"))
-    if weighted:
-        amount = ExpressionWrapper(amount * weight, output_field=BigIntegerField())
-    rows = (
-        _time_open(scope)
-        .filter(in_days)
-        .annotate(split=which)
-        .values("owner", "split")
-        .annotate(n=Count("pk"), v=Sum(amount))
-        .order_by()
-    )
-    direction = {k: d for k, _days, d in moves}
-    for row in rows:
-        k = row["split"]
-        source, target = TIME_COLUMNS[k + 1], TIME_COLUMNS[k + 2]  # m0_3 is column 1
-        if direction[k] < 0:
-            source, target = target, source
-        owner = sums[row["owner"]]
-        for prefix, value in (("n", row["n"]), ("v", row["v"])):
-            owner[f"{prefix}_{source}"] = (owner[f"{prefix}_{source}"] or 0) - value
-            owner[f"{prefix}_{target}"] = (owner[f"{prefix}_{target}"] or 0) + value
-
-
-def _time_open(scope: Scope) -> QuerySet:
-    """Opportunities in the time view's open columns when nothing happened after D: not
-    lost, not completed, and not omitted unless signed (`state.time_column`)."""
-    return (
-        _scoped(scope)
-        .exclude(status=Status.LOST)
-        .filter(won_on__isnull=True)
-        .exclude(forecast_category=ForecastCategory.OMITTED, signed_on__isnull=True)
+def _rollup_figures(sums: dict[str, list[int]], weighted: bool) -> Figures:
+    """A person's figures from the rollup's [deals, cents, cents × percent] per column."""
+    index = 2 if weighted else 1
+    return Figures(
+        list(sums),
+        values={key: cents_figure(values[index], weighted) for key, values in sums.items()},
+        counts={key: values[0] for key, values in sums.items()},
     )
 
 
-def _category_open(scope: Scope) -> QuerySet:
-    """… and in the category view's: not lost, not signed, not omitted unless completed."""
-    return (
-        _scoped(scope)
-        .exclude(status=Status.LOST)
-        .filter(signed_on__isnull=True)
-        .exclude(forecast_category=ForecastCategory.OMITTED, won_on__isnull=True)
-    )
-
-
-def _current_overdue(scope: Scope, h: Horizon, view: str, usernames: dict[int, str]) -> list:
-    """`_overdue` when nothing happened after D: the close date is the expected one."""
-    candidates = _time_open(scope) if view == TIME else _category_open(scope)
-    overdue = (
-        candidates.filter(expected_close__lte=h.as_of)
-        .values_list("pk", "name", "owner", "expected_close")
-        .order_by("expected_close", "pk")
-    )
-    return [
-        {
-            "opportunity": pk,
-            "name": name,
-            "owner": usernames[owner],
-            "expected_close": expected_close.isoformat(),
-        }
-        for pk, name, owner, expected_close in overdue
-    ]
-
-
-def _people_rows(scope: Scope, owner_ids: set[int]) -> list[dict]:
+def _people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[dict]:
     """`people_in_scope` as plain values: what `person_path` reads, for thousands of people."""
     return list(
         _people(scope, owner_ids).values(
@@ -488,22 +382,35 @@ def _product_rows(counted: QuerySet, view: str, weighted: bool) -> list[dict]:
     return [row for _sort, row in sorted(rows, key=lambda pair: pair[0])]
 
 
-def _overdue(counted: QuerySet, horizon: Horizon, view: str) -> list[dict]:
-    overdue = (
-        counted.filter(overdue_filter(horizon, view))
-        .annotate(close_date=F(close_alias(view)))
-        .values("pk", "name", "owner__username", "expected_close", "close_date")
-        .order_by("close_date", "pk")
+def _overdue(counted: QuerySet, horizon: Horizon, view: str, limit: int | None) -> dict:
+    overdue = counted.filter(overdue_filter(horizon, view)).annotate(
+        close_date=F(close_alias(view))
     )
-    return [
-        {
-            "opportunity": row["pk"],
-            "name": row["name"],
-            "owner": row["owner__username"],
-            "expected_close": row["expected_close"].isoformat(),
-        }
-        for row in overdue
-    ]
+    return _overdue_list(overdue, "close_date", limit)
+
+
+def _overdue_list(overdue: QuerySet, close: str, limit: int | None) -> dict:
+    """The oldest `limit` overdue opportunities and how many there are, in one query: a
+    company has thousands, and a page or a reply lists the ones to chase first."""
+    rows = (
+        overdue.annotate(overdue_count=Window(Count("pk")))
+        .values("pk", "name", "owner__username", "expected_close", "overdue_count")
+        .order_by(close, "pk")
+    )
+    rows = list(rows if limit is None else rows[:limit])
+    return {
+        "count": rows[0]["overdue_count"] if rows else 0,
+        "items": [_overdue_item(row) for row in rows],
+    }
+
+
+def _overdue_item(row: dict) -> dict:
+    return {
+        "opportunity": row["pk"],
+        "name": row["name"],
+        "owner": row["owner__username"],
+        "expected_close": row["expected_close"].isoformat(),
+    }
 
 
 def _row_filter(level: str, key: str | None) -> Q:
@@ -624,12 +531,11 @@ def _sheet_candidates(as_of: date, period_start: date) -> Q:
     on or after the period start. Every other opportunity has a change after `as_of`.
     Most of a branch's opportunities were finished years ago; they fail every term.
     """
-    changed_after = StageChange.objects.filter(effective_on__gt=as_of).values("opportunity")
     return (
         Q(status=Status.OPEN)
         | Q(status=Status.WON, won_on__gte=period_start)
         | Q(status=Status.LOST, lost_on__gte=period_start)
-        | Q(pk__in=changed_after)
+        | changed_after(as_of)
     )
 
 

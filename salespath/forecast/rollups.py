@@ -27,14 +27,34 @@ opportunities (pipeline services, admin, imports), and by `rebuild` (generators,
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
 
+from salespath.lib.fiscal import add_months
+from salespath.org.models import User
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange, Status
 
-from .models import ForecastRollup
+from .models import DAY_COLUMNS, ForecastDay, ForecastDayMark, ForecastRollup
+from .state import COLUMNS as VIEW_COLUMNS
+from .state import TIME, TIME_COLUMNS, VIEWS, Horizon, fiscal_start_month
 
 TABLE = ForecastRollup._meta.db_table
 OPPORTUNITY = Opportunity._meta.db_table
@@ -108,9 +128,13 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
         return
     marks = ", ".join(["%s"] * len(ids))
     with transaction.atomic(), connection.cursor() as cursor:
+        # Two writers refreshing the same owner take turns: the second one's statements then
+        # see the first one's committed rows (PostgreSQL; SQLite writers take turns anyway).
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
         cursor.execute(f"DELETE FROM {TABLE} WHERE owner_id IN ({marks})", ids)
         select = _select(f"owner_id IN ({marks})")
         cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {select}", ids * 4)  # 4 SELECTs
+        _refresh_day(ids)
 
 
 def rebuild() -> int:
@@ -118,7 +142,11 @@ def rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {_select('1 = 1')}", [])
-        return cursor.rowcount
+        rows = cursor.rowcount
+        # the day's rows are prepared again by the next forecast on today
+        ForecastDay.objects.all().delete()
+        ForecastDayMark.objects.update(day=None)
+        return rows
 
 
 def _key(row) -> tuple:
@@ -134,12 +162,33 @@ def differences() -> list[tuple]:
         stored = sorted(map(_key, cursor.fetchall()))
         cursor.execute(_select("1 = 1"), [])
         fresh = sorted(map(_key, cursor.fetchall()))
+    return _compared(stored, fresh) + _day_differences()
+
+
+def _compared(stored: list[tuple], fresh: list[tuple]) -> list[tuple]:
     only_stored = set(stored) - set(fresh)
     only_fresh = set(fresh) - set(stored)
     # duplicates would hide in the sets: compare the multisets too
     if not only_stored and not only_fresh and len(stored) != len(fresh):
         return [("stored", row) for row in stored]
     return sorted([("stored", row) for row in only_stored] + [("fresh", row) for row in only_fresh])
+
+
+def _day_differences() -> list[tuple]:
+    """The same for the day's rows, if there are any: stored versus prepared afresh."""
+    mark = ForecastDayMark.objects.filter(pk=1).first()
+    if mark is None or mark.day is None:
+        return []
+    fields = ["owner_id", "view", "overdue"] + [
+        f"{measure}_{i}" for i in range(DAY_COLUMNS) for measure in MEASURES
+    ]
+
+    def key(row: ForecastDay) -> tuple:
+        return ("day", *(getattr(row, name) for name in fields))
+
+    stored = sorted(map(key, ForecastDay.objects.all()))
+    fresh = sorted(map(key, _day_rows(mark.day, mark.start_month, None)))
+    return _compared(stored, fresh)
 
 
 def latest_event_sql() -> str:
@@ -172,3 +221,280 @@ def covers(as_of: date) -> bool:
         if day > as_of:
             return False
     return True
+
+
+# --- reading the rollup: per owner and column on a day D (the forecast's rollup path) ------
+#
+# `Sums` per owner: {column: [deals, cents, cents × weight]}. The forecast turns them into
+# its figures (`queries._rollup_figures`).
+
+Sums = dict[int, dict[str, list[int]]]
+MEASURES = ("deals", "amount", "weighted")
+# `day_sums` also returns each owner's number of overdue opportunities under this key
+# (as deals); `month_sums` does not.
+OVERDUE = "overdue"
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return add_months(_month_start(day), 1) - timedelta(days=1)
+
+
+def _time_splits(h: Horizon) -> list[tuple[date, tuple[date, date] | None, int]]:
+    """For each boundary D + 3k months (k = 1..4): the last close month the rollup counts in
+    column k, and the days (first, last) of the boundary's month that the opportunities must
+    move between columns k and k+1, with the direction (+1: from k to k+1, -1: back).
+
+    The month holding the boundary goes to the side with more of its days; the smaller
+    side is read from the opportunities (the index `opportunity_open_by_close_time`)."""
+    splits = []
+    for k in (1, 2, 3, 4):
+        boundary = h.months_later(3 * k)
+        first, last = _month_start(boundary), _month_end(boundary)
+        if boundary == last:
+            splits.append((first, None, 0))
+        elif (boundary - first).days + 1 < (last - boundary).days:
+            splits.append((add_months(first, -1), (first, boundary), -1))
+        else:
+            splits.append((first, (boundary + timedelta(days=1), last), +1))
+    return splits
+
+
+def _month_cases(h: Horizon, view: str) -> tuple[dict[str, Q], list]:
+    """Each column's rollup rows; for the time view also the boundary months' splits."""
+    if view == TIME:
+        splits = _time_splits(h)
+        ends = [upto for upto, _days, _direction in splits]
+        open_rows = Q(done_month__isnull=True, close_month__isnull=False)
+        cases = {
+            "closed": Q(done_month__isnull=False),
+            "m0_3": open_rows & Q(close_month__lte=ends[0]),
+        }
+        for key, low, high in zip(TIME_COLUMNS[2:5], ends[:3], ends[1:], strict=True):
+            cases[key] = open_rows & Q(close_month__gt=low, close_month__lte=high)
+        cases["beyond_12"] = open_rows & Q(close_month__gt=ends[3])
+        return cases, splits
+    quarter = _month_start(h.quarter.period.end)
+    next_quarter = _month_start(h.next_quarter.period.end)
+    commit, best = ForecastCategory.COMMIT, ForecastCategory.BEST_CASE
+    forecast_categories = Q(category__in=[commit, best])
+    cases = {
+        "booked": Q(done_month__isnull=False),
+        "commit_q": Q(category=commit, close_month__lte=quarter),
+        "best_q": Q(category=best, close_month__lte=quarter),
+        "best_next_q": forecast_categories
+        & Q(close_month__gt=quarter, close_month__lte=next_quarter),
+        "pipeline": Q(done_month__isnull=True, category="")
+        | (forecast_categories & Q(close_month__gt=next_quarter)),
+    }
+    return cases, []
+
+
+def month_sums(h: Horizon, view: str, owners: Q, opportunities: QuerySet) -> Sums:
+    """Per owner in `owners` (a filter on the rollup's `owner`), from the month rollup: one
+    query, plus one on `opportunities` (the same owners') for the time view when a boundary
+    D + 3k months is not a month end. Valid when `covers(D)`."""
+    cases, splits = _month_cases(h, view)
+    aggregates = {}
+    for key, in_column in cases.items():
+        for measure in MEASURES:
+            aggregates[f"{measure}_{key}"] = Sum(measure, filter=in_column)
+    rows = (
+        ForecastRollup.objects.filter(owners, view=view)
+        .filter(Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start))
+        .values("owner")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    sums = {
+        row["owner"]: {
+            key: [row[f"{measure}_{key}"] or 0 for measure in MEASURES]
+            for key in VIEW_COLUMNS[view]
+        }
+        for row in rows
+    }
+    moves = [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
+    if moves:
+        _apply_splits(sums, moves, opportunities)
+    return sums
+
+
+def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
+    """Move the deals of the boundary months' days from one column to the next (or back),
+    read from the opportunities still open in the time view."""
+    which = Case(
+        *(When(expected_close__range=days, then=Value(k)) for k, days, _direction in moves)
+    )
+    in_days = Q()
+    for _k, days, _direction in moves:
+        in_days |= Q(expected_close__range=days)
+    # signed but not completed: 100 % (see state.with_columns); never completed here
+    weight = Case(
+        When(signed_on__isnull=False, then=Value(100)),
+        default=F("probability"),
+        output_field=IntegerField(),
+    )
+    cents = Cast(Round(F("amount") * 100), BigIntegerField())
+    rows = (
+        time_open(opportunities)
+        .filter(in_days)
+        .annotate(split=which)
+        .values("owner", "split")
+        .annotate(
+            n=Count("pk"),
+            a=Sum(cents),
+            w=Sum(ExpressionWrapper(cents * weight, output_field=BigIntegerField())),
+        )
+        .order_by()
+    )
+    direction = {k: d for k, _days, d in moves}
+    for row in rows:
+        k = row["split"]
+        source, target = TIME_COLUMNS[k + 1], TIME_COLUMNS[k + 2]  # m0_3 is column 1
+        if direction[k] < 0:
+            source, target = target, source
+        owner = sums[row["owner"]]
+        for index, value in enumerate((row["n"], row["a"], row["w"])):
+            owner[source][index] -= value
+            owner[target][index] += value
+
+
+def time_open(opportunities: QuerySet) -> QuerySet:
+    """Opportunities in the time view's open columns when nothing happened after D: not
+    lost, not completed, and not omitted unless signed (`state.time_column`)."""
+    return (
+        opportunities.exclude(status=Status.LOST)
+        .filter(won_on__isnull=True)
+        .exclude(forecast_category=ForecastCategory.OMITTED, signed_on__isnull=True)
+    )
+
+
+def category_open(opportunities: QuerySet) -> QuerySet:
+    """… and in the category view's: not lost, not signed, not omitted unless completed."""
+    return (
+        opportunities.exclude(status=Status.LOST)
+        .filter(signed_on__isnull=True)
+        .exclude(forecast_category=ForecastCategory.OMITTED, won_on__isnull=True)
+    )
+
+
+# --- the day's rows: the month sums of one day, kept per owner ------------------------------
+#
+# A forecast on today is what managers open all day long; splitting the month rollup into
+# the day's columns costs a read of every owner's month rows. So the first forecast of a
+# day (or `salespath forecast-rollup --rebuild`) stores each owner's columns for that day
+# in `ForecastDay`, and every writer rewrites its owners' rows there too (`refresh_owners`).
+# A forecast on any other day reads the month rollup; the result is the same.
+
+
+def _day_rows(day: date, start_month: int, owner_ids: list[int] | None) -> list[ForecastDay]:
+    h = Horizon(day, start_month)
+    if owner_ids is None:
+        owners, opportunities = Q(), Opportunity.objects.all()
+    else:
+        owners = Q(owner__in=owner_ids)
+        opportunities = Opportunity.objects.filter(owner__in=owner_ids)
+    rows = []
+    for view in VIEWS:
+        sums = month_sums(h, view, owners, opportunities)
+        overdue = overdue_counts(h, view, opportunities)
+        for owner in sums.keys() | overdue.keys():
+            row = ForecastDay(owner_id=owner, view=view, overdue=overdue.get(owner, 0))
+            for i, key in enumerate(VIEW_COLUMNS[view]):
+                deals, amount, weighted = sums.get(owner, {}).get(key, (0, 0, 0))
+                setattr(row, f"deals_{i}", deals)
+                setattr(row, f"amount_{i}", amount)
+                setattr(row, f"weighted_{i}", weighted)
+            rows.append(row)
+    return rows
+
+
+def overdue_counts(h: Horizon, view: str, opportunities: QuerySet) -> dict[int, int]:
+    """Per owner, how many of `opportunities` are overdue on D in this view (the forecast's
+    `overdue_count`). Valid when `covers(D)`."""
+    still_open = time_open if view == TIME else category_open
+    rows = (
+        still_open(opportunities)
+        .filter(expected_close__lte=h.as_of)
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["owner"]: row["n"] for row in rows}
+
+
+def _mark() -> ForecastDayMark:
+    """The mark row, locked until the end of the transaction."""
+    mark, _created = ForecastDayMark.objects.select_for_update().get_or_create(pk=1)
+    return mark
+
+
+def prepare_day(day: date) -> None:
+    """Store every owner's columns on `day` (replacing any other day's)."""
+    start_month = fiscal_start_month()
+    with transaction.atomic():
+        mark = _mark()
+        if (mark.day, mark.start_month) == (day, start_month):
+            return  # someone prepared them while this one waited for the lock
+        ForecastDay.objects.all().delete()
+        ForecastDay.objects.bulk_create(_day_rows(day, start_month, None), batch_size=5000)
+        mark.day, mark.start_month = day, start_month
+        mark.save()
+
+
+def _refresh_day(owner_ids: list[int]) -> None:
+    # Locked, so a preparation of the day's rows and this change take turns.
+    mark = ForecastDayMark.objects.select_for_update().filter(pk=1).first()
+    if mark is None or mark.day is None:
+        return
+    if mark.day != timezone.localdate():
+        # yesterday's rows: the next forecast on today prepares today's
+        ForecastDay.objects.all().delete()
+        mark.day = None
+        mark.save()
+        return
+    ForecastDay.objects.filter(owner__in=owner_ids).delete()
+    ForecastDay.objects.bulk_create(_day_rows(mark.day, mark.start_month, owner_ids))
+
+
+def day_sums(h: Horizon, view: str, owners: Q) -> Sums | None:
+    """Per owner, the day's rows for `h` if they are kept — preparing them first when `h` is
+    today — else None. Valid when `covers(D)`."""
+    mark = ForecastDayMark.objects.filter(pk=1).first()
+    current = mark is not None and (mark.day, mark.start_month) == (h.as_of, h.start_month)
+    if not current:
+        if h.as_of != timezone.localdate() or h.start_month != fiscal_start_month():
+            return None
+        prepare_day(h.as_of)
+    columns = VIEW_COLUMNS[view]
+    fields = [f"{measure}_{i}" for i in range(len(columns)) for measure in MEASURES]
+    rows = ForecastDay.objects.filter(owners, view=view).values_list("owner", "overdue", *fields)
+    sums: Sums = {}
+    for owner, overdue, *values in rows:
+        figures = {key: values[3 * i : 3 * i + 3] for i, key in enumerate(columns)}
+        figures[OVERDUE] = [overdue, 0, 0]
+        sums[owner] = figures
+    return sums
+
+
+def owner_sums(h: Horizon, view: str, owners: Q, opportunities: QuerySet) -> RollupAnswer:
+    """The rollup's answer for the owners in `owners` on `h`: the day's rows, else the month
+    rollup (which does not count the overdue ones). Only when `covers(h.as_of)`."""
+    sums = day_sums(h, view, owners)
+    if sums is None:
+        sums = month_sums(h, view, owners, opportunities)
+        read = ForecastRollup.objects.filter(owners, view=view)
+        return RollupAnswer(sums, None, read.values("owner"))
+    overdue = sum(columns.pop(OVERDUE)[0] for columns in sums.values())
+    read = ForecastDay.objects.filter(owners, view=view)
+    return RollupAnswer(sums, overdue, read.values("owner"))
+
+
+@dataclass
+class RollupAnswer:
+    sums: Sums
+    overdue_count: int | None  # None: not kept for this day
+    owners: QuerySet  # the owners the sums are for, as a subquery (`values("owner")`)

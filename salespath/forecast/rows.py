@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 LEVELS = ("person", "team", "branch", "company")
 
 
@@ -25,31 +26,36 @@ def money(value: Decimal | None) -> str:
     return f"{cents(value):.2f}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
-    """Amounts and counts per column."""
+    """Amounts and counts per column. Amounts are Decimals of whole cents."""
 
     columns: Sequence[str]
     values: dict[str, Decimal] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for column in self.columns:
-            self.values.setdefault(column, Decimal("0.00"))
-            self.counts.setdefault(column, 0)
+        values, counts = self.values, self.counts
+        if len(values) != len(self.columns) or len(counts) != len(self.columns):
+            for column in self.columns:
+                values.setdefault(column, ZERO)
+                counts.setdefault(column, 0)
 
     def add(self, other: Figures) -> None:
+        values, counts = self.values, self.counts
+        other_values, other_counts = other.values, other.counts
         for column in self.columns:
-            self.values[column] += other.values[column]
-            self.counts[column] += other.counts[column]
+            values[column] += other_values[column]
+            counts[column] += other_counts[column]
 
     @property
     def total(self) -> Decimal:
-        return sum(self.values.values(), Decimal("0.00"))
+        return sum(self.values.values(), ZERO)
 
     def as_dict(self) -> dict:
+        values = self.values
         return {
-            "values": {c: money(self.values[c]) for c in self.columns},
+            "values": {c: money(values[c]) for c in self.columns},
             "counts": dict(self.counts),
             "total": money(self.total),
         }
@@ -88,23 +94,30 @@ def _sort_key(key_label: tuple[str | None, str]) -> tuple:
 
 def rollup_rows(members: list[Member], lowest: str, highest: str, columns) -> list[dict]:
     """Rows from the `lowest` level up to `highest`, each group's children before its
-    subtotal, like a spreadsheet with subtotals under each block."""
+    subtotal, like a spreadsheet with subtotals under each block. A group's figures are the
+    sum of its children's (people or subgroups), so each figure is added once per level."""
     low, high = LEVELS.index(lowest), max(LEVELS.index(lowest), LEVELS.index(highest))
     rows: list[dict] = []
 
-    def emit(level: int, group: list[Member]) -> None:
+    def emit(level: int, group: list[Member]) -> Figures:
         name = LEVELS[level]
         keyed: dict[tuple[str | None, str], list[Member]] = {}
         for member in group:
             keyed.setdefault(member.path[name], []).append(member)
+        figures = Figures(columns)
         for key_label in sorted(keyed, key=_sort_key):
             children = keyed[key_label]
             if level > low:
-                emit(level - 1, children)
-            figures = Figures.summed(columns, (m.figures for m in children))
+                subtotal = emit(level - 1, children)
+            elif len(children) == 1:
+                subtotal = children[0].figures  # a person's own row
+            else:
+                subtotal = Figures.summed(columns, (m.figures for m in children))
             rows.append(
-                {"key": key_label[0], "label": key_label[1], "level": name} | figures.as_dict()
+                {"key": key_label[0], "label": key_label[1], "level": name} | subtotal.as_dict()
             )
+            figures.add(subtotal)
+        return figures
 
     emit(high, members)
     return rows

@@ -86,6 +86,9 @@ def forecast_table(report: dict) -> str:
         for item in report["overdue"]:
             who = f"#{item['opportunity']} {item['name']} ({item['owner']})"
             text += f"  {who} {item['expected_close']}\n"
+        hidden = report["overdue_count"] - len(report["overdue"])
+        if hidden > 0:
+            text += "  " + _("… and %(n)s more (the oldest are listed).") % {"n": hidden} + "\n"
     return text
 
 

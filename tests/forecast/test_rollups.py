@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from salespath.errors import DomainError
 from salespath.forecast import rollups
-from salespath.forecast.models import ForecastRollup
+from salespath.forecast.models import ForecastDay, ForecastDayMark, ForecastRollup
 from salespath.forecast.queries import forecast
+from salespath.forecast.state import Horizon
 from salespath.org.scopes import Scope
 from salespath.pipeline.services import base
 from salespath.pipeline.services.moves import opportunity_lose, opportunity_reopen
@@ -87,6 +88,7 @@ def test_changes_through_the_services_keep_the_rollup_equal_to_a_rebuild(cast, a
     today = base.today()
     customer = CustomerFactory(owner=cast.salesperson)
     with transaction.atomic():
+        rollups.prepare_day(today)  # so every change also rewrites the day's rows
         made = []
         for action, which, number, category in actions:
             target = made[which % len(made)] if made else None
@@ -200,15 +202,27 @@ def test_an_event_after_the_cutoff_date_reads_the_opportunities(cast):
 def test_the_rollup_path_runs_the_same_queries_whatever_the_data(
     cast, deals, django_assert_num_queries
 ):
+    today = base.today()
     for n in range(deals):
-        deal([cast.salesperson, cast.teammate][n % 2], close=date(2027, 2, 20 + n % 8))
+        deal([cast.salesperson, cast.teammate][n % 2], close=today + timedelta(days=80 + n % 8))
     rollups.rebuild()
-    # coverage, rollup sums, the boundary month's days (2026-11-27 + 3 months), people, overdue
+    team = Scope("team", team=cast.salesperson.team)
+    forecast(Scope("company"), today, "time")  # the day's first forecast prepares its rows
+    # today: coverage, the day's mark, the day's rows, people, overdue
     with django_assert_num_queries(5):
-        forecast(Scope("company"), date(2026, 11, 27), "time")
-    # a category view has no boundary days to read
-    with django_assert_num_queries(4):
-        forecast(Scope("team", team=cast.salesperson.team), date(2026, 11, 27), "category")
+        forecast(Scope("company"), today, "time")
+    with django_assert_num_queries(5):
+        forecast(team, today, "category")
+    # another day: coverage, the mark, the month rollup, the boundary months' days (unless
+    # every D + 3k months is a month end), people, overdue
+    tomorrow = today + timedelta(days=1)
+    splits = (
+        0 if all(rollups._time_splits(Horizon.on(tomorrow))[k][1] is None for k in range(4)) else 1
+    )
+    with django_assert_num_queries(5 + splits):
+        forecast(Scope("company"), tomorrow, "time")
+    with django_assert_num_queries(5):
+        forecast(team, tomorrow, "category")
 
 
 @pytest.mark.django_db
@@ -221,3 +235,49 @@ def test_check_finds_a_tampered_row_and_rebuild_mends_it(cast):
         call_command("forecast-rollup", "--check")
     call_command("forecast-rollup", "--rebuild")
     call_command("forecast-rollup", "--check")
+
+
+@pytest.mark.django_db
+def test_the_forecast_lists_the_oldest_overdue_deals_and_counts_them_all(cast):
+    today = base.today()
+    for days in (40, 10, 25):
+        deal(cast.salesperson, close=today - timedelta(days=days), created=today - timedelta(60))
+    deal(cast.salesperson, close=today + timedelta(days=5), created=today - timedelta(60))
+    rollups.rebuild()
+    for rollup in (True, False):
+        for as_of in (today, today + timedelta(days=1)):  # the day's rows; the month rollup
+            report = forecast(Scope("company"), as_of, "time", overdue_limit=2, rollup=rollup)
+            assert report["overdue_count"] == 3
+            closes = [item["expected_close"] for item in report["overdue"]]
+            assert closes == [str(today - timedelta(40)), str(today - timedelta(25))]
+            everything = forecast(Scope("company"), as_of, "time", overdue_limit=None)
+            assert len(everything["overdue"]) == everything["overdue_count"] == 3
+
+
+@pytest.mark.django_db
+def test_the_days_rows_are_prepared_again_on_a_new_day(cast):
+    today = base.today()
+    opportunity = deal(cast.salesperson, close=today + timedelta(days=20), category="commit")
+    rollups.rebuild()
+    rollups.prepare_day(today - timedelta(days=1))  # yesterday's rows, left over
+    first = forecast(Scope("company"), today, "category")
+    assert ForecastDayMark.objects.get().day == today
+    assert first == forecast(Scope("company"), today, "category", rollup=False)
+    # a change on a day whose rows are stale drops them rather than patching them
+    rollups.prepare_day(today - timedelta(days=1))
+    opportunity_update(opportunity=opportunity, version=None, by=cast.salesperson, amount=5)
+    assert ForecastDayMark.objects.get().day is None
+    assert not ForecastDay.objects.exists()
+    assert forecast(Scope("company"), today, "category") == forecast(
+        Scope("company"), today, "category", rollup=False
+    )
+
+
+@pytest.mark.django_db
+def test_check_finds_a_tampered_day_row(cast):
+    deal(cast.salesperson, close=base.today() + timedelta(days=20))
+    rollups.rebuild()
+    rollups.prepare_day(base.today())
+    assert rollups.differences() == []
+    ForecastDay.objects.filter(view="time").update(amount_1=1)
+    assert rollups.differences()

@@ -1,8 +1,11 @@
 """`salespath forecast-rollup --rebuild | --check`: recompute the forecast rollup from the
-opportunities, or report whether the stored one equals a fresh computation (exit status 1
-if not). For after data was written outside the services; see docs/forecast.md."""
+opportunities (and prepare today's rows, which the day's first forecast would otherwise do),
+or report whether the stored rollup equals a fresh computation (exit status 1 if not). For
+after data was written outside the services, or from cron just after midnight; see
+docs/forecast.md."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespath.forecast import rollups
@@ -19,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["rebuild"]:
             rows = rollups.rebuild()
+            rollups.prepare_day(timezone.localdate())
             self.stdout.write(_("Forecast rollup rebuilt: %(rows)s rows.") % {"rows": rows})
             return
         differences = rollups.differences()

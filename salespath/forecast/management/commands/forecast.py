@@ -6,7 +6,7 @@ sheet (json: a list of the two reports)."""
 from django.core.management.base import BaseCommand
 
 from salespath.forecast import cli
-from salespath.forecast.queries import BY, forecast
+from salespath.forecast.queries import BY, OVERDUE_LIMIT, forecast
 from salespath.forecast.state import VIEWS
 from salespath.forecast.text import forecast_table
 from salespath.forecast.xlsx import forecast_workbook
@@ -29,8 +29,17 @@ class Command(BaseCommand):
         as_of = cli.parse_date(options["as_of"])
         scope = cli.scope(options)
         views = VIEWS if options["view"] == "both" else (options["view"],)
+        # the workbook's sheet lists every overdue deal; JSON and the table the oldest
+        limit = None if options["format"] == "xlsx" else OVERDUE_LIMIT
         reports = [
-            forecast(scope, as_of, view=view, by=options["by"], weighted=options["weighted"])
+            forecast(
+                scope,
+                as_of,
+                view=view,
+                by=options["by"],
+                weighted=options["weighted"],
+                overdue_limit=limit,
+            )
             for view in views
         ]
         cli.emit(
