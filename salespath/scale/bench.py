@@ -268,6 +268,7 @@ def measurements(
     company, team = Scope("company"), Scope("team", team=s.team)
     branch = Scope("branch", branch=s.branch)
     code = {"team": s.team.code, "branch": s.branch.code}
+    last_quarter_end = Horizon.on(s.as_of).quarter.period.start - timedelta(days=1)
 
     def both_views():
         return forecast(company, s.as_of, "time"), forecast(company, s.as_of, "category")
@@ -294,6 +295,16 @@ def measurements(
                 "evaluation_branch", gettext_noop("Evaluation sheet, branch %(branch)s"), 200, code
             ),
             lambda: evaluation_sheet(branch, s.as_of),
+        ),
+        (
+            # A quarter-end review: the state on a past date, read from the history.
+            Measurement(
+                "evaluation_branch_last_quarter",
+                gettext_noop("Evaluation sheet, branch %(branch)s, end of last quarter"),
+                None,
+                code,
+            ),
+            lambda: evaluation_sheet(branch, last_quarter_end),
         ),
         (
             Measurement(

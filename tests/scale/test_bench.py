@@ -18,6 +18,7 @@ KEYS = [
     "floor",
     "forecast_team",
     "evaluation_branch",
+    "evaluation_branch_last_quarter",
     "kanban_team",
     "opportunity_page",
     "roadmap_50",
