@@ -51,7 +51,7 @@ from salespath.pipeline.models import (
 )
 
 from . import rollups
-from .rows import Figures, Member, cents, money, person_path, rollup_rows
+from .rows import ZERO, Figures, Member, cents, money, person_path, rollup_rows, rows_and_total
 from .state import (
     COLUMNS,
     TIME,
@@ -229,8 +229,7 @@ def forecast(
             Member(owner_figures.get(person["pk"]) or Figures(columns), path)
             for person, path in zip(people, _paths(people), strict=True)
         ]
-        rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
-        total = Figures.summed(columns, (m.figures for m in members))
+        rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
         overdue = _current_overdue(scope, horizon, view, overdue_limit, answer.overdue_count)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
@@ -319,11 +318,11 @@ def _rollup_owners(scope: Scope) -> Q:
 def _rollup_figures(sums: dict[str, list[int]], weighted: bool) -> Figures:
     """A person's figures from the rollup's [deals, cents, cents × percent] per column."""
     index = 2 if weighted else 1
-    return Figures(
-        list(sums),
-        values={key: cents_figure(values[index], weighted) for key, values in sums.items()},
-        counts={key: values[0] for key, values in sums.items()},
-    )
+    values, counts = {}, {}
+    for key, numbers in sums.items():
+        values[key] = cents_figure(numbers[index], weighted) if numbers[index] else ZERO
+        counts[key] = numbers[0]
+    return Figures(list(sums), values=values, counts=counts)
 
 
 def _people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[dict]:

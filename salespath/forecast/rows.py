@@ -53,11 +53,13 @@ class Figures:
         return sum(self.values.values(), ZERO)
 
     def as_dict(self) -> dict:
+        # Whole cents already (every figure is made by `cents` or from integer cents, and
+        # sums keep two places), so formatting rounds nothing — `money` would quantize.
         values = self.values
         return {
-            "values": {c: money(values[c]) for c in self.columns},
+            "values": {c: f"{values[c]:.2f}" if values[c] else "0.00" for c in self.columns},
             "counts": dict(self.counts),
-            "total": money(self.total),
+            "total": f"{self.total:.2f}",
         }
 
     @classmethod
@@ -93,7 +95,15 @@ def _sort_key(key_label: tuple[str | None, str]) -> tuple:
 
 
 def rollup_rows(members: list[Member], lowest: str, highest: str, columns) -> list[dict]:
-    """Rows from the `lowest` level up to `highest`, each group's children before its
+    return rows_and_total(members, lowest, highest, columns)[0]
+
+
+def rows_and_total(
+    members: list[Member], lowest: str, highest: str, columns
+) -> tuple[list[dict], Figures]:
+    """The rows of `rollup_rows` and the figures of everyone in them.
+
+    Rows from the `lowest` level up to `highest`, each group's children before its
     subtotal, like a spreadsheet with subtotals under each block. A group's figures are the
     sum of its children's (people or subgroups), so each figure is added once per level."""
     low, high = LEVELS.index(lowest), max(LEVELS.index(lowest), LEVELS.index(highest))
@@ -119,5 +129,4 @@ def rollup_rows(members: list[Member], lowest: str, highest: str, columns) -> li
             figures.add(subtotal)
         return figures
 
-    emit(high, members)
-    return rows
+    return rows, emit(high, members)
