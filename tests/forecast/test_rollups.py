@@ -19,7 +19,12 @@ from salespath.forecast.queries import forecast
 from salespath.forecast.state import Horizon
 from salespath.org.scopes import Scope
 from salespath.pipeline.services import base
-from salespath.pipeline.services.moves import opportunity_lose, opportunity_reopen
+from salespath.pipeline.services.contract import contract_sign
+from salespath.pipeline.services.moves import (
+    opportunity_lose,
+    opportunity_override,
+    opportunity_reopen,
+)
 from salespath.pipeline.services.opportunities import opportunity_create, opportunity_update
 from tests.factories import CustomerFactory
 from tests.forecast.builders import deal, lose, reopen, sign, win
@@ -68,7 +73,7 @@ ACTIONS = st.lists(
     st.tuples(
         st.sampled_from(
             ["create", "create", "amount", "close", "category", "probability", "owner", "lose"]
-            + ["reopen"]
+            + ["reopen", "override", "sign"]
         ),
         st.integers(0, 20),  # which opportunity
         st.integers(-200, 500),  # days, or cents / 100
@@ -81,7 +86,7 @@ ACTIONS = st.lists(
 
 @pytest.mark.django_db
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(actions=ACTIONS)
 def test_changes_through_the_services_keep_the_rollup_equal_to_a_rebuild(cast, actions):
@@ -116,6 +121,22 @@ def test_changes_through_the_services_keep_the_rollup_equal_to_a_rebuild(cast, a
                     opportunity_lose(opportunity=target, by=cast.supervisor, reason="价格")
                 elif action == "reopen":
                     opportunity_reopen(opportunity=target, by=cast.supervisor, reason="回来了")
+                elif action == "override":  # past the gate; to S7 is a win
+                    opportunity_override(
+                        opportunity=target,
+                        to_stage=["S4", "S6", "S7"][abs(number) % 3],
+                        by=cast.supervisor,
+                        reason="客户高层已拍板",
+                    )
+                elif action == "sign":
+                    contract_sign(
+                        opportunity=target,
+                        signed_on=today - timedelta(days=abs(number) % 20),
+                        amount=target.amount,
+                        payment_terms="一次付清",
+                        installments=[(today, target.amount)],
+                        by=target.owner,
+                    )
                 else:
                     change = {
                         "amount": Decimal(abs(number) * 777) / 100,
@@ -281,3 +302,40 @@ def test_check_finds_a_tampered_day_row(cast):
     assert rollups.differences() == []
     ForecastDay.objects.filter(view="time").update(amount_1=1)
     assert rollups.differences()
+
+
+@pytest.mark.django_db
+def test_signing_and_winning_through_the_services_keep_the_rollup_and_the_days_rows(cast):
+    """The hypothesis sequence may draw these; here they surely happen, on a prepared day."""
+    today = base.today()
+    rollups.prepare_day(today)
+    opportunity = opportunity_create(
+        customer=CustomerFactory(owner=cast.salesperson),
+        owner=cast.salesperson,
+        name="签约项目",
+        expected_close=today + timedelta(days=40),
+        amount=Decimal("880000.50"),
+        forecast_category="commit",
+        created_on=today - timedelta(days=60),
+        by=cast.salesperson,
+    )
+    before = forecast(Scope("company"), today, "category")
+    contract_sign(
+        opportunity=opportunity,
+        signed_on=today - timedelta(days=1),
+        amount=opportunity.amount,
+        payment_terms="一次付清",
+        installments=[(today, opportunity.amount)],
+        by=cast.salesperson,
+    )
+    opportunity_override(
+        opportunity=opportunity, to_stage="S7", by=cast.supervisor, reason="客户高层已拍板"
+    )
+    assert rollups.differences() == []
+    after = forecast(Scope("company"), today, "category")
+    assert after == forecast(Scope("company"), today, "category", rollup=False)
+    assert before["total"]["values"]["booked"] == "0.00"
+    assert after["total"]["values"]["booked"] == "880000.50"
+    closed = forecast(Scope("company"), today, "time")
+    assert closed == forecast(Scope("company"), today, "time", rollup=False)
+    assert closed["total"]["values"]["closed"] == "880000.50"
