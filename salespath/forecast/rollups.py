@@ -8,7 +8,7 @@ rules of `state.py` then depend only on:
 - time view: whether it is lost (never counted); its S7 month (`closed` iff the S7 date is on
   or after the fiscal year's start, always a 1st of a month); else whether it is omitted and
   unsigned (not counted); else its expected close date — to the DAY, since the columns end
-  on D + 3/6/9/12 months. The rollup keeps the month; `queries.forecast` splits the (at most
+  on D + 3/6/9/12 months. The rollup keeps the month; `month_sums` splits the (at most
   four) months holding a boundary with a small query on the opportunities.
 - category view: lost; its signing month (`booked` iff on or after the fiscal year's start);
   else omitted and not completed (not counted); else its category and, for commit and best
@@ -19,9 +19,13 @@ So the table holds, per owner and view, one row per distinct (done month, close 
 category) with the number of deals, Σ cents and Σ cents × weight, and one row (category
 `*`) over all their opportunities not lost.
 
-Kept in step by `refresh_owners`, called in the same transaction by every writer of
+The day's rows (`ForecastDay`) are those sums already split into one day's columns, one row
+per owner and view: the first forecast of a day prepares them (`prepare_day`), and every
+forecast of that day reads them (`day_sums`); other days read the month rows.
+
+Both are kept in step by `refresh_owners`, called in the same transaction by every writer of
 opportunities (pipeline services, admin, imports), and by `rebuild` (generators, demo,
-`salespath forecast-rollup --rebuild`). `covers(D)` says whether the forecast may use it.
+`salespath forecast-rollup --rebuild`). `covers(D)` says whether the forecast may use them.
 """
 
 from __future__ import annotations
