@@ -7,14 +7,15 @@ Most opportunities have no history after `as_of` (for a forecast on today: all o
 those with future-dated rows), and for those the state on `as_of` is the current one, since
 every writer keeps the history ending at the current stage and status (services, imports,
 generators). So the per-row history subquery runs only for the opportunities with a stage
-change dated after `as_of` (`changed_after`).
+change dated after `as_of` (`changed_after`), which the row tells by `history_until`.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Subquery, When
 
-from .models import StageChange
+from .models import Opportunity, StageChange
 
 
 def _latest_change_on(as_of: date):
@@ -23,17 +24,36 @@ def _latest_change_on(as_of: date):
     )
 
 
-def changed_after(as_of: date) -> Exists:
+def changed_after(as_of: date) -> Q:
     """Opportunities with a stage change dated after `as_of`.
 
-    One probe of the history's (opportunity, date) index per opportunity read, so the cost
-    follows the opportunities a report reads. Not `pk IN (changes after as_of)`: for a date
-    a year back that set is most of the history — millions of rows at scale — built once per
-    use on SQLite, and re-scanned for every row on PostgreSQL once it outgrows work_mem. At
-    scale L a branch's evaluation sheet for last quarter's end took 8–34 s on SQLite and
-    minutes on PostgreSQL that way; with the probe, 0.2–3 s. For today the set is tiny and
-    cheaper than the probes (BENCHMARKS.md says how much)."""
-    return Exists(StageChange.objects.filter(opportunity=OuterRef("pk"), effective_on__gt=as_of))
+    Read from the row's copy of its latest stage-change date (`history_until`); where that
+    is empty, one probe of the history's (opportunity, date) index. Not
+    `pk IN (changes after as_of)`: for a date a year back that set is most of the history —
+    millions of rows at scale — built once per use on SQLite, and re-scanned for every row
+    on PostgreSQL once it outgrows work_mem: at scale L a branch's evaluation sheet for last
+    quarter's end took 8–34 s on SQLite and minutes on PostgreSQL that way."""
+    probe = Exists(StageChange.objects.filter(opportunity=OuterRef("pk"), effective_on__gt=as_of))
+    return Q(history_until__gt=as_of) | (Q(history_until__isnull=True) & probe)
+
+
+def copy_history_dates(opportunity_ids: Iterable[int] | None = None) -> None:
+    """Copy each opportunity's latest stage-change date onto its row (`history_until`): for
+    the writers that insert history in bulk (imports, the demo). One statement per 5,000
+    opportunities; all of them when `opportunity_ids` is None."""
+    latest = (
+        StageChange.objects.filter(opportunity=OuterRef("pk"))
+        .values("opportunity")
+        .annotate(latest=Max("effective_on"))
+        .values("latest")
+    )
+    if opportunity_ids is None:
+        Opportunity.objects.update(history_until=Subquery(latest))
+        return
+    ids = sorted(set(opportunity_ids))
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        Opportunity.objects.filter(pk__in=chunk).update(history_until=Subquery(latest))
 
 
 def unchanged_since(as_of: date) -> Q:

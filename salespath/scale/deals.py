@@ -229,6 +229,7 @@ OPPORTUNITIES = Table(
         "lost_on",
         "lost_reason",
         "lost_to",
+        "history_until",
     ],
     {"name_en": "", "customer_need": "", "note": ""},
 )
@@ -484,6 +485,7 @@ def plan_chunk(
                 text(lost_on) if lost_on is not None else None,
                 lost_reason or "",
                 lost_to,
+                text(lost_on) if lost_on is not None else text(entered[-1]),  # last change
             )
         )
 

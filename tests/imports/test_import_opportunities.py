@@ -266,3 +266,5 @@ def test_a_lost_opportunitys_history_ends_with_the_loss_after_entering_its_stage
         ("S4", "lost", date(2026, 5, 1)),
     ]
     assert p3.stage_entered_on == date(2026, 3, 1)
+    # the row carries its history's latest date, so reports on a date before it read it
+    assert p3.history_until == date(2026, 5, 1)

@@ -5,7 +5,7 @@ changed after the day the data was generated."""
 from datetime import date, timedelta
 
 import pytest
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,6 +48,7 @@ def company(db):
         opportunity.status = "open" if lost else "lost"
         opportunity.lost_on = None if lost else LATER
         opportunity.lost_reason = "" if lost else "预算取消"
+        opportunity.history_until = LATER  # as the services keep it with every move
         opportunity.save()
 
 
@@ -70,3 +71,15 @@ def test_stage_status_and_status_since_on_any_day_match_the_history(company, day
         assert got[:2] == (stage, status), pk
         if status in ("won", "lost"):  # the only rows the evaluation sheet reads it for
             assert got[2] == since, pk
+
+
+def test_every_generated_opportunity_carries_its_latest_stage_change_date(company):
+    latest = (
+        StageChange.objects.filter(opportunity=OuterRef("pk"))
+        .values("opportunity")
+        .annotate(latest=Max("effective_on"))
+        .values("latest")
+    )
+    rows = Opportunity.objects.annotate(latest=Subquery(latest))
+    assert rows.exists()
+    assert not rows.exclude(history_until=F("latest")).exists()

@@ -101,6 +101,12 @@ class Opportunity(models.Model):
     signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
     won_on = models.DateField(_("completed on"), null=True, blank=True)
     lost_on = models.DateField(_("lost on"), null=True, blank=True)
+    # The date of its latest stage change, copied by every writer of the history, so "what
+    # did it look like on D" needs the history only if this is after D (`pipeline.history`).
+    # Empty: not known, the history is read.
+    history_until = models.DateField(
+        _("latest stage change on"), null=True, blank=True, editable=False
+    )
     lost_reason = models.TextField(_("reason lost"), blank=True)
     lost_to = models.ForeignKey(
         "customers.Competitor",

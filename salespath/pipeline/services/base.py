@@ -143,6 +143,8 @@ def stage_change(
     reason: str = "",
     override: bool = False,
 ) -> StageChange:
+    # The caller saves `current`; moves are never dated before the last one (effective_date).
+    current.history_until = max(on, current.history_until or on)
     return StageChange.objects.create(
         opportunity=current,
         kind=kind,

@@ -130,6 +130,7 @@ def opportunity_create(
         created_on=created_on,
         stage=stage,
         stage_entered_on=created_on,
+        history_until=created_on,  # its first stage change, below
         status=Status.OPEN,
         amount=total,
         probability=_probability(probability) if manual else stage.default_probability,
