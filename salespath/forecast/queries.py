@@ -150,39 +150,52 @@ def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
     return list(_people(scope, owner_ids).select_related("team__branch", "branch"))
 
 
-def _paths(people: list[dict]) -> list[dict[str, tuple[str | None, str]]]:
-    """`rows.person_path` of each `_people_rows` row (the same labels as the models' str),
-    with the language and the fixed labels looked up once for thousands of people."""
+def _members(people: list[tuple], owner_figures: dict[int, Figures], columns) -> list[Member]:
+    """Each of `_people_rows`' people with their figures and `rows.person_path` (the same
+    labels as the models' str), the language and each team's and branch's label worked out
+    once for thousands of people."""
     english = (get_language() or "").startswith("en")
     no_team, no_branch, company = (None, _("No team")), (None, _("No branch")), (None, _("Company"))
+    labels: dict[tuple, tuple[str | None, str]] = {}
 
-    def local(zh: str, en: str) -> str:
-        return en if english and en else zh
+    def label(code: str | None, name: str, name_en: str, missing) -> tuple[str | None, str]:
+        if not code:
+            return missing
+        found = labels.get((missing, code))
+        if found is None:
+            found = labels[(missing, code)] = (code, name_en if english and name_en else name)
+        return found
 
-    paths = []
-    for person in people:
-        if person["team__code"]:
-            team = (person["team__code"], local(person["team__name"], person["team__name_en"]))
-            branch_key = "team__branch__"
+    members = []
+    for (
+        pk,
+        username,
+        display,
+        first,
+        last,
+        team_code,
+        team_name,
+        team_en,
+        team_branch_code,
+        team_branch_name,
+        team_branch_en,
+        branch_code,
+        branch_name,
+        branch_en,
+    ) in people:
+        if team_code:  # the team's branch; for someone without a team, their own
+            branch = label(team_branch_code, team_branch_name, team_branch_en, no_branch)
         else:
-            team, branch_key = no_team, "branch__"
-        branch_code = person[f"{branch_key}code"]
-        branch = (
-            (branch_code, local(person[f"{branch_key}name"], person[f"{branch_key}name_en"]))
-            if branch_code
-            else no_branch
-        )
-        full_name = f"{person['first_name']} {person['last_name']}".strip()
-        name = person["display_name"] or full_name or person["username"]
-        paths.append(
-            {
-                "person": (person["username"], name),
-                "team": team,
-                "branch": branch,
-                "company": company,
-            }
-        )
-    return paths
+            branch = label(branch_code, branch_name, branch_en, no_branch)
+        name = display or f"{first} {last}".strip() or username
+        path = {
+            "person": (username, name),
+            "team": label(team_code, team_name, team_en, no_team),
+            "branch": branch,
+            "company": company,
+        }
+        members.append(Member(owner_figures.get(pk) or Figures(columns), path))
+    return members
 
 
 def _people(scope: Scope, owner_ids: set[int] | QuerySet) -> QuerySet:
@@ -224,11 +237,7 @@ def forecast(
         sums = answer.sums
         owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
         # (the owners as a subquery: thousands of ids as parameters cost more to send)
-        people = _people_rows(scope, answer.owners)
-        members = [
-            Member(owner_figures.get(person["pk"]) or Figures(columns), path)
-            for person, path in zip(people, _paths(people), strict=True)
-        ]
+        members = _members(_people_rows(scope, answer.owners), owner_figures, columns)
         rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
         overdue = _current_overdue(scope, horizon, view, overdue_limit, answer.overdue_count)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
@@ -325,10 +334,10 @@ def _rollup_figures(sums: dict[str, list[int]], weighted: bool) -> Figures:
     return Figures(list(sums), values=values, counts=counts)
 
 
-def _people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[dict]:
-    """`people_in_scope` as plain values: what `person_path` reads, for thousands of people."""
+def _people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[tuple]:
+    """`people_in_scope` as plain tuples, what `_members` reads, for thousands of people."""
     return list(
-        _people(scope, owner_ids).values(
+        _people(scope, owner_ids).values_list(
             "pk",
             "username",
             "display_name",
