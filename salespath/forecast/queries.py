@@ -51,7 +51,7 @@ from salespath.pipeline.models import (
 )
 
 from . import rollups
-from .rows import ZERO, Figures, Member, cents, money, person_path, rollup_rows, rows_and_total
+from .rows import ZERO, Figures, Member, cents, money, rows_and_total
 from .state import (
     COLUMNS,
     TIME,
@@ -259,12 +259,8 @@ def forecast(
             for column in columns:
                 total.values[column] += Decimal(row["values"][column])
     else:
-        members = [
-            Member(owner_figures.get(person.pk) or Figures(columns), person_path(person))
-            for person in people_in_scope(scope, set(owner_figures))
-        ]
-        rows = rollup_rows(members, BY_LEVEL[by], scope.kind, columns)
-        total = Figures.summed(columns, (m.figures for m in members))
+        members = _members(_people_rows(scope, set(owner_figures)), owner_figures, columns)
+        rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
     overdue = _overdue(counted, horizon, view, overdue_limit)
     return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
