@@ -30,7 +30,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,7 @@ from .state import (
     close_alias,
     column_alias,
     counted_on,
+    in_cents,
     overdue_filter,
     status_since,
 )
@@ -98,18 +99,11 @@ def _scoped(scope: Scope) -> QuerySet:
     return Opportunity.objects.filter(**scope.owner_filter())
 
 
-def _cents(amount) -> Cast:
-    """An amount in integer cents: sums of these are exact on every engine (SQLite would
-    otherwise sum decimals as floats), so the forecast from the opportunities and the one
-    from the rollup agree to the cent."""
-    return Cast(Round(amount * 100), BigIntegerField())
-
-
 def _amount(weighted: bool, amount: str = "amount"):
     """The summed amount in cents; weighted sums cents × weight (percent)."""
     if weighted:
-        return ExpressionWrapper(_cents(F(amount)) * F("weight"), output_field=BigIntegerField())
-    return _cents(F(amount))
+        return ExpressionWrapper(in_cents(F(amount)) * F("weight"), output_field=BigIntegerField())
+    return in_cents(F(amount))
 
 
 def _column_aggregates(view: str, amount) -> dict:
@@ -150,10 +144,11 @@ def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
     return list(_people(scope, owner_ids).select_related("team__branch", "branch"))
 
 
-def _members(people: list[tuple], owner_figures: dict[int, Figures], columns) -> list[Member]:
-    """Each of `_people_rows`' people with their figures and `rows.person_path` (the same
-    labels as the models' str), the language and each team's and branch's label worked out
-    once for thousands of people."""
+def members_of(people: list[tuple], owner_figures: dict[int, Figures], columns) -> list[Member]:
+    """Each of `people_rows`' people with their figures (none: zeros) and where they sit —
+    person, team (or "no team"), branch (the team's; without a team, their own), company —
+    labelled as the models' str, the language and each team's and branch's label worked
+    out once for thousands of people."""
     english = (get_language() or "").startswith("en")
     no_team, no_branch, company = (None, _("No team")), (None, _("No branch")), (None, _("Company"))
     labels: dict[tuple, tuple[str | None, str]] = {}
@@ -237,7 +232,7 @@ def forecast(
         sums = answer.sums
         owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
         # (the owners as a subquery: thousands of ids as parameters cost more to send)
-        members = _members(_people_rows(scope, answer.owners), owner_figures, columns)
+        members = members_of(people_rows(scope, answer.owners), owner_figures, columns)
         rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
         overdue = _current_overdue(scope, horizon, view, overdue_limit, answer.overdue_count)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
@@ -259,7 +254,7 @@ def forecast(
             for column in columns:
                 total.values[column] += Decimal(row["values"][column])
     else:
-        members = _members(_people_rows(scope, set(owner_figures)), owner_figures, columns)
+        members = members_of(people_rows(scope, set(owner_figures)), owner_figures, columns)
         rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
     overdue = _overdue(counted, horizon, view, overdue_limit)
     return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
@@ -330,8 +325,8 @@ def _rollup_figures(sums: dict[str, list[int]], weighted: bool) -> Figures:
     return Figures(list(sums), values=values, counts=counts)
 
 
-def _people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[tuple]:
-    """`people_in_scope` as plain tuples, what `_members` reads, for thousands of people."""
+def people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[tuple]:
+    """`people_in_scope` as plain tuples (pk and username first), what `members_of` reads."""
     return list(
         _people(scope, owner_ids).values_list(
             "pk",
@@ -355,7 +350,7 @@ def _people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[tuple]:
 def _product_rows(counted: QuerySet, view: str, weighted: bool) -> list[dict]:
     """Rows per product category from the product lines; an opportunity without lines
     counts under "unspecified product" (key null) with its own amount."""
-    line_amount = _cents(Coalesce(F("lines__amount"), F("amount"), output_field=MONEY))
+    line_amount = in_cents(Coalesce(F("lines__amount"), F("amount"), output_field=MONEY))
     if weighted:
         line_amount = ExpressionWrapper(line_amount * F("weight"), output_field=BigIntegerField())
     per_product = (
@@ -418,7 +413,7 @@ def _overdue_item(row: dict) -> dict:
 
 
 def _row_filter(level: str, key: str | None) -> Q:
-    """The opportunities behind one report row (see `rows.person_path` for the tree)."""
+    """The opportunities behind one report row (see `members_of` for the tree)."""
     if level == "person":
         return Q(owner__username=key)
     if level == "team":

@@ -49,7 +49,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
@@ -58,7 +57,7 @@ from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
 
 from .models import DAY_COLUMNS, ForecastDay, ForecastDayMark, ForecastRollup
 from .state import COLUMNS as VIEW_COLUMNS
-from .state import TIME, TIME_COLUMNS, VIEWS, Horizon, fiscal_start_month
+from .state import TIME, TIME_COLUMNS, VIEWS, Horizon, fiscal_start_month, in_cents
 
 TABLE = ForecastRollup._meta.db_table
 OPPORTUNITY = Opportunity._meta.db_table
@@ -341,7 +340,7 @@ def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
         default=F("probability"),
         output_field=IntegerField(),
     )
-    cents = Cast(Round(F("amount") * 100), BigIntegerField())
+    cents = in_cents(F("amount"))
     rows = (
         time_open(opportunities)
         .filter(in_days)

@@ -11,8 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 LEVELS = ("person", "team", "branch", "company")
@@ -76,17 +74,6 @@ class Member:
 
     figures: Figures
     path: dict[str, tuple[str | None, str]]  # level -> (key, label)
-
-
-def person_path(person) -> dict[str, tuple[str | None, str]]:
-    team = person.team
-    branch = team.branch if team else person.branch
-    return {
-        "person": (person.username, str(person)),
-        "team": (team.code, str(team)) if team else (None, _("No team")),
-        "branch": (branch.code, str(branch)) if branch else (None, _("No branch")),
-        "company": (None, _("Company")),
-    }
 
 
 def _sort_key(key_label: tuple[str | None, str]) -> tuple:

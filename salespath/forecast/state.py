@@ -22,6 +22,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     DateField,
@@ -34,6 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast, Round
 from django.utils.translation import pgettext_lazy
 
 from salespath.lib.fiscal import (
@@ -110,6 +112,13 @@ class Horizon:
 def _close(event: str, h: Horizon) -> Case:
     """The event's date if it came after D, else the expected close date."""
     return Case(When(**{f"{event}__gt": h.as_of}, then=F(event)), default=F("expected_close"))
+
+
+def in_cents(amount) -> Cast:
+    """An amount in integer cents: sums of these are exact on every engine (SQLite would
+    otherwise sum decimals as floats), so the forecast from the opportunities and the one
+    from the rollup agree to the cent."""
+    return Cast(Round(amount * 100), BigIntegerField())
 
 
 def _null() -> Value:

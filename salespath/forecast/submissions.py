@@ -18,8 +18,8 @@ from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
 from .models import ForecastSnapshot, ForecastSubmission
-from .queries import MONEY, booked_by_owner, forecast, people_in_scope, scope_dict
-from .rows import Figures, Member, money, person_path, rollup_rows
+from .queries import MONEY, booked_by_owner, forecast, members_of, people_rows, scope_dict
+from .rows import Figures, money, rows_and_total
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
 
@@ -319,15 +319,14 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
             figures.values["start_commit"], figures.values["start_best"] = commit, best
             figures.counts["start_commit"] = figures.counts["start_best"] = 1
 
-    people = people_in_scope(scope, set(booked) | set(by_person))
-    members = []
-    for person in people:
-        figures = by_person.get(person.pk) or Figures(columns)
-        figures.values["booked"] = booked.get(person.pk) or Decimal(0)
-        members.append(Member(figures, person_path(person)))
-    rows = rollup_rows(members, "person", scope.kind, columns)
-    total = Figures.summed(columns, (m.figures for m in members)).as_dict()
-    starts = {p.username: first_seen.get(p.pk) for p in people}
+    for person, amount in booked.items():
+        by_person.setdefault(person, Figures(columns)).values["booked"] = amount or Decimal(0)
+    people = people_rows(scope, set(by_person))
+    rows, total = rows_and_total(
+        members_of(people, by_person, columns), "person", scope.kind, columns
+    )
+    total = total.as_dict()
+    starts = {username: first_seen.get(pk) for pk, username, *_rest in people}
     return {
         "quarter": str(quarter),
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
