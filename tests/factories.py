@@ -10,6 +10,7 @@ from django.utils import timezone
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Contact, ContactRole, Customer, Industry
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
+from salespath.pipeline.copies import copy_team_and_lines
 from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange, Status
 
 
@@ -135,6 +136,14 @@ class LineFactory(factory.django.DjangoModelFactory):
     opportunity = factory.SubFactory(OpportunityFactory)
     product = factory.SubFactory(ProductFactory)
     amount = Decimal("100000.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        line = super()._create(model_class, *args, **kwargs)
+        # as every writer of lines does (`pipeline.copies`), onto the caller's instance too
+        copy_team_and_lines([line.opportunity_id])
+        line.opportunity.refresh_from_db(fields=["product_ids"])
+        return line
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):

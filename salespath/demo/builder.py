@@ -23,6 +23,7 @@ from salespath.customers.models import Competitor, Customer
 from salespath.errors import Conflict
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import Branch, Role, Team, User
+from salespath.pipeline.copies import copy_team_and_lines
 from salespath.pipeline.history import copy_history_dates
 from salespath.pipeline.models import InitiationRequest, Opportunity, Payment, StageChange
 
@@ -90,6 +91,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         # issue 9: the deals and their history were written in bulk
         demo_deals = Opportunity.objects.filter(external_id__startswith=OPPORTUNITY_PREFIX)
         copy_history_dates(demo_deals.values_list("pk", flat=True))
+        copy_team_and_lines(demo_deals.values_list("pk", flat=True))
         rebuild_forecast_rollup()
     return counts
 

@@ -28,10 +28,8 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -46,8 +44,8 @@ from salespath.lib.fiscal import (
     fiscal_year_of,
     fiscal_year_period,
 )
-from salespath.pipeline.history import stage_on, status_on, unchanged_since
-from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange, Status
+from salespath.pipeline.history import in_history, stage_on, status_on, unchanged_since
+from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 
 TIME = "time"
 CATEGORY = "category"
@@ -225,10 +223,6 @@ def status_since(as_of: date) -> Case:
     return Case(
         When(unchanged & Q(status=Status.WON), then=F("won_on")),
         When(unchanged & Q(status=Status.LOST), then=F("lost_on")),
-        default=Subquery(
-            StageChange.objects.filter(opportunity=OuterRef("pk"), effective_on__lte=as_of)
-            .order_by("-effective_on", "-id")
-            .values("effective_on")[:1]
-        ),
+        default=in_history(as_of, "effective_on"),
         output_field=DateField(),
     )

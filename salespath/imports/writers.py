@@ -17,6 +17,7 @@ from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
 from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
+from salespath.pipeline.copies import copy_team_and_lines
 from salespath.pipeline.history import copy_history_dates
 from salespath.pipeline.models import (
     Contract,
@@ -282,6 +283,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     new_ids = [plan.ref.pk for plan in new]
     owners |= set(Opportunity.objects.filter(id__in=new_ids).values_list("owner_id", flat=True))
     copy_history_dates([*new_ids, *touched])  # the history's latest dates, onto the rows
+    copy_team_and_lines([*new_ids, *touched])  # and the products of their lines
     refresh_owners(owners)
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .copies import copy_team_and_lines
 from .models import (
     Attestation,
     Contract,
@@ -130,6 +131,11 @@ class OpportunityAdmin(admin.ModelAdmin):
         owners = {*before, obj.owner_id}
         super().save_model(request, obj, form, change)
         refresh_owners(owners)
+
+    def save_related(self, request, form, formsets, change):
+        # issue 9: the row's copies of its team and lines follow the inlines
+        super().save_related(request, form, formsets, change)
+        copy_team_and_lines([form.instance.pk])
 
 
 @admin.register(StageChange)

@@ -230,6 +230,8 @@ OPPORTUNITIES = Table(
         "lost_reason",
         "lost_to",
         "history_until",
+        "project_manager",
+        "product_ids",
     ],
     {"name_en": "", "customer_need": "", "note": ""},
 )
@@ -450,13 +452,14 @@ def plan_chunk(
 
         reached_s4 = reached >= 2
         budget = amount + amount // 10 if reached_s4 else None
+        project_manager = None
         if reached_s4:
             s4 = entered[2]
             branch = people.branch_of[owner]
+            project_manager = rng.choice(people.project_managers_of_branch[branch])
             rows["project_members"].append(
-                (ids.take("project_members"), opportunity,
-                 rng.choice(people.project_managers_of_branch[branch]))
-            )  # fmt: skip
+                (ids.take("project_members"), opportunity, project_manager)
+            )
             requested = max(created, s4 - between(1, 7))
             rows["initiations"].append(
                 (ids.take("initiations"), opportunity, owner, stamp(requested, rng), budget,
@@ -486,6 +489,8 @@ def plan_chunk(
                 lost_reason or "",
                 lost_to,
                 text(lost_on) if lost_on is not None else text(entered[-1]),  # last change
+                project_manager,  # copied from the team and the lines (`pipeline.copies`)
+                ",".join(str(product) for product, _name in line_products),
             )
         )
 

@@ -18,6 +18,7 @@ from salespath.customers.models import Contact, Customer
 from salespath.demo.builder import delete_demo, logins
 from salespath.lib.fiscal import add_months
 from salespath.org.models import Quota, User
+from salespath.pipeline.copies import stale_copies
 from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import (
     Attestation,
@@ -270,6 +271,7 @@ def test_deals_at_s4_and_beyond_have_an_approved_initiation_and_a_project_manage
     without = reached_s4.exclude(initiation_requests__status="approved").distinct()
     assert without.count() == 0
     assert reached_s4.exclude(team__role="project_manager").distinct().count() == 0
+    assert stale_copies() == []  # each row carries its project manager and products
     statuses = Counter(InitiationRequest.objects.values_list("status", flat=True))
     assert statuses["pending"] and statuses["approved"] and statuses["rejected"]
     assert not InitiationRequest.objects.filter(status="rejected", decision_comment="").exists()

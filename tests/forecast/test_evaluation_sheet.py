@@ -8,7 +8,8 @@ from django.utils import translation
 from salespath.catalog.models import ProductCategory
 from salespath.forecast.queries import evaluation_sheet
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import Opportunity, ProjectMember, ProjectRole
+from salespath.pipeline.models import Opportunity, ProjectRole
+from salespath.pipeline.services import team_member_add
 from tests.factories import UserFactory
 from tests.forecast.builders import deal, lose, move, win
 from tests.forecast.helpers import COMPANY
@@ -56,7 +57,9 @@ def test_rows_are_open_deals_and_those_completed_or_lost_in_the_quarter(cast):
 def test_project_manager_column_names_the_pm_or_else_the_owner(cast):
     pm = UserFactory(username="pm", display_name="项目经理甲", team=cast.salesperson.team)
     with_pm = deal(cast.salesperson, name="with pm", stage="S4")
-    ProjectMember.objects.create(opportunity=with_pm, person=pm, role=ProjectRole.PROJECT_MANAGER)
+    team_member_add(
+        opportunity=with_pm, person=pm, role=ProjectRole.PROJECT_MANAGER, by=cast.salesperson
+    )
     deal(cast.salesperson, name="without pm")
     sheet = evaluation_sheet(COMPANY, D)
     assert [(r["name"], r["project_manager"]) for r in sheet["rows"]] == [
@@ -83,8 +86,11 @@ def test_a_team_sheet_shows_only_the_team(cast):
 def test_the_sheet_takes_four_queries_at_any_size(cast, django_assert_num_queries, size):
     for i in range(size):
         opportunity = deal(cast.salesperson, lines={"erp": "1.00"}, amount="1.00")
-        ProjectMember.objects.create(
-            opportunity=opportunity, person=cast.teammate, role=ProjectRole.PROJECT_MANAGER
+        team_member_add(
+            opportunity=opportunity,
+            person=cast.teammate,
+            role=ProjectRole.PROJECT_MANAGER,
+            by=cast.salesperson,
         )
         if i % 2:
             move(opportunity, "S4", date(2026, 5, 1))

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from salespath.catalog.models import ProductCategory
 from salespath.imports.services import import_files
+from salespath.pipeline.copies import stale_copies
 from salespath.pipeline.models import Contract, Opportunity, OpportunityLine, StageChange
 from tests.factories import CustomerFactory, OpportunityFactory, ProductFactory
 
@@ -114,3 +116,9 @@ def test_lines_and_history_go_to_their_own_opportunity_beside_a_hand_numbered_on
     ]
     assert StageChange.objects.filter(opportunity__external_id="OLD", imported=True).count() == 0
     assert p1.stage_changes.count() == p2.stage_changes.count() == 2
+    # the rows carry their lines' products, as the evaluation sheet reads them
+    assert (p1.product_ids, p2.product_ids) == (
+        str(ProductCategory.objects.get(code="erp").pk),
+        str(ProductCategory.objects.get(code="hr").pk),
+    )
+    assert stale_copies() == []

@@ -7,6 +7,7 @@ import pytest
 
 from salespath.errors import Conflict
 from salespath.org.models import Role, User
+from salespath.pipeline.copies import stale_copies
 from salespath.pipeline.models import (
     Contract,
     InitiationRequest,
@@ -118,6 +119,7 @@ def test_deals_from_s4_have_an_approved_initiation_and_a_project_manager(company
         ProjectMember.objects.filter(role="project_manager").values_list("opportunity", flat=True)
     )
     assert reached_s4 == approved == managed
+    assert stale_copies() == []  # each row carries its project manager and products
 
 
 def test_about_a_fifth_of_the_deals_are_open(company):

@@ -10,11 +10,15 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salespath.forecast.state import status_since
+from salespath.forecast.queries import evaluation_sheet
+from salespath.forecast.state import Horizon, status_since
+from salespath.org.models import Branch
+from salespath.org.scopes import Scope
 from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import Opportunity, StageChange
 from salespath.scale.generate import generate
 from salespath.scale.sizes import SIZES
+from tests.forecast.helpers import COMPANY
 
 TODAY = date(2026, 6, 30)
 LATER = TODAY + timedelta(days=20)
@@ -83,3 +87,60 @@ def test_every_generated_opportunity_carries_its_latest_stage_change_date(compan
     rows = Opportunity.objects.annotate(latest=Subquery(latest))
     assert rows.exists()
     assert not rows.exclude(history_until=F("latest")).exists()
+
+
+@pytest.fixture
+def company_with_notes(company):
+    """The generated company, plus what the sheet reads from other places: notes on some
+    open and finished deals, and rows written before their history date was kept."""
+    opportunities = Opportunity.objects.order_by("pk")
+    for opportunity in opportunities.filter(status="open")[:15]:
+        Opportunity.objects.filter(pk=opportunity.pk).update(note=f"备注 {opportunity.pk}")
+    for opportunity in opportunities.exclude(status="open")[:15]:
+        Opportunity.objects.filter(pk=opportunity.pk).update(note=f"结束 {opportunity.pk}")
+    undated = list(opportunities.values_list("pk", flat=True)[::7])
+    Opportunity.objects.filter(pk__in=undated).update(history_until=None)
+    return company
+
+
+def _sheet_from_history_only(scope, day):
+    """The sheet's rows as SPEC §4 defines them, read from the history alone."""
+    period_start = Horizon.on(day).quarter.period.start
+    rows = (
+        Opportunity.objects.filter(created_on__lte=day, **scope.owner_filter())
+        .annotate(
+            on_stage=_from_history_only(day, "to_stage"),
+            on_status=_from_history_only(day, "to_status"),
+            since=_from_history_only(day, "effective_on"),
+        )
+        .values_list("pk", "on_stage", "on_status", "since", "note")
+    )
+    return sorted(
+        (pk, stage, status, None if status == "open" else since, note)
+        for pk, stage, status, since, note in rows
+        if status == "open" or (status in ("won", "lost") and since >= period_start)
+    )
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    day=st.dates(TODAY - timedelta(days=3 * 366), LATER + timedelta(days=30)),
+    by_branch=st.booleans(),
+)
+def test_the_evaluation_sheet_on_any_day_matches_the_history(company_with_notes, day, by_branch):
+    scope = Scope("branch", branch=Branch.objects.order_by("pk").first()) if by_branch else COMPANY
+    sheet = evaluation_sheet(scope, day)
+    got = sorted(
+        (
+            row["opportunity"],
+            row["stage"],
+            row["status"],
+            row["status_since"] and date.fromisoformat(row["status_since"]),
+            row["note"],
+        )
+        for row in sheet["rows"]
+    )
+    assert got  # the generated company has open deals on every one of these days
+    assert got == _sheet_from_history_only(scope, day)

@@ -107,6 +107,20 @@ class Opportunity(models.Model):
     history_until = models.DateField(
         _("latest stage change on"), null=True, blank=True, editable=False
     )
+    # Copied from the project team and the product lines by every writer of them
+    # (`pipeline.copies`), so the evaluation sheet reads one index rather than looking up
+    # the team and the lines of thousands of opportunities.
+    project_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # as the team's member row does
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("project manager"),
+    )
+    product_ids = models.TextField(_("product ids"), blank=True, default="", editable=False)
     lost_reason = models.TextField(_("reason lost"), blank=True)
     lost_to = models.ForeignKey(
         "customers.Competitor",

@@ -18,6 +18,7 @@ from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import User
 
 from .. import errors, policy
+from ..copies import product_ids_text
 from ..models import ForecastCategory, Opportunity, OpportunityLine, StageChange, Status
 from . import base
 
@@ -141,6 +142,7 @@ def opportunity_create(
         customer_need=base.text(customer_need),
         budget_amount=budget,
         note=base.text(note),
+        product_ids=product_ids_text(product.pk for product, _amount in cleaned_lines),
     )
     OpportunityLine.objects.bulk_create(
         OpportunityLine(opportunity=opportunity, product=product, amount=line_amount)
@@ -260,5 +262,6 @@ def opportunity_set_lines(
         for product, amount in cleaned
     )
     current.amount = sum((amount for _p, amount in cleaned), Decimal("0.00"))
+    current.product_ids = product_ids_text(product.pk for product, _amount in cleaned)
     base.record_field(current, "amount", old_amount, current.amount, by)
     return base.save(current, opportunity)

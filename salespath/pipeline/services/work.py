@@ -15,6 +15,7 @@ from salespath.errors import Conflict
 from salespath.org.models import User
 
 from .. import errors, policy
+from ..copies import copy_team
 from ..models import (
     KeyDate,
     Objection,
@@ -48,6 +49,7 @@ def team_member_add(
             _("%(person)s is already on the team in this role.") % {"person": person},
             code="already_member",
         )
+    copy_team([opportunity.pk])
     return member
 
 
@@ -56,6 +58,7 @@ def team_member_remove(*, member: ProjectMember, by: User) -> None:
     """Take someone off the project team (the team is current data, not history)."""
     policy.check_edits(by, member.opportunity, _("change the project team"))
     ProjectMember.objects.filter(pk=member.pk).delete()
+    copy_team([member.opportunity_id])
 
 
 @transaction.atomic
