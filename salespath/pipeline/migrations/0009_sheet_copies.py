@@ -36,27 +36,28 @@ COMMON = [
 ]
 NAMES = ["opportunity_open_on_sheet", "opportunity_open_with_note", "opportunity_history_by_owner"]
 
-PROJECT_MANAGER = """
-    UPDATE pipeline_opportunity SET project_manager_id = (
-        SELECT person_id FROM pipeline_projectmember
-        WHERE pipeline_projectmember.opportunity_id = pipeline_opportunity.id
-          AND pipeline_projectmember.role = 'project_manager'
-        ORDER BY pipeline_projectmember.id LIMIT 1
-    )
-"""
 LISTED = {"postgresql": "STRING_AGG(product_id::text, ',')", "sqlite": "GROUP_CONCAT(product_id)"}
-PRODUCT_IDS = """
-    UPDATE pipeline_opportunity SET product_ids = COALESCE((
-        SELECT {listed} FROM pipeline_opportunityline
-        WHERE pipeline_opportunityline.opportunity_id = pipeline_opportunity.id
-    ), '')
+# One statement for both copies: on PostgreSQL, a second UPDATE of rows this transaction
+# already updated queues their foreign-key checks, and the indexes below then cannot be built
+# ("pending trigger events").
+BACKFILL = """
+    UPDATE pipeline_opportunity SET
+        project_manager_id = (
+            SELECT person_id FROM pipeline_projectmember
+            WHERE pipeline_projectmember.opportunity_id = pipeline_opportunity.id
+              AND pipeline_projectmember.role = 'project_manager'
+            ORDER BY pipeline_projectmember.id LIMIT 1
+        ),
+        product_ids = COALESCE((
+            SELECT {listed} FROM pipeline_opportunityline
+            WHERE pipeline_opportunityline.opportunity_id = pipeline_opportunity.id
+        ), '')
 """
 
 
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    schema_editor.execute(PROJECT_MANAGER)
-    schema_editor.execute(PRODUCT_IDS.format(listed=LISTED.get(vendor, LISTED["sqlite"])))
+    schema_editor.execute(BACKFILL.format(listed=LISTED.get(vendor, LISTED["sqlite"])))
     for sql in INDEXES.get(vendor, INDEXES["sqlite"]) + COMMON:
         schema_editor.execute(sql)
 
@@ -73,39 +74,47 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="opportunity",
-            name="project_manager",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="project manager",
-            ),
-        ),
-        # Added by hand: Django's AddField of a NOT NULL column rebuilds the whole table on
-        # SQLite, which copies every row and drops the indexes migrations 0005-0008 made
-        # with plain SQL. ADD COLUMN with a constant default does neither, on both engines.
+        # Both columns are added and removed with plain SQL: Django's AddField of a NOT NULL
+        # column, and its RemoveField of a foreign key, rebuild the whole table on SQLite,
+        # which copies every row and drops the indexes migrations 0005-0008 made with plain
+        # SQL. ADD COLUMN (with a constant default) and DROP COLUMN do neither, on both
+        # engines; the project manager's copy has no constraint of its own for that reason
+        # (the team's row holds it).
         migrations.SeparateDatabaseAndState(
             database_operations=[
+                migrations.RunSQL(
+                    "ALTER TABLE pipeline_opportunity ADD COLUMN project_manager_id bigint NULL",
+                    "ALTER TABLE pipeline_opportunity DROP COLUMN project_manager_id",
+                ),
                 migrations.RunSQL(
                     "ALTER TABLE pipeline_opportunity"
                     " ADD COLUMN product_ids text NOT NULL DEFAULT ''",
                     "ALTER TABLE pipeline_opportunity DROP COLUMN product_ids",
-                )
+                ),
             ],
             state_operations=[
+                migrations.AddField(
+                    model_name="opportunity",
+                    name="project_manager",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="project manager",
+                    ),
+                ),
                 migrations.AddField(
                     model_name="opportunity",
                     name="product_ids",
                     field=models.TextField(
                         blank=True, default="", editable=False, verbose_name="product ids"
                     ),
-                )
+                ),
             ],
         ),
         migrations.RunPython(forwards, backwards),

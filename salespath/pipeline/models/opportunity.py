@@ -117,6 +117,7 @@ class Opportunity(models.Model):
         blank=True,
         editable=False,
         db_index=False,
+        db_constraint=False,  # the team's row holds the constraint; this is its copy
         related_name="+",
         verbose_name=_("project manager"),
     )
