@@ -36,11 +36,7 @@ from salespath.lib.fiscal import Period
 from salespath.localize import localized
 from salespath.org.models import Role, User
 from salespath.org.scopes import Scope
-from salespath.pipeline.history import (
-    changed_after,
-    changed_after_parts,
-    in_history,
-)
+from salespath.pipeline.history import in_history
 from salespath.pipeline.models import (
     Opportunity,
     Stage,
@@ -518,11 +514,12 @@ def _sheet_rows(scope: Scope, as_of: date, period_start: date) -> QuerySet:
     salesperson at a time, so no part reads the years of finished deals behind each
     salesperson (most of a branch's 50,000 opportunities at scale L).
 
-    An opportunity with no stage change after `as_of` is in the state its row shows today
-    (`pipeline.history`): if it was open on `as_of` it is open now, and if it was won or
-    lost in the period, its `won_on` / `lost_on` is that day. So four parts read the
-    state from the row, and only the opportunities changed after `as_of` read it from their
-    history (none for a sheet on today; those changed since for a past date):
+    An opportunity whose latest stage change is dated on or before `as_of` is in the state
+    its row shows today (`pipeline.history`): if it was open on `as_of` it is open now, and
+    if it was won or lost in the period, its `won_on` / `lost_on` is that day. So four
+    parts read the state from the row, and only the opportunities changed after `as_of`
+    read it from their history (none for a sheet on today; those changed since for a past
+    date), as do the few rows whose date is not known:
 
     1. open, without a note: from `opportunity_open_on_sheet` alone, which holds every
        column the sheet shows of them (the note is empty by the part's own condition, and
@@ -530,7 +527,8 @@ def _sheet_rows(scope: Scope, as_of: date, period_start: date) -> QuerySet:
     2. open, with a note (a text longer than an index may hold): `opportunity_open_with_note`;
     3. won since the period start: `opportunity_won_by_owner`;
     4. lost since the period start: `opportunity_lost_by_owner`;
-    5. changed after `as_of`: `opportunity_history_by_owner`, the state from the history.
+    5. changed after `as_of`, or not dated: `opportunity_history_by_owner`, the state from
+       the history.
 
     The indexes are in `pipeline` migrations 0006 and 0009.
     """
@@ -552,7 +550,9 @@ def _sheet_rows(scope: Scope, as_of: date, period_start: date) -> QuerySet:
             .order_by()
         )
 
-    unchanged = ~changed_after(as_of)
+    # Dated on or before `as_of`: nothing changed since, the row is the state. The others,
+    # dated later or not dated (rows written before the date was kept), read the history.
+    unchanged = Q(history_until__lte=as_of)
     as_today = {"stage": F("stage"), "status": F("status")}
     still_open = unchanged & Q(status=Status.OPEN)
     first, *others = [
@@ -584,7 +584,7 @@ def _sheet_rows(scope: Scope, as_of: date, period_start: date) -> QuerySet:
                 | Q(status_on_d__in=[Status.WON, Status.LOST], status_since__gte=period_start),
             )
             # Two parts, so each is one range of `opportunity_history_by_owner` per person.
-            for changed in changed_after_parts(as_of)
+            for changed in (Q(history_until__gt=as_of), Q(history_until__isnull=True))
         ),
     ]
     return first.union(*others, all=True).order_by("owner__username", "name", "pk")

@@ -194,6 +194,13 @@ def _floor(as_of: date) -> Callable[[], object]:
     return run
 
 
+def _cpu_reference() -> int:
+    total = 0
+    for number in range(1_000_000):
+        total += number
+    return total
+
+
 def _page(user: User, path: str) -> Callable[[], object]:
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
@@ -274,6 +281,15 @@ def measurements(
         return forecast(company, s.as_of, "time"), forecast(company, s.as_of, "category")
 
     return [
+        (
+            # No database: how fast this machine runs Python today, to compare runs made on
+            # different days (the same VM has measured three times slower from one day to the
+            # next).
+            Measurement(
+                "cpu_reference", gettext_noop("CPU reference: a million Python additions"), None
+            ),
+            _cpu_reference,
+        ),
         (
             Measurement(
                 "forecast_company", gettext_noop("Forecast, company, both views by owner"), 100

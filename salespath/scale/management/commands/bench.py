@@ -17,6 +17,7 @@ from salespath.scale.report import terminal, write_markdown
 from salespath.scale.sizes import SIZES
 
 KEYS = (
+    "cpu_reference",
     "forecast_company",
     "floor",
     "forecast_team",
