@@ -68,15 +68,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "salespath.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                # Read the database file through memory-mapped pages rather than copying
-                # each page into every new connection's small cache: at scale L the pages
-                # a report touches cost 20-40 % less (BENCHMARKS.md). Up to 2 GiB of the
-                # file is mapped; the rest is read as usual.
-                "init_command": "PRAGMA mmap_size=2147483648",
-            },
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 
