@@ -2,7 +2,7 @@
 lines through every writer (issue 9; `pipeline.copies`), so the evaluation sheet shows them
 right without looking each one up."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -22,6 +22,18 @@ from tests.factories import CustomerFactory, ProductFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def new_deal(cast, name: str, **details):
+    """A deal of the cast's salesperson, created by the service (which keeps the copies)."""
+    return opportunity_create(
+        customer=CustomerFactory(owner=cast.salesperson),
+        owner=cast.salesperson,
+        name=name,
+        expected_close=base.today() + timedelta(days=90),
+        by=cast.salesperson,
+        **details,
+    )
+
+
 def copies(opportunity) -> tuple[int | None, set[int]]:
     opportunity = Opportunity.objects.get(pk=opportunity.pk)
     ids = {int(pk) for pk in opportunity.product_ids.split(",") if pk}
@@ -30,14 +42,7 @@ def copies(opportunity) -> tuple[int | None, set[int]]:
 
 def test_lines_set_by_the_services_are_copied_onto_the_row(cast):
     erp, hr, crm = ProductFactory(code="erp"), ProductFactory(code="hr"), ProductFactory(code="crm")
-    opportunity = opportunity_create(
-        customer=CustomerFactory(owner=cast.salesperson),
-        owner=cast.salesperson,
-        name="一体化项目",
-        expected_close=base.today() + timedelta(days=90),
-        by=cast.salesperson,
-        lines=[(erp, "600000"), (hr, "400000")],
-    )
+    opportunity = new_deal(cast, "一体化项目", lines=[(erp, "600000"), (hr, "400000")])
     assert copies(opportunity) == (None, {erp.pk, hr.pk})
     opportunity_set_lines(opportunity=opportunity, lines=[(crm, "500000")], by=cast.salesperson)
     assert copies(opportunity) == (None, {crm.pk})
@@ -46,14 +51,7 @@ def test_lines_set_by_the_services_are_copied_onto_the_row(cast):
 
 
 def test_the_first_project_manager_on_the_team_is_copied_onto_the_row(cast):
-    opportunity = opportunity_create(
-        customer=CustomerFactory(owner=cast.salesperson),
-        owner=cast.salesperson,
-        name="立项项目",
-        expected_close=base.today() + timedelta(days=90),
-        by=cast.salesperson,
-        amount="900000",
-    )
+    opportunity = new_deal(cast, "立项项目", amount="900000")
     request = initiation_submit(
         opportunity=opportunity, by=cast.salesperson, requirements="集团财务", budget="900000"
     )
@@ -79,14 +77,7 @@ def test_the_first_project_manager_on_the_team_is_copied_onto_the_row(cast):
 
 def test_a_stale_copy_is_found_and_recomputed(cast):
     erp = ProductFactory(code="erp")
-    opportunity = opportunity_create(
-        customer=CustomerFactory(owner=cast.salesperson),
-        owner=cast.salesperson,
-        name="校验项目",
-        expected_close=date(2027, 3, 31),
-        by=cast.salesperson,
-        lines=[(erp, "100000")],
-    )
+    opportunity = new_deal(cast, "校验项目", lines=[(erp, "100000")])
     Opportunity.objects.filter(pk=opportunity.pk).update(
         product_ids="", project_manager=cast.teammate
     )
@@ -101,14 +92,7 @@ def test_saving_an_opportunity_in_the_admin_copies_its_inlines(cast, rf):
     from django.forms import modelform_factory
 
     erp = ProductFactory(code="erp")
-    opportunity = opportunity_create(
-        customer=CustomerFactory(owner=cast.salesperson),
-        owner=cast.salesperson,
-        name="后台项目",
-        expected_close=date(2027, 3, 31),
-        by=cast.salesperson,
-        amount="100000",
-    )
+    opportunity = new_deal(cast, "后台项目", amount="100000")
     # what the admin's inlines save, before the admin's own step after them
     opportunity.lines.create(product=erp, amount="100000")
     opportunity.team.create(person=cast.teammate, role="project_manager")
