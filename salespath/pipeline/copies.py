@@ -13,7 +13,7 @@ branch at scale L); copied onto the row, the sheet reads both from one index (is
 Every writer of teams and lines keeps them in the same transaction: the services (creating
 an opportunity, setting its lines, approving an initiation, adding or removing a team
 member), the importer, the demo and the generator. `copy_team_and_lines` recomputes them
-from the tables, for the writers that insert in bulk and for a check. The date of the latest
+from the tables, for the writers that change a team or insert in bulk. The date of the latest
 stage change, `history_until`, is copied the same way by `pipeline.history`.
 """
 
@@ -70,13 +70,6 @@ def listed_product_ids():
         .values("ids")
     )
     return Coalesce(Subquery(listed), Value(""))
-
-
-def copy_team(opportunity_ids: Iterable[int]) -> None:
-    """Copy the project manager of these opportunities after their team changed."""
-    Opportunity.objects.filter(pk__in=list(opportunity_ids)).update(
-        project_manager=first_project_manager()
-    )
 
 
 def copy_team_and_lines(opportunity_ids: Iterable[int] | None = None) -> None:

@@ -15,7 +15,7 @@ from salespath.errors import Conflict, NotAllowed
 from salespath.org.models import User
 
 from .. import errors, policy
-from ..copies import copy_team
+from ..copies import copy_team_and_lines
 from ..models import InitiationRequest, Opportunity, ProjectMember, ProjectRole, Status
 from . import base
 
@@ -113,7 +113,7 @@ def initiation_approve(
         ProjectMember.objects.get_or_create(
             opportunity=current.opportunity, person=person, role=role
         )
-    copy_team([current.opportunity_id])
+    copy_team_and_lines([current.opportunity_id])
     current.status = InitiationRequest.Decision.APPROVED
     current.decided_by, current.decided_at = by, timezone.now()
     current.decision_comment = base.text(comment)

@@ -15,7 +15,7 @@ from salespath.errors import Conflict
 from salespath.org.models import User
 
 from .. import errors, policy
-from ..copies import copy_team
+from ..copies import copy_team_and_lines
 from ..models import (
     KeyDate,
     Objection,
@@ -49,7 +49,7 @@ def team_member_add(
             _("%(person)s is already on the team in this role.") % {"person": person},
             code="already_member",
         )
-    copy_team([opportunity.pk])
+    copy_team_and_lines([opportunity.pk])
     return member
 
 
@@ -58,7 +58,7 @@ def team_member_remove(*, member: ProjectMember, by: User) -> None:
     """Take someone off the project team (the team is current data, not history)."""
     policy.check_edits(by, member.opportunity, _("change the project team"))
     ProjectMember.objects.filter(pk=member.pk).delete()
-    copy_team([member.opportunity_id])
+    copy_team_and_lines([member.opportunity_id])
 
 
 @transaction.atomic
