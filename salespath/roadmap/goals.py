@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -33,19 +34,19 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
-    Sum,
-    Value,
     When,
 )
 from django.utils.translation import gettext as _
 
 from salespath.customers.models import Customer
 from salespath.customers.qualification import target_customer_q
+from salespath.forecast.state import in_cents
 from salespath.lib.fiscal import Period
 from salespath.org.models import User
 from salespath.org.quotas import prorated, quarter_amounts_by_person
-from salespath.pipeline.history import changed_after, stage_on, status_on
+from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import ForecastCategory, Opportunity, Stage, StageChange, Status
 
 from .models import Playbook, SignOff, SkillItem
@@ -70,28 +71,150 @@ class Figures:
     quarter2_quota: Decimal = Decimal(0)
 
 
-def _per_person(values: dict[int, date | None]) -> Case:
-    """An owner-dependent date, as SQL: each person's own quota-year window."""
-    whens = [When(owner_id=pk, then=Value(day)) for pk, day in values.items() if day]
-    return Case(*whens, default=Value(None), output_field=DateField())
-
-
 def _stages_from(codes: list[tuple[str, int]], threshold: str) -> list[str]:
     order = dict(codes)[threshold]
     return [code for code, stage_order in codes if stage_order >= order]
 
 
-def _maybe_not_lost_on(as_of: date) -> Q:
-    """A superset of the opportunities not lost on `as_of` that needs no history: every
-    figure here leaves out what was lost on the date, and at scale most of a person's
+def _maybe_not_lost_on(ids: list[int], as_of: date) -> Q:
+    """A superset of the opportunities of `ids` not lost on `as_of` that needs no history:
+    every figure here leaves out what was lost on the date, and at scale most of a person's
     opportunities are lost ones from past years.
 
     It holds them all: an opportunity with no stage change after `as_of` is in the state
     its row shows today (`pipeline.history`), so if it was not lost on `as_of` it is not
-    lost today; every other one has a change after `as_of`."""
-    # "status IN (the others)" rather than "NOT lost", so that an index can find them.
+    lost today; every other one has a change after `as_of` (or no date copied, which the
+    history then decides).
+
+    Each alternative repeats the owner and reads one index — (owner, status, stage) and
+    (owner, history_until) — so SQLite reads the rows of the three by index instead of
+    every row the person ever owned; "status IN (the others)" rather than "NOT lost" for the
+    same reason."""
+    mine = Q(owner_id__in=ids)
     not_lost = [status for status in Status.values if status != Status.LOST]
-    return Q(status__in=not_lost) | changed_after(as_of)
+    return (
+        (mine & Q(status__in=not_lost))
+        | (mine & Q(history_until__gt=as_of))
+        | (mine & Q(history_until__isnull=True))
+    )
+
+
+def _states_on(ids: list[int], as_of: date, big_sale: Decimal) -> QuerySet:
+    """One row per opportunity of `ids` that may count on `as_of`: its owner, customer,
+    amount in cents, dates and category, its stage and status on the date, and — for one of
+    at least the big-sale amount — the first day it reached S7 (by the date)."""
+    reached_s7 = (
+        StageChange.objects.filter(
+            opportunity=OuterRef("pk"), to_stage_id="S7", effective_on__lte=as_of
+        )
+        .order_by("effective_on", "id")
+        .values("effective_on")[:1]
+    )
+    return (
+        Opportunity.objects.filter(_maybe_not_lost_on(ids, as_of))
+        .annotate(
+            cents=in_cents(F("amount")),
+            stage_on=stage_on(as_of),
+            status_on=status_on(as_of),
+        )
+        .annotate(
+            s7_on=Case(
+                When(stage_on="S7", amount__gte=big_sale, then=Subquery(reached_s7)),
+                output_field=DateField(),
+            ),
+        )
+        .values(
+            "owner_id",
+            "customer_id",
+            "cents",
+            "signed_on",
+            "expected_close",
+            "forecast_category",
+            "stage_on",
+            "status_on",
+            "s7_on",
+        )
+        .order_by()
+    )
+
+
+# Per person, over `_states_on` and the person's quota-year windows: the goals' counts and
+# sums, by the rules at the top. MATERIALIZED works each row's state out once; as a plain
+# subquery both engines would copy its expressions into every figure that reads them.
+FIGURES_SQL = """
+    WITH windows (owner_id, year_start, year_end, q2_start, q2_end) AS (VALUES {windows}),
+      states AS MATERIALIZED ({states})
+    SELECT o.owner_id, {customers_at},
+      SUM(o.cents) FILTER (WHERE {not_lost} AND o.signed_on <= %s
+                           AND o.signed_on >= w.year_start),
+      SUM(o.cents) FILTER (WHERE {not_lost} AND o.signed_on <= %s
+                           AND o.signed_on >= w.q2_start AND o.signed_on <= w.q2_end),
+      SUM(o.cents) FILTER (WHERE o.status_on = %s AND (o.signed_on IS NULL OR o.signed_on > %s)
+                           AND o.forecast_category <> %s
+                           AND CASE WHEN o.signed_on > %s THEN o.signed_on
+                                    ELSE o.expected_close END <= w.year_end),
+      COUNT(*) FILTER (WHERE {not_lost} AND o.stage_on = 'S7' AND o.s7_on >= w.year_start)
+    FROM states o JOIN windows w ON w.owner_id = o.owner_id
+    WHERE o.stage_on IS NOT NULL
+    GROUP BY o.owner_id
+"""
+
+
+def _money(cents: int | None) -> Decimal:
+    return Decimal(cents or 0).scaleb(-2)
+
+
+def _person_sums(
+    ids: list[int],
+    years: dict[int, Period],
+    quarters2: dict[int, Period],
+    stages: list[tuple[str, int]],
+    as_of: date,
+    big_sale: Decimal,
+) -> list[tuple]:
+    """(owner, customers at each of STAGE_THRESHOLDS, booked in the year and in quota
+    quarter 2, open closing in the year — in cents — and big sales) for each person with
+    any opportunity to count."""
+    # PostgreSQL types a VALUES column from its values; an all-NULL one would be text.
+    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    windows, window_params = [], []
+    for pk in ids:
+        year, quarter2 = years.get(pk), quarters2.get(pk)
+        windows.append(f"(%s, {day}, {day}, {day}, {day})")
+        bounds = (year.start, year.end, quarter2.start, quarter2.end) if year else (None,) * 4
+        window_params += [pk, *(bound and bound.isoformat() for bound in bounds)]
+    not_lost = "o.status_on <> 'lost'"
+    customers_at, at_params = [], []
+    for code in STAGE_THRESHOLDS:
+        codes = _stages_from(stages, code)
+        placeholders = ", ".join(["%s"] * len(codes))
+        customers_at.append(
+            "COUNT(DISTINCT o.customer_id)"
+            f" FILTER (WHERE {not_lost} AND o.stage_on IN ({placeholders}))"
+        )
+        at_params += codes
+    states, state_params = _states_on(ids, as_of, big_sale).query.sql_with_params()
+    sql = FIGURES_SQL.format(
+        windows=", ".join(windows),
+        customers_at=", ".join(customers_at),
+        not_lost=not_lost,
+        states=states,
+    )
+    day_text = as_of.isoformat()
+    params = [
+        *window_params,
+        *state_params,
+        *at_params,
+        day_text,
+        day_text,
+        Status.OPEN.value,
+        day_text,
+        ForecastCategory.OMITTED.value,
+        day_text,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def figures(
@@ -111,74 +234,16 @@ def figures(
                 person.quota_start_date, phase.quota_year, 2
             )
 
-    not_lost = ~Q(_status=Status.LOST)
-    booked_by_date = Q(signed_on__lte=as_of) & not_lost
-    close_on = Case(
-        When(signed_on__gt=as_of, then=F("signed_on")),
-        default=F("expected_close"),
-        output_field=DateField(),
-    )
-    reached_s7 = (
-        StageChange.objects.filter(
-            opportunity=OuterRef("pk"), to_stage_id="S7", effective_on__lte=as_of
-        )
-        .order_by("effective_on", "id")
-        .values("effective_on")[:1]
-    )
-    counts = {
-        f"at_{code}": Count(
-            "customer", distinct=True, filter=not_lost & Q(_stage__in=_stages_from(stages, code))
-        )
-        for code in STAGE_THRESHOLDS
-        if code in dict(stages)
-    }
-    rows = (
-        Opportunity.objects.filter(owner_id__in=ids)
-        .filter(_maybe_not_lost_on(as_of))
-        .annotate(
-            _stage=stage_on(as_of),
-            _status=status_on(as_of),
-            _year_start=_per_person({pk: p.start for pk, p in years.items()}),
-            _year_end=_per_person({pk: p.end for pk, p in years.items()}),
-            _q2_start=_per_person({pk: p.start for pk, p in quarters2.items()}),
-            _q2_end=_per_person({pk: p.end for pk, p in quarters2.items()}),
-            _close_on=close_on,
-            _s7_on=Subquery(reached_s7, output_field=DateField()),
-        )
-        .filter(_stage__isnull=False)
-        .values("owner_id")
-        .annotate(
-            **counts,
-            booked_year=Sum("amount", filter=booked_by_date & Q(signed_on__gte=F("_year_start"))),
-            booked_q2=Sum(
-                "amount",
-                filter=booked_by_date
-                & Q(signed_on__gte=F("_q2_start"), signed_on__lte=F("_q2_end")),
-            ),
-            open_in_year=Sum(
-                "amount",
-                filter=Q(_status=Status.OPEN, _year_end__isnull=False)
-                & (Q(signed_on__isnull=True) | Q(signed_on__gt=as_of))
-                & ~Q(forecast_category=ForecastCategory.OMITTED)
-                & Q(_close_on__lte=F("_year_end")),
-            ),
-            big_sales=Count(
-                "pk",
-                filter=not_lost
-                & Q(_stage="S7", amount__gte=playbook.big_sale_amount)
-                & Q(_s7_on__gte=F("_year_start")),
-            ),
-        )
-        .order_by()
-    )
-    for row in rows:
-        owner = found[row["owner_id"]]
-        for code in STAGE_THRESHOLDS:
-            owner.customers_at[code] = row.get(f"at_{code}", 0)
-        owner.booked_year = row["booked_year"] or Decimal(0)
-        owner.booked_quarter2 = row["booked_q2"] or Decimal(0)
-        owner.open_in_year = row["open_in_year"] or Decimal(0)
-        owner.big_sales = row["big_sales"]
+    if not ids:
+        return found
+    rows = _person_sums(ids, years, quarters2, stages, as_of, playbook.big_sale_amount)
+    for owner_id, *at, booked_year, booked_q2, open_in_year, big_sales in rows:
+        owner = found[owner_id]
+        owner.customers_at = dict(zip(STAGE_THRESHOLDS, at, strict=True))
+        owner.booked_year = _money(booked_year)
+        owner.booked_quarter2 = _money(booked_q2)
+        owner.open_in_year = _money(open_in_year)
+        owner.big_sales = big_sales
 
     researched = (
         Customer.objects.filter(owner_id__in=ids, created_on__lte=as_of)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, DateField, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from salespath.activities.models import Activity, ActivityKind
@@ -53,23 +53,33 @@ class _Tally:
     visits: int = 0
 
 
-def _tallies(people: list[User], first: date, last: date) -> dict[tuple[int, date], _Tally]:
+def _week_of(field: str, mondays: list[date]) -> Case:
+    """The Monday of the week `field` falls in, among `mondays` (ascending, and `field` on or
+    after the first): so the database sums per week, not per day."""
+    return Case(
+        *[When(**{f"{field}__gte": monday}, then=Value(monday)) for monday in reversed(mondays)],
+        output_field=DateField(),
+    )
+
+
+def _tallies(people: list[User], mondays: list[date], last: date) -> dict[tuple[int, date], _Tally]:
     """(person id, week's Monday) → what they did, in two grouped queries whatever the
-    number of activities: rows are per person, day and kind."""
+    number of activities: rows are per person, week and kind."""
     tallies: dict[tuple[int, date], _Tally] = defaultdict(_Tally)
     ids = [person.pk for person in people]
+    first = mondays[0]
     done = (
         Activity.objects.filter(
             person_id__in=ids,
             occurred_on__range=(first, last),
             kind__in=[ActivityKind.VISIT, ActivityKind.PROSPECTING],
         )
-        .values("person_id", "occurred_on", "kind")
+        .values("person_id", "kind", week=_week_of("occurred_on", mondays))
         .annotate(hours=Sum("hours"), count=Count("id"))
         .order_by()
     )
     for row in done:
-        tally = tallies[(row["person_id"], monday_of(row["occurred_on"]))]
+        tally = tallies[(row["person_id"], row["week"])]
         if row["kind"] == ActivityKind.PROSPECTING:
             tally.prospecting_hours += row["hours"]
         else:
@@ -78,14 +88,12 @@ def _tallies(people: list[User], first: date, last: date) -> dict[tuple[int, dat
     # Customers the person created whose S2.1 basics became complete that week.
     profiles = (
         Customer.objects.filter(created_by_id__in=ids, basics_completed_on__range=(first, last))
-        .values("created_by_id", "basics_completed_on")
+        .values("created_by_id", week=_week_of("basics_completed_on", mondays))
         .annotate(count=Count("id"))
         .order_by()
     )
     for row in profiles:
-        tallies[(row["created_by_id"], monday_of(row["basics_completed_on"]))].profiles += row[
-            "count"
-        ]
+        tallies[(row["created_by_id"], row["week"])].profiles += row["count"]
     return tallies
 
 
@@ -149,7 +157,7 @@ def weekly_standards(
     """Each person's last `WEEKS_BACK` weeks and the current one (up to `as_of`), oldest first."""
     this_monday = monday_of(as_of)
     mondays = [this_monday - timedelta(weeks=n) for n in range(WEEKS_BACK, -1, -1)]
-    tallies = _tallies(people, mondays[0], as_of)
+    tallies = _tallies(people, mondays, as_of)
     weeks: dict[int, list[Week]] = {}
     for person in people:
         rows = []

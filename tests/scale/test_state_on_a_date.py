@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 
 from salespath.forecast.queries import evaluation_sheet
 from salespath.forecast.state import Horizon, status_since
-from salespath.org.models import Branch
+from salespath.org.models import Branch, Role, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.history import stage_on, status_on
-from salespath.pipeline.models import Opportunity, StageChange
+from salespath.pipeline.models import Opportunity, Stage, StageChange
+from salespath.roadmap.goals import STAGE_THRESHOLDS, figures
+from salespath.roadmap.phases import phase_on, quota_quarter_period, quota_year_period
+from salespath.roadmap.playbook import Playbooks
 from salespath.scale.generate import generate
 from salespath.scale.sizes import SIZES
 from tests.forecast.helpers import COMPANY
@@ -144,3 +147,89 @@ def test_the_evaluation_sheet_on_any_day_matches_the_history(company_with_notes,
     )
     assert got  # the generated company has open deals on every one of these days
     assert got == _sheet_from_history_only(scope, day)
+
+
+def _roadmap_figures_from_history_only(people, years, quarters2, day, big_sale):
+    """The roadmap's figures by the rules in `roadmap.goals`, counted in Python over each
+    opportunity's state read from the history alone."""
+    first_s7 = (
+        StageChange.objects.filter(
+            opportunity=OuterRef("pk"), to_stage_id="S7", effective_on__lte=day
+        )
+        .order_by("effective_on", "id")
+        .values("effective_on")[:1]
+    )
+    rows = Opportunity.objects.filter(owner__in=people, created_on__lte=day).annotate(
+        on_stage=_from_history_only(day, "to_stage"),
+        on_status=_from_history_only(day, "to_status"),
+        s7_on=Subquery(first_s7),
+    )
+    order = dict(Stage.objects.values_list("code", "order"))
+    found = {
+        person.pk: {"at": {code: set() for code in STAGE_THRESHOLDS}, "year": 0, "q2": 0,
+                    "open": 0, "big": 0}
+        for person in people
+    }  # fmt: skip
+    for row in rows:
+        if row.on_stage is None or row.on_status == "lost":
+            continue
+        mine = found[row.owner_id]
+        for code in STAGE_THRESHOLDS:
+            if order[row.on_stage] >= order[code]:
+                mine["at"][code].add(row.customer_id)
+        year, quarter2 = years.get(row.owner_id), quarters2.get(row.owner_id)
+        if year is None:
+            continue
+        signed = row.signed_on is not None and row.signed_on <= day
+        if signed and row.signed_on >= year.start:
+            mine["year"] += row.amount
+        if signed and quarter2.start <= row.signed_on <= quarter2.end:
+            mine["q2"] += row.amount
+        closes = row.signed_on if row.signed_on and row.signed_on > day else row.expected_close
+        if (row.on_status == "open" and not signed and row.forecast_category != "omitted"
+                and closes <= year.end):  # fmt: skip
+            mine["open"] += row.amount
+        if (row.on_stage == "S7" and row.amount >= big_sale and row.s7_on
+                and row.s7_on >= year.start):  # fmt: skip
+            mine["big"] += 1
+    return {
+        pk: ({code: len(customers) for code, customers in f["at"].items()},
+             f["year"], f["q2"], f["open"], f["big"])
+        for pk, f in found.items()
+    }  # fmt: skip
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(day=st.dates(TODAY - timedelta(days=2 * 366), LATER + timedelta(days=30)))
+def test_the_roadmap_figures_on_any_day_match_the_history(company_with_notes, day):
+    people = list(User.objects.filter(roles__role=Role.SALESPERSON).order_by("pk"))
+    playbook = Playbooks().on(day)
+    phases = {
+        person.pk: phase_on(
+            hire_date=person.hire_date,
+            quota_start=person.quota_start_date,
+            day=day,
+            training_months=playbook.training_months,
+        )
+        for person in people
+    }
+    years, quarters2 = {}, {}
+    for person in people:
+        phase = phases[person.pk]
+        if phase and phase.quota_year:
+            years[person.pk] = quota_year_period(person.quota_start_date, phase.quota_year)
+            quarters2[person.pk] = quota_quarter_period(
+                person.quota_start_date, phase.quota_year, 2
+            )
+    got = {
+        pk: (f.customers_at, f.booked_year, f.booked_quarter2, f.open_in_year, f.big_sales)
+        for pk, f in figures(people, phases, day, playbook).items()
+    }
+    expected = _roadmap_figures_from_history_only(
+        people, years, quarters2, day, playbook.big_sale_amount
+    )
+    assert any(customers["S2"] for customers, *_ in got.values())  # something to compare
+    assert years  # and people in a quota year
+    assert got == expected
