@@ -29,7 +29,7 @@ from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from salespath.lib.fiscal import BadQuarter, parse_quarter
 from salespath.org.scopes import Scope, resolve_scope
 from salespath.pipeline.queries import integrity_report
-from salespath.roadmap.queries import roadmap_team
+from salespath.roadmap.queries import GRID_PAGE, roadmap_team
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,6 +51,7 @@ class XlsxRenderer(BaseRenderer):
 # Reports reach months around their date (D + 12 months, fiscal years); years this far out are
 # mistakes, and date arithmetic near year 1 or 9999 would overflow.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_ROADMAP_PAGE = 500  # people per page of the roadmap report
 
 
 def report_date(**kwargs) -> serializers.DateField:
@@ -69,6 +70,18 @@ class ScopeQuery(serializers.Serializer):
 
 class AsOfQuery(ScopeQuery):
     as_of = report_date(required=False, help_text="Cutoff date; default today.")
+
+
+class RoadmapQuery(AsOfQuery):
+    page = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="With it, one page of the scope's people by username (past the end: the "
+        "last page); without it, everyone. `count` and `pages` tell how many there are.",
+    )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ROADMAP_PAGE, default=GRID_PAGE
+    )
 
 
 class ForecastQuery(AsOfQuery):
@@ -239,12 +252,18 @@ class EvaluationReport(Report):
 class RoadmapReport(Report):
     """成功路线图 (SPEC §6): phase, weekly standards and phase goals of each salesperson."""
 
-    query_class = AsOfQuery
+    query_class = RoadmapQuery
 
-    @report_schema(AsOfQuery, summary="Success roadmap")
+    @report_schema(RoadmapQuery, summary="Success roadmap")
     def get(self, request):
         params = self.query()
-        return Response(roadmap_team(self.scope(params), self.as_of(params)).as_dict())
+        found = roadmap_team(
+            self.scope(params),
+            self.as_of(params),
+            page=params.get("page"),
+            per_page=params["page_size"],
+        )
+        return Response(found.as_dict())
 
 
 class IntegrityReport(Report):

@@ -164,6 +164,22 @@ def _money(cents: int | None) -> Decimal:
     return Decimal(cents or 0).scaleb(-2)
 
 
+def _window(pk: int, year: Period | None, quarter2: Period | None) -> str:
+    """A person's row of the windows, as literals: ids and dates this code made, never
+    input. As parameters, five per person would reach SQLite's limit of 32,766 for a
+    company-wide grid of about 5,000 people."""
+    bounds = [None] * 4
+    if year and quarter2:
+        bounds = [year.start, year.end, quarter2.start, quarter2.end]
+    return f"({int(pk)}, {', '.join(map(_day, bounds))})"
+
+
+def _day(value: date | None) -> str:
+    # PostgreSQL types a VALUES column from its values; an all-NULL one would be text.
+    text = f"'{value.isoformat()}'" if value else "NULL"
+    return f"CAST({text} AS date)" if connection.vendor == "postgresql" else text
+
+
 def _person_sums(
     ids: list[int],
     years: dict[int, Period],
@@ -175,14 +191,7 @@ def _person_sums(
     """(owner, customers at each of STAGE_THRESHOLDS, booked in the year and in quota
     quarter 2, open closing in the year — in cents — and big sales) for each person with
     any opportunity to count."""
-    # PostgreSQL types a VALUES column from its values; an all-NULL one would be text.
-    day = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
-    windows, window_params = [], []
-    for pk in ids:
-        year, quarter2 = years.get(pk), quarters2.get(pk)
-        windows.append(f"(%s, {day}, {day}, {day}, {day})")
-        bounds = (year.start, year.end, quarter2.start, quarter2.end) if year else (None,) * 4
-        window_params += [pk, *(bound and bound.isoformat() for bound in bounds)]
+    windows = ", ".join(_window(pk, years.get(pk), quarters2.get(pk)) for pk in ids)
     not_lost = "o.status_on <> 'lost'"
     customers_at, at_params = [], []
     for code in STAGE_THRESHOLDS:
@@ -195,14 +204,13 @@ def _person_sums(
         at_params += codes
     states, state_params = _states_on(ids, as_of, big_sale).query.sql_with_params()
     sql = FIGURES_SQL.format(
-        windows=", ".join(windows),
+        windows=windows,
         customers_at=", ".join(customers_at),
         not_lost=not_lost,
         states=states,
     )
     day_text = as_of.isoformat()
     params = [
-        *window_params,
         *state_params,
         *at_params,
         day_text,

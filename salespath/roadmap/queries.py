@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from .phases import Phase, phase_on, quota_year_period
 from .playbook import Playbooks
 from .status import Item
 from .weekly import Week, weekly_standards
+
+GRID_PAGE = 50  # people per page of the team grid
 
 
 def phase_label(code: str | None, quota_year: int = 1) -> str:
@@ -110,11 +113,16 @@ class TeamRoadmap:
     as_of: date
     scope: str
     people: list[PersonRoadmap]
+    count: int  # everyone in the scope, on every page
+    page: Page | None = None  # which page of them `people` is; None: all of them
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of.isoformat(),
             "scope": self.scope,
+            "count": self.count,
+            "page": self.page.number if self.page else 1,
+            "pages": self.page.paginator.num_pages if self.page else 1,
             "people": [person.as_dict() for person in self.people],
         }
 
@@ -199,7 +207,24 @@ def roadmap(person: User, as_of: date) -> PersonRoadmap:
     return _roadmaps([person], as_of)[0]
 
 
-def roadmap_team(scope: Scope, as_of: date) -> TeamRoadmap:
-    """Everyone in `scope` × every standard and goal, with statuses."""
-    people = list(people_in(scope).order_by("username"))
-    return TeamRoadmap(as_of=as_of, scope=scope.label, people=_roadmaps(people, as_of))
+def roadmap_team(
+    scope: Scope, as_of: date, *, page: int | str | None = None, per_page: int = GRID_PAGE
+) -> TeamRoadmap:
+    """Everyone in `scope` × every standard and goal, with statuses.
+
+    With `page` (1, 2, …), only that page of `per_page` people by username, so a branch's or
+    the company's grid reads as many people as it shows (at scale L the company's 2,000 took
+    seconds). As Django's paginator reads it: a page past the end is the last one, and one
+    that is not a number the first."""
+    people = people_in(scope).order_by("username")
+    if page is None:
+        everyone = list(people)
+        return TeamRoadmap(as_of, scope.label, _roadmaps(everyone, as_of), count=len(everyone))
+    current = Paginator(people, per_page).get_page(page)
+    return TeamRoadmap(
+        as_of,
+        scope.label,
+        _roadmaps(list(current.object_list), as_of),
+        count=current.paginator.count,
+        page=current,
+    )

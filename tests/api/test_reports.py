@@ -141,6 +141,9 @@ def test_a_report_without_excel_says_so(pipeline, api):
         ("forecast-accuracy/?quarter=2026Q5", "quarter"),
         ("forecast-changes/", "from"),
         ("forecast-changes/?from=2026-03-31&to=2026-04-30&live_as_of=2026-05-01", "live_as_of"),
+        ("roadmap/?page=0", "page"),
+        ("roadmap/?page=two", "page"),
+        ("roadmap/?page=1&page_size=501", "page_size"),
     ],
 )
 def test_bad_report_parameters_are_a_400_naming_the_parameter(pipeline, api, url, field):
@@ -189,3 +192,15 @@ def test_forecast_report_query_count_does_not_grow_with_the_pipeline(
 def test_report_refusals_speak_chinese_by_default(pipeline, api):
     response = api(pipeline.executive).get("/api/v1/reports/integrity/?format=xlsx")
     assert response.json()["error"]["message"] == "此报表仅提供 json 格式。"
+
+
+def test_the_roadmap_report_comes_a_page_at_a_time_when_asked(pipeline, api):
+    client = api(pipeline.executive)
+    everyone = client.get(f"/api/v1/reports/roadmap/?as_of={AS_OF}").json()
+    names = [person["person"] for person in everyone["people"]]
+    assert len(names) >= 3 and everyone["count"] == len(names) and everyone["pages"] == 1
+    second = client.get(f"/api/v1/reports/roadmap/?as_of={AS_OF}&page=2&page_size=2").json()
+    assert [person["person"] for person in second["people"]] == names[2:4]
+    assert second["people"] == everyone["people"][2:4]
+    assert (second["count"], second["page"]) == (len(names), 2)
+    assert second["pages"] == -(-len(names) // 2)

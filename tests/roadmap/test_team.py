@@ -53,3 +53,28 @@ def test_the_team_view_takes_the_same_queries_for_more_people_and_activities(
     with django_assert_num_queries(9):
         found = roadmap_team(scope, AS_OF)
     assert len(found.people) == 6
+
+
+def test_a_page_of_the_grid_holds_that_page_of_people_by_username_and_counts_everyone(
+    cast, django_assert_num_queries
+):
+    team = cast.salesperson.team
+    for start in (date(2025, 6, 1), date(2026, 4, 1), date(2026, 9, 1)):
+        busy(salesperson(team, start), 1)
+    scope = Scope("team", team=team)
+    everyone = [person.username for person in roadmap_team(scope, AS_OF).people]
+    assert len(everyone) == 5
+
+    with django_assert_num_queries(10):  # the count of the scope's people, then as above
+        second = roadmap_team(scope, AS_OF, page=2, per_page=2)
+    assert [person.username for person in second.people] == everyone[2:4]
+    assert second.count == 5 and second.as_dict()["pages"] == 3
+    assert second.as_dict()["page"] == 2 and second.as_dict()["count"] == 5
+    # the same person's figures on a page as in the whole grid
+    whole = {p.username: p.as_dict() for p in roadmap_team(scope, AS_OF).people}
+    assert [p.as_dict() for p in second.people] == [whole[name] for name in everyone[2:4]]
+
+    past_the_end = roadmap_team(scope, AS_OF, page=9, per_page=2)
+    assert [person.username for person in past_the_end.people] == everyone[4:]
+    assert past_the_end.page.number == 3
+    assert roadmap_team(scope, AS_OF, page="x", per_page=2).page.number == 1

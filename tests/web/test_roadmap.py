@@ -78,3 +78,25 @@ def test_roadmap_grid_makes_as_many_queries_for_a_bigger_team(login, cast, new_h
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"as_of": "2026-03-18"})
     assert len(many) == len(few)
+
+
+def test_a_big_grid_comes_in_pages_of_fifty_that_keep_the_scope_and_date(login, cast, new_hire):
+    from salespath.org.models import PersonRole, Role
+    from tests.factories import UserFactory
+
+    for n in range(50):
+        person = UserFactory(username=f"p{n:02d}", team=cast.salesperson.team)
+        PersonRole.objects.get_or_create(person=person, role=Role.SALESPERSON)
+    client = login(cast.supervisor)
+    url = reverse("web:roadmap_grid")
+    first = client.get(url, {"as_of": "2026-03-18"}).content.decode()
+    assert first.count("<th scope=\"row\">") == 50
+    assert "52 salespeople" in first or "52 名销售人员" in first
+    assert 'href="?as_of=2026-03-18&amp;page=2"' in first
+
+    second = client.get(url, {"as_of": "2026-03-18", "page": "2"}).content.decode()
+    assert second.count("<th scope=\"row\">") == 2  # by username: p00 … p49, then li, wang
+    assert "李明" in second and "王芳" in second
+    assert 'href="?as_of=2026-03-18&amp;page=1"' in second
+    # a page that is not one shows the first, as the other lists do
+    assert client.get(url, {"page": "abc"}).status_code == 200

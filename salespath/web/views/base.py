@@ -41,3 +41,12 @@ def render_page(
     if fragment and getattr(request, "htmx", False):
         return render(request, fragment, context, status=status)
     return render(request, template, context, status=status)
+
+
+def query_without_paging(request: HttpRequest) -> str:
+    """This request's query string (filters, scope, date) without its page, for the links
+    of `web/_pagination.html` and a board column's "load more"."""
+    params = request.GET.copy()
+    for key in ("offset", "page"):
+        params.pop(key, None)
+    return params.urlencode()

@@ -30,7 +30,7 @@ from ..customer_forms import (
     NewOpportunityForm,
 )
 from ..queries import card_queryset, visible
-from .base import page, render_page
+from .base import page, query_without_paging, render_page
 
 CUSTOMER_PAGE = 50
 
@@ -47,7 +47,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     current = Paginator(customers, CUSTOMER_PAGE).get_page(request.GET.get("page"))
-    return render_page(request, "web/customers/list.html", {"page_obj": current, "q": text})
+    context = {"page_obj": current, "q": text, "query": query_without_paging(request)}
+    return render_page(request, "web/customers/list.html", context)
 
 
 def _customer(request: HttpRequest, pk: int) -> Customer:

@@ -9,21 +9,13 @@ from salespath.pipeline.models import Opportunity
 
 from ..forms import PipelineFilterForm
 from ..queries import BOARD_STAGES, COLUMN_PAGE, board_columns, card_queryset, column_page, visible
-from .base import page, render_page
+from .base import page, query_without_paging, render_page
 
 LIST_PAGE = 50
 
 
 def _filters(request: HttpRequest) -> PipelineFilterForm:
     return PipelineFilterForm(request.GET or None, user=request.user)
-
-
-def _query(request: HttpRequest) -> str:
-    """The filters of this request, without paging, to carry into links."""
-    params = request.GET.copy()
-    for key in ("offset", "page"):
-        params.pop(key, None)
-    return params.urlencode()
 
 
 @page
@@ -35,7 +27,7 @@ def pipeline_list(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "web/pipeline/list.html",
-        {"form": form, "page_obj": current, "view": "list", "query": _query(request)},
+        {"form": form, "page_obj": current, "view": "list", "query": query_without_paging(request)},
         fragment="web/pipeline/_list_fragment.html",
     )
 
@@ -47,7 +39,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "web/pipeline/board.html",
-        {"form": form, "columns": columns, "view": "board", "query": _query(request)},
+        {"form": form, "columns": columns, "view": "board", "query": query_without_paging(request)},
     )
 
 
@@ -72,6 +64,6 @@ def board_column(request: HttpRequest, stage: str) -> HttpResponse:
             "stage": stage,
             "has_more": has_more,
             "next_offset": offset + COLUMN_PAGE,
-            "query": _query(request),
+            "query": query_without_paging(request),
         },
     )

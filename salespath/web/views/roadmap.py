@@ -19,7 +19,7 @@ from salespath.roadmap.queries import roadmap, roadmap_team
 from salespath.roadmap.services import is_supervisor_of, signoff_record
 
 from ..reporting import as_of_from, scope_from, scope_options, scope_value
-from .base import page, render_page
+from .base import page, query_without_paging, render_page
 
 LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
 
@@ -56,7 +56,7 @@ def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
 def roadmap_grid(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))
-    team = roadmap_team(scope, as_of)
+    team = roadmap_team(scope, as_of, page=request.GET.get("page") or 1)
     columns: dict[str, str] = {}
     for person in team.people:
         week = person.this_week
@@ -75,6 +75,9 @@ def roadmap_grid(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "scope_options": scope_options(request.user),
         "scope_value": scope_value(scope),
+        "count": team.count,
+        "page_obj": team.page,
+        "query": query_without_paging(request),
     }
     return render_page(request, "web/roadmap/grid.html", context)
 
