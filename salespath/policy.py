@@ -77,10 +77,15 @@ def visible_opportunity_parts(user: User) -> list[Q] | None:
 def visible_customers(user: User) -> QuerySet:
     """Customers one owns (or whose owner one supervises), or has an opportunity with."""
     from salespath.customers.models import Customer
+    from salespath.pipeline.models import Opportunity, ProjectMember
 
     customers = Customer.objects.all()
     visible = owner_filter(user)
     if visible is None:
         return customers
-    on_deal = Q(opportunities__in=visible_opportunities(user).values("pk"))
-    return customers.filter(visible | on_deal).distinct()
+    # As `visible_opportunities`: a UNION of indexed reads by owner, no join and no DISTINCT
+    # (with them, a salesperson's customer list took seconds at scale L, issue 9).
+    owned = Customer.objects.filter(visible).order_by().values("pk")
+    on_deals = Opportunity.objects.filter(visible).order_by().values("customer")
+    on_team = ProjectMember.objects.filter(person=user).order_by().values("opportunity__customer")
+    return customers.filter(pk__in=owned.union(on_deals, on_team))

@@ -105,7 +105,11 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name"]
-        indexes = [models.Index(fields=["owner", "basics_completed_on"])]
+        indexes = [
+            models.Index(fields=["owner", "basics_completed_on"]),
+            # the customers list, a page at a time by name (issue 9)
+            models.Index(fields=["name", "id"], name="customer_by_name"),
+        ]
 
     def __str__(self) -> str:
         return localized(self.name, self.name_en)

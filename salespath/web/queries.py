@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from salespath.org.models import User
 from salespath.pipeline.criteria import Facts
 from salespath.pipeline.models import Opportunity, Stage, Status
-from salespath.policy import visible_opportunities, visible_opportunity_parts
+from salespath.policy import visible_customers, visible_opportunities, visible_opportunity_parts
 
 BOARD_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
 COLUMN_PAGE = 20
@@ -138,6 +138,28 @@ def column_page(
     parts = _board_parts(user, rows)
     first = _union([_first_ids(part, stage_code, offset + limit) for part in parts])
     return _board_cards(first)[offset : offset + limit]
+
+
+def customer_rows(user: User, text: str = "") -> QuerySet:
+    """The customers list: those `user` may see, by name, whose name holds `text`, each with
+    its number of open deals. The count is a subquery per row, so for a page of the list it
+    runs for that page's rows alone (a count over every customer's deals, then a sort, took
+    seconds at scale L); the page itself comes from the (name, id) index."""
+    customers = visible_customers(user)
+    if text:
+        customers = customers.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
+    open_deals = (
+        Opportunity.objects.filter(customer=OuterRef("pk"), status=Status.OPEN)
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        customers.select_related("owner", "industry")
+        .annotate(open_deals=Coalesce(Subquery(open_deals), 0))
+        .order_by("name", "pk")
+    )
 
 
 @dataclass

@@ -149,6 +149,9 @@ class Opportunity(models.Model):
                 condition=~models.Q(status="lost"),
                 name="opportunity_on_board",
             ),
+            # The customers someone may see, from their people's deals, read from the index
+            # alone (`policy.visible_customers`; issue 9).
+            models.Index(fields=["owner", "customer"], name="opportunity_customers_by_owner"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from ..customer_forms import (
     NewCustomerForm,
     NewOpportunityForm,
 )
-from ..queries import card_queryset, visible
+from ..queries import card_queryset, customer_rows, visible
 from .base import page, query_without_paging, render_page
 
 CUSTOMER_PAGE = 50
@@ -38,14 +37,7 @@ CUSTOMER_PAGE = 50
 @page
 def customer_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    customers = Customer.objects.filter(pk__in=visible_customers(request.user).values("pk"))
-    if text:
-        customers = customers.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
-    customers = (
-        customers.select_related("owner", "industry")
-        .annotate(open_deals=Count("opportunities", filter=Q(opportunities__status="open")))
-        .order_by("name", "pk")
-    )
+    customers = customer_rows(request.user, text)
     current = Paginator(customers, CUSTOMER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": current, "q": text, "query": query_without_paging(request)}
     return render_page(request, "web/customers/list.html", context)
