@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from salespath.errors import DomainError, NotFound
 from salespath.forecast.models import ForecastSubmission
-from salespath.forecast.queries import BY, OVERDUE_LIMIT, evaluation_sheet, forecast
+from salespath.forecast.queries import BY, OVERDUE_LIMIT, SHEET_PAGE, evaluation_sheet, forecast
 from salespath.forecast.state import VIEWS
 from salespath.forecast.submissions import forecast_accuracy, forecast_changes, team_submissions
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
@@ -51,7 +51,7 @@ class XlsxRenderer(BaseRenderer):
 # Reports reach months around their date (D + 12 months, fiscal years); years this far out are
 # mistakes, and date arithmetic near year 1 or 9999 would overflow.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-MAX_ROADMAP_PAGE = 500  # people per page of the roadmap report
+MAX_PAGE_SIZE = 500  # people per page of the roadmap and evaluation reports
 
 
 def report_date(**kwargs) -> serializers.DateField:
@@ -72,15 +72,21 @@ class AsOfQuery(ScopeQuery):
     as_of = report_date(required=False, help_text="Cutoff date; default today.")
 
 
-class RoadmapQuery(AsOfQuery):
+class PagedQuery(AsOfQuery):
+    """The roadmap and the evaluation sheet, a page of the scope's people at a time."""
+
     page = serializers.IntegerField(
         required=False,
         min_value=1,
         help_text="With it, one page of the scope's people by username (past the end: the "
-        "last page); without it, everyone. `count` and `pages` tell how many there are.",
+        "last page); without it, everyone. The answer's `page` and `pages` say where it is. "
+        "A workbook always holds everyone.",
     )
     page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ROADMAP_PAGE, default=GRID_PAGE
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        help_text="People per page (roadmap 50, evaluation sheet 10 by default).",
     )
 
 
@@ -236,32 +242,38 @@ class ForecastReport(Report):
 class EvaluationReport(Report):
     """销售阶段评估表 (SPEC §4): the stage each opportunity was in on the date."""
 
-    query_class = AsOfQuery
+    query_class = PagedQuery
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
-    @report_schema(AsOfQuery, xlsx=True, summary="Stage evaluation sheet")
+    @report_schema(PagedQuery, xlsx=True, summary="Stage evaluation sheet")
     def get(self, request):
         params = self.query()
         as_of = self.as_of(params)
-        sheet = evaluation_sheet(self.scope(params), as_of)
         if self.wants_xlsx():
+            sheet = evaluation_sheet(self.scope(params), as_of)
             return self.workbook(evaluation_workbook(sheet), f"evaluation-{as_of}.xlsx")
+        sheet = evaluation_sheet(
+            self.scope(params),
+            as_of,
+            page=params.get("page"),
+            per_page=params.get("page_size") or SHEET_PAGE,
+        )
         return Response(sheet)
 
 
 class RoadmapReport(Report):
     """成功路线图 (SPEC §6): phase, weekly standards and phase goals of each salesperson."""
 
-    query_class = RoadmapQuery
+    query_class = PagedQuery
 
-    @report_schema(RoadmapQuery, summary="Success roadmap")
+    @report_schema(PagedQuery, summary="Success roadmap")
     def get(self, request):
         params = self.query()
         found = roadmap_team(
             self.scope(params),
             self.as_of(params),
             page=params.get("page"),
-            per_page=params["page_size"],
+            per_page=params.get("page_size") or GRID_PAGE,
         )
         return Response(found.as_dict())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -17,8 +18,10 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -60,6 +63,7 @@ from .state import (
 BY = ("owner", "team", "branch", "product")
 # The overdue opportunities a forecast lists (the oldest first; `overdue_count` has them all).
 OVERDUE_LIMIT = 100
+SHEET_PAGE = 10  # people per page of the evaluation sheet on screen (the workbook has all)
 BY_LEVEL = {"owner": "person", "team": "team", "branch": "branch"}
 MONEY = DecimalField(max_digits=24, decimal_places=2)
 
@@ -509,7 +513,9 @@ SHEET_COLUMNS = (
 )
 
 
-def _sheet_rows(scope: Scope, as_of: date, period_start: date) -> QuerySet:
+def _sheet_rows(
+    scope: Scope, as_of: date, period_start: date, owners: list[int] | None = None
+) -> QuerySet:
     """The sheet's rows as one UNION ALL of disjoint parts, each found by an index for one
     salesperson at a time, so no part reads the years of finished deals behind each
     salesperson (most of a branch's 50,000 opportunities at scale L).
@@ -533,10 +539,12 @@ def _sheet_rows(scope: Scope, as_of: date, period_start: date) -> QuerySet:
     The indexes are in `pipeline` migrations 0006 and 0009.
     """
 
+    of_owners = Q() if owners is None else Q(owner__in=owners)
+
     def part(candidates: Q, *, stage, status, since, note=None, keep=None) -> QuerySet:
         return (
             _scoped(scope)
-            .filter(candidates, created_on__lte=as_of)
+            .filter(candidates, of_owners, created_on__lte=as_of)
             .annotate(
                 stage_on_d=stage,
                 status_on_d=status,
@@ -595,8 +603,16 @@ def _no_date() -> Cast:
     return Cast(Value(None), DateField())
 
 
-def evaluation_sheet(scope: Scope, as_of: date) -> dict:
+def evaluation_sheet(
+    scope: Scope, as_of: date, *, page: int | str | None = None, per_page: int = SHEET_PAGE
+) -> dict:
     """SPEC §4: one row per opportunity open on `as_of`, or completed or lost in the period.
+
+    With `page` (1, 2, …), the rows of one page of `per_page` people of the scope, by
+    username as the sheet is ordered (a page past the end is the last, one that is not a
+    number the first): the company's sheet at scale L has a quarter of a million rows, which
+    no screen shows at once, and each person's rows are one indexed read. `people`, `page`
+    and `pages` say where they are; without `page`, the whole sheet is there.
 
     "The period" is the fiscal quarter containing `as_of` (up to `as_of`): the sheet is
     reviewed quarter by quarter, and a deal won or lost earlier in the quarter still belongs
@@ -607,7 +623,21 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
     """
     horizon = Horizon.on(as_of)
     period_start = horizon.quarter.period.start
-    sheet = list(_sheet_rows(scope, as_of, period_start))
+    owners = None
+    if page is not None:
+        # the people with a deal at all: those without (managers, say) would have no row
+        sellers = scope.people().filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
+        people = sellers.order_by("username").values_list("pk", flat=True)
+        current = Paginator(people, per_page).get_page(page)
+        owners = list(current.object_list)
+        paging = {
+            "people": current.paginator.count,
+            "page": current.number,
+            "pages": current.paginator.num_pages,
+        }
+    sheet = list(_sheet_rows(scope, as_of, period_start, owners))
+    if owners is None:
+        paging = {"people": len({row[3] for row in sheet}), "page": 1, "pages": 1}
     people_ids = {o[3] for o in sheet} | {o[4] for o in sheet if o[4]}
     names = {person.pk: str(person) for person in User.objects.filter(pk__in=people_ids)}
     # Thousands of rows: the language is read once, not once per name (`localized`).
@@ -651,6 +681,7 @@ def evaluation_sheet(scope: Scope, as_of: date) -> dict:
         "period": {"start": period_start.isoformat(), "end": as_of.isoformat()},
         "scope": scope_dict(scope),
         "stages": [{"code": s.code, "label": s.column_label} for s in stages],
+        **paging,
         "rows": rows,
     }
 

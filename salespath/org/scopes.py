@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from salespath.errors import NotFound
@@ -37,6 +38,16 @@ class Scope:
         if self.kind == "branch":
             return {f"{owner_field}__branch": self.branch}
         return {}
+
+    def people(self) -> QuerySet[User]:
+        """Everyone whose records the scope selects (`owner_filter`'s owners), of any role."""
+        if self.kind == "person":
+            return User.objects.filter(pk=self.person.pk)
+        if self.kind == "team":
+            return User.objects.filter(team=self.team)
+        if self.kind == "branch":
+            return User.objects.filter(branch=self.branch)
+        return User.objects.all()
 
 
 def resolve_scope(

@@ -144,6 +144,7 @@ def test_a_report_without_excel_says_so(pipeline, api):
         ("roadmap/?page=0", "page"),
         ("roadmap/?page=two", "page"),
         ("roadmap/?page=1&page_size=501", "page_size"),
+        ("evaluation/?page=-1", "page"),
     ],
 )
 def test_bad_report_parameters_are_a_400_naming_the_parameter(pipeline, api, url, field):
@@ -204,3 +205,20 @@ def test_the_roadmap_report_comes_a_page_at_a_time_when_asked(pipeline, api):
     assert second["people"] == everyone["people"][2:4]
     assert (second["count"], second["page"]) == (len(names), 2)
     assert second["pages"] == -(-len(names) // 2)
+
+
+def test_the_evaluation_sheet_comes_a_page_of_people_at_a_time_when_asked(pipeline, api):
+    client = api(pipeline.executive)
+    whole = client.get(f"/api/v1/reports/evaluation/?as_of={AS_OF}").json()
+    owners = sorted({row["owner"] for row in whole["rows"]})
+    assert len(owners) >= 2 and (whole["page"], whole["pages"]) == (1, 1)
+    first = client.get(f"/api/v1/reports/evaluation/?as_of={AS_OF}&page=1&page_size=1").json()
+    rest = client.get(f"/api/v1/reports/evaluation/?as_of={AS_OF}&page=2&page_size=1").json()
+    assert first["pages"] >= 2 and first["people"] == whole["people"] == rest["people"]
+    assert len({row["owner"] for row in first["rows"]}) == 1
+    # the pages, one after the other, are the whole sheet in its order
+    pages = [
+        client.get(f"/api/v1/reports/evaluation/?as_of={AS_OF}&page={n}&page_size=1").json()
+        for n in range(1, first["pages"] + 1)
+    ]
+    assert [row for page in pages for row in page["rows"]] == whole["rows"]

@@ -96,6 +96,8 @@ def test_the_sheet_takes_four_queries_at_any_size(cast, django_assert_num_querie
             move(opportunity, "S4", date(2026, 5, 1))
     with django_assert_num_queries(4):
         assert len(evaluation_sheet(COMPANY, D)["rows"]) == size
+    with django_assert_num_queries(6):  # and the people: how many, then this page of them
+        assert len(evaluation_sheet(COMPANY, D, page=1)["rows"]) == size
 
 
 def test_products_follow_the_catalogue_order_and_the_language(cast):

@@ -76,6 +76,22 @@ def test_evaluation_sheet_marks_the_stage_with_a_dot(login, cast, deal):
     assert html.count("●</span>") == 1
 
 
+def test_the_evaluation_sheet_shows_a_page_of_salespeople_at_a_time(login, cast, deal, monkeypatch):
+    from tests.factories import OpportunityFactory
+
+    monkeypatch.setattr("salespath.web.views.reports.SHEET_PAGE", 1)
+    OpportunityFactory(name="王芳的项目", owner=cast.teammate)
+    client = login(cast.supervisor)
+    first = client.get(reverse("web:evaluation"), {"as_of": AS_OF}).content.decode()
+    assert "华南制造ERP项目" in first and "王芳的项目" not in first  # li, then wang
+    assert f'href="?as_of={AS_OF}&amp;page=2"' in first
+    assert 'data-testid="sheet-pages"' in first
+    second = client.get(reverse("web:evaluation"), {"as_of": AS_OF, "page": 2}).content
+    assert "王芳的项目" in second.decode() and "华南制造ERP项目" not in second.decode()
+    # the workbook link carries the scope and date, not the page: it holds the whole sheet
+    assert f'href="/reports/evaluation.xlsx?as_of={AS_OF}"' in second.decode()
+
+
 def test_evaluation_xlsx_downloads(login, cast, deal):
     response = login(cast.supervisor).get(reverse("web:evaluation_xlsx"), {"as_of": AS_OF})
     workbook = load_workbook(BytesIO(response.content))

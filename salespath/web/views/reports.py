@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
-from salespath.forecast.queries import evaluation_sheet, forecast, forecast_cell
+from salespath.forecast.queries import SHEET_PAGE, evaluation_sheet, forecast, forecast_cell
 from salespath.forecast.services import forecast_submit, may_submit_for
 from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
-from .base import page, render_page
+from .base import page, query_without_paging, render_page
 
 VIEWS = ("time", "category")
 ROWS_BY = ("owner", "product")
@@ -176,7 +176,7 @@ def forecast_submit_view(request: HttpRequest) -> HttpResponse:
 def evaluation_page(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))
-    sheet = evaluation_sheet(scope, as_of)
+    sheet = evaluation_sheet(scope, as_of, page=request.GET.get("page") or 1, per_page=SHEET_PAGE)
     context = {
         "as_of": as_of,
         "date_error": date_error,
@@ -184,7 +184,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
         "sheet": sheet,
         "scope_options": scope_options(request.user),
         "scope_value": scope_value(scope),
-        "query": request.GET.urlencode(),
+        "query": query_without_paging(request),
     }
     return render_page(request, "web/reports/evaluation.html", context)
 
