@@ -23,6 +23,27 @@ def test_forecast_page_shows_the_deal_in_its_column_with_a_drilldown_link(login,
     assert f'data-cell="person:{cast.salesperson.username}:m3_6"' in html
 
 
+def test_a_big_company_forecast_stops_at_teams_which_open_their_own(
+    login, cast, deal, monkeypatch
+):
+    client = login(cast.executive)
+    everyone = client.get(reverse("web:forecast"), {"as_of": AS_OF}).content.decode()
+    assert 'data-cell="person:li:m3_6"' in everyone
+    assert 'data-testid="teams-only"' not in everyone
+    assert f'href="?as_of={AS_OF}&amp;scope=team:gz-1"' in everyone  # a team opens its own
+
+    monkeypatch.setattr("salespath.web.views.reports.PEOPLE_ON_SCREEN", 1)
+    teams = client.get(reverse("web:forecast"), {"as_of": AS_OF}).content.decode()
+    assert 'data-testid="teams-only"' in teams
+    assert 'data-cell="person:li:m3_6"' not in teams
+    assert 'data-cell="team:gz-1:m3_6"' in teams and "¥800,000.00" in teams
+    team = client.get(reverse("web:forecast"), {"as_of": AS_OF, "scope": "team:gz-1"})
+    assert 'data-cell="person:li:m3_6"' not in team.content.decode()  # 李明, 王芳: still two
+    monkeypatch.setattr("salespath.web.views.reports.PEOPLE_ON_SCREEN", 2)
+    team = client.get(reverse("web:forecast"), {"as_of": AS_OF, "scope": "team:gz-1"})
+    assert 'data-cell="person:li:m3_6"' in team.content.decode()
+
+
 def test_forecast_by_category_and_by_product(login, cast, deal):
     client = login(cast.supervisor)
     category = client.get(reverse("web:forecast"), {"as_of": AS_OF, "view": "category"})

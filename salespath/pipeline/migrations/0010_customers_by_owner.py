@@ -4,6 +4,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def analyze(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE opportunity_customers_by_owner")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,4 +22,5 @@ class Migration(migrations.Migration):
             model_name='opportunity',
             index=models.Index(fields=['owner', 'customer'], name='opportunity_customers_by_owner'),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]

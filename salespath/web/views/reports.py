@@ -25,6 +25,7 @@ from .base import page, query_without_paging, render_page
 
 VIEWS = ("time", "category")
 ROWS_BY = ("owner", "product")
+PEOPLE_ON_SCREEN = 200  # person rows in the forecast table; with more, it stops at teams
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,10 +77,22 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "values": [float(report["total"]["values"][c["key"]]) for c in columns],
         "title": str(VIEW_LABELS[params["view"]]),
     }
+    rows = report["rows"]
+    people = sum(row["level"] == "person" for row in rows)
+    # A company of thousands: the table stops at teams (each opens its own forecast), as a
+    # page of 2,000 people's rows weighed 8 MB and took seconds to draw (issue 9).
+    teams_only = params["by"] == "owner" and people > PEOPLE_ON_SCREEN
+    if teams_only:
+        rows = [row for row in rows if row["level"] != "person"]
     context = {
         **params,
         "report": report,
-        "rows": tree(report["rows"]),
+        "rows": tree(rows),
+        "teams_only": teams_only,
+        "people": people,
+        "scope_query": urlencode(
+            {key: value for key, value in request.GET.items() if key != "scope"}
+        ),
         "columns": columns,
         "view_labels": VIEW_LABELS,
         "scope_options": scope_options(request.user),
