@@ -23,9 +23,7 @@ def test_forecast_page_shows_the_deal_in_its_column_with_a_drilldown_link(login,
     assert f'data-cell="person:{cast.salesperson.username}:m3_6"' in html
 
 
-def test_a_big_company_forecast_stops_at_teams_which_open_their_own(
-    login, cast, deal, monkeypatch
-):
+def test_a_big_company_forecast_stops_at_teams_which_open_their_own(login, cast, deal, monkeypatch):
     client = login(cast.executive)
     everyone = client.get(reverse("web:forecast"), {"as_of": AS_OF}).content.decode()
     assert 'data-cell="person:li:m3_6"' in everyone
