@@ -67,14 +67,19 @@ def _board_parts(user: User, rows: QuerySet) -> list[QuerySet]:
     return [on_board.filter(part) for part in parts]
 
 
-def _first_ids(part: QuerySet, stage_code: str, end: int) -> QuerySet:
-    """The ids of the first `end` deals of `part` in one column, as a member of a UNION.
+def _first(part: QuerySet, order: tuple[str, ...], end: int) -> QuerySet:
+    """The ids of the first `end` deals of `part` in `order`, as a member of a UNION.
     SQLite allows no LIMIT in the members of a compound SELECT, so there it sits in a
     subquery."""
-    first = part.filter(stage_id=stage_code).order_by("expected_close", "pk").values("pk")[:end]
+    first = part.order_by(*order).values("pk")[:end]
     if connection.features.supports_slicing_ordering_in_compound:
         return first
     return Opportunity.objects.filter(pk__in=first).order_by().values("pk")
+
+
+def _first_ids(part: QuerySet, stage_code: str, end: int) -> QuerySet:
+    """The ids of the first `end` deals of `part` in one column, soonest close first."""
+    return _first(part.filter(stage_id=stage_code), ("expected_close", "pk"), end)
 
 
 def _union(querysets: list[QuerySet], *, all: bool = False) -> QuerySet:
@@ -183,38 +188,54 @@ def stuck_filter(stages: list[Stage], today: date) -> Q:
 
 
 def home_summary(user: User, today: date, *, limit: int = 8) -> HomeSummary:
-    """My pipeline at a glance: per stage, overdue close dates, deals stuck in their stage."""
+    """My pipeline at a glance: per stage, overdue close dates, deals stuck in their stage.
+
+    Three queries whatever the data: the counts and amounts per part of what `user` may see
+    (`visible_opportunity_parts`, each read by owner) and stage, with the overdue and stuck
+    ones counted in the same pass; then the first `limit` overdue and the first `limit`
+    stuck deals, each a UNION of every part's first ones (issue 9: an executive's or a
+    branch GM's home page took about a second at scale L)."""
     stages = opportunity_stages()
-    mine = visible(user)
-    open_deals = mine.filter(status=Status.OPEN)
-    per_stage = {
-        row["stage_id"]: row
-        for row in open_deals.order_by()
-        .values("stage_id")
-        .annotate(count=Count("pk"), amount=Coalesce(Sum("amount"), Decimal(0)))
-    }
+    overdue, stuck = Q(expected_close__lt=today), stuck_filter(stages, today)
+    open_deals = Opportunity.objects.filter(status=Status.OPEN).order_by()
+    seen = visible_opportunity_parts(user)
+    parts = [open_deals] if seen is None else [open_deals.filter(part) for part in seen]
+    per_part = [
+        part.annotate(part=Value(n))
+        .values("part", "stage_id")
+        .annotate(
+            count=Count("pk"),
+            amount=Sum("amount"),
+            overdue=Count("pk", filter=overdue),
+            stuck=Count("pk", filter=stuck),
+        )
+        for n, part in enumerate(parts)
+    ]
+    per_stage: dict[str, dict] = {}
+    overdue_count = stuck_count = 0
+    for row in _union(per_part, all=True):  # the parts are disjoint: their sums add up
+        total = per_stage.setdefault(row["stage_id"], {"count": 0, "amount": Decimal(0)})
+        total["count"] += row["count"]
+        total["amount"] += row["amount"] or Decimal(0)
+        overdue_count += row["overdue"]
+        stuck_count += row["stuck"]
     stage_rows = [
-        {
-            "stage": stage,
-            "count": per_stage.get(stage.code, {}).get("count", 0),
-            "amount": per_stage.get(stage.code, {}).get("amount", Decimal(0)),
-        }
+        {"stage": stage, **per_stage.get(stage.code, {"count": 0, "amount": Decimal(0)})}
         for stage in stages
     ]
-    overdue = open_deals.filter(expected_close__lt=today)
-    stuck = open_deals.filter(stuck_filter(stages, today))
-    counts = mine.order_by().aggregate(
-        overdue=Count("pk", filter=Q(status=Status.OPEN, expected_close__lt=today)),
-        stuck=Count("pk", filter=stuck_filter(stages, today)),
-    )
+
+    def first(condition: Q, *order: str) -> list[Opportunity]:
+        ids = _union([_first(part.filter(condition), order, limit) for part in parts])
+        return list(card_queryset(Opportunity.objects.filter(pk__in=ids)).order_by(*order)[:limit])
+
     return HomeSummary(
         stages=stage_rows,
         open_count=sum(row["count"] for row in stage_rows),
         open_amount=sum((row["amount"] for row in stage_rows), Decimal(0)),
-        overdue=list(card_queryset(overdue).order_by("expected_close", "pk")[:limit]),
-        overdue_count=counts["overdue"],
-        stuck=list(card_queryset(stuck).order_by("stage_entered_on", "pk")[:limit]),
-        stuck_count=counts["stuck"],
+        overdue=first(overdue, "expected_close", "pk"),
+        overdue_count=overdue_count,
+        stuck=first(stuck, "stage_entered_on", "pk"),
+        stuck_count=stuck_count,
     )
 
 
