@@ -152,6 +152,12 @@ class Opportunity(models.Model):
             # The customers someone may see, from their people's deals, read from the index
             # alone (`policy.visible_customers`; issue 9).
             models.Index(fields=["owner", "customer"], name="opportunity_customers_by_owner"),
+            # The opportunity list, soonest close first, a page at a time (`web.views`).
+            models.Index(
+                fields=["expected_close", "id"],
+                condition=~models.Q(status="lost"),
+                name="opportunity_listed",
+            ),
             # The home page's deals stuck in their stage, longest first (`web.queries`).
             models.Index(
                 fields=["stage_entered_on"],
