@@ -135,6 +135,35 @@ def board_columns(user: User, rows: QuerySet, *, per_column: int = COLUMN_PAGE) 
     return columns
 
 
+LIST_ORDER = ("expected_close", "pk")
+
+
+class ListedDeals:
+    """The deals of `rows` that `user` may see, soonest close first, as a Paginator reads
+    them: the count and each page come part by part (`visible_opportunity_parts`) like the
+    board's, each part one indexed read of the viewer's people, instead of matching every
+    deal against the set of visible ids (a branch GM's list took 0.6 s on PostgreSQL at
+    scale L). A page is the page's window of the union of each part's first deals."""
+
+    def __init__(self, user: User, rows: QuerySet):
+        seen = visible_opportunity_parts(user)
+        rows = rows.order_by()
+        self.parts = [rows] if seen is None else [rows.filter(part) for part in seen]
+
+    def count(self) -> int:
+        per_part = [
+            part.annotate(part=Value(n)).values("part").annotate(n=Count("pk"))
+            for n, part in enumerate(self.parts)
+        ]
+        return sum(row["n"] for row in _union(per_part, all=True))
+
+    def __getitem__(self, window: slice) -> list[Opportunity]:
+        start, stop = window.start or 0, window.stop
+        ids = _union([_first(part, LIST_ORDER, stop) for part in self.parts])
+        rows = card_queryset(Opportunity.objects.filter(pk__in=ids)).order_by(*LIST_ORDER)
+        return list(rows[start:stop])
+
+
 def column_page(
     user: User, rows: QuerySet, stage_code: str, *, offset: int, limit: int
 ) -> QuerySet:

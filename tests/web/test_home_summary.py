@@ -59,3 +59,30 @@ def test_the_summary_counts_the_viewers_deals_and_lists_the_oldest_first(cast):
     everyone = home_summary(cast.executive, TODAY, limit=2)
     assert everyone.overdue == [other_team, overdue] and everyone.overdue_count == 3
     assert everyone.open_count == 4
+
+
+def test_the_list_pages_through_the_viewers_deals_soonest_close_first(cast):
+    from django.core.paginator import Paginator
+
+    from salespath.pipeline.models import Opportunity
+    from salespath.web.queries import ListedDeals
+
+    mine = [
+        OpportunityFactory(owner=owner, expected_close=TODAY + timedelta(days=n))
+        for n, owner in enumerate([cast.salesperson, cast.teammate] * 3)
+    ]
+    elsewhere = OpportunityFactory(
+        owner=cast.other_salesperson, expected_close=TODAY - timedelta(days=1)
+    )
+    hidden = OpportunityFactory(owner=cast.other_salesperson, expected_close=TODAY)
+    ProjectMember.objects.create(
+        opportunity=elsewhere, person=cast.supervisor, role="product_expert"
+    )
+
+    pages = Paginator(ListedDeals(cast.supervisor, Opportunity.objects.all()), 4)
+    assert pages.count == 7 and pages.num_pages == 2
+    seen = list(pages.page(1).object_list) + list(pages.page(2).object_list)
+    assert seen == [elsewhere, *mine]  # by close date, then id
+    assert hidden not in seen
+    everyone = Paginator(ListedDeals(cast.executive, Opportunity.objects.all()), 50)
+    assert everyone.count == 8

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from salespath.pipeline.models import Opportunity
 
 from ..forms import PipelineFilterForm
-from ..queries import BOARD_STAGES, COLUMN_PAGE, board_columns, card_queryset, column_page, visible
+from ..queries import BOARD_STAGES, COLUMN_PAGE, ListedDeals, board_columns, column_page
 from .base import page, query_without_paging, render_page
 
 LIST_PAGE = 50
@@ -21,7 +21,7 @@ def _filters(request: HttpRequest) -> PipelineFilterForm:
 @page
 def pipeline_list(request: HttpRequest) -> HttpResponse:
     form = _filters(request)
-    rows = card_queryset(form.apply(visible(request.user))).order_by("expected_close", "pk")
+    rows = ListedDeals(request.user, form.apply(Opportunity.objects.all()))
     paginator = Paginator(rows, LIST_PAGE)
     current = paginator.get_page(request.GET.get("page"))
     return render_page(
