@@ -96,6 +96,8 @@ class Subjects:
     executive: User
     opportunity: Opportunity
     roadmap_people: list[User]
+    salesperson: User  # the team's first, for the pages everyone opens
+    branch_gm: User  # the branch's general manager (else the executive)
 
 
 def find_subjects(as_of: date) -> Subjects:
@@ -129,7 +131,23 @@ def find_subjects(as_of: date) -> Subjects:
         )
     if supervisor is None or executive is None:
         raise LookupError(_("the busiest team needs a supervisor and the company an executive"))
-    return Subjects(as_of, team, team.branch, supervisor, executive, opportunity, people)
+    salesperson = (
+        User.objects.filter(team=team, roles__role=Role.SALESPERSON).order_by("pk").first()
+    )
+    branch_gm = (
+        User.objects.filter(branch=team.branch, roles__role=Role.BRANCH_GM).order_by("pk").first()
+    )
+    return Subjects(
+        as_of,
+        team,
+        team.branch,
+        supervisor,
+        executive,
+        opportunity,
+        people,
+        salesperson or supervisor,
+        branch_gm or executive,
+    )
 
 
 def floor_sql(as_of: date) -> str:
@@ -350,6 +368,56 @@ def measurements(
             # What `roadmap_team` does once it has the people: a grid of 50 is a branch's
             # first half, since teams are about ten.
             lambda: _roadmaps(s.roadmap_people, s.as_of),
+        ),
+        # The pages people open all day at a size no target names: the widest scopes.
+        (
+            Measurement("home_executive", gettext_noop("Home page, executive"), None),
+            _page(s.executive, reverse("web:home")),
+        ),
+        (
+            Measurement(
+                "list_branch_gm",
+                gettext_noop("Opportunity list, branch %(branch)s (GM)"),
+                None,
+                code,
+            ),
+            _page(s.branch_gm, reverse("web:pipeline")),
+        ),
+        (
+            Measurement(
+                "customers_salesperson", gettext_noop("Customer list, a salesperson"), None
+            ),
+            _page(s.salesperson, reverse("web:customers")),
+        ),
+        (
+            Measurement(
+                "forecast_page_executive", gettext_noop("Forecast page, company (executive)"), None
+            ),
+            _page(s.executive, reverse("web:forecast")),
+        ),
+        (
+            Measurement(
+                "evaluation_page_executive",
+                gettext_noop("Evaluation sheet page, company, first page (executive)"),
+                None,
+            ),
+            _page(s.executive, reverse("web:evaluation")),
+        ),
+        (
+            Measurement(
+                "roadmap_page_executive",
+                gettext_noop("Roadmap grid page, company, first page (executive)"),
+                None,
+            ),
+            _page(s.executive, reverse("web:roadmap_grid")),
+        ),
+        (
+            Measurement(
+                "funnel_executive",
+                gettext_noop("Stage funnel page, company, last 12 months (executive)"),
+                None,
+            ),
+            _page(s.executive, reverse("web:funnel")),
         ),
         (
             Measurement(

@@ -23,6 +23,13 @@ KEYS = [
     "kanban_team",
     "opportunity_page",
     "roadmap_50",
+    "home_executive",
+    "list_branch_gm",
+    "customers_salesperson",
+    "forecast_page_executive",
+    "evaluation_page_executive",
+    "roadmap_page_executive",
+    "funnel_executive",
     "integrity_team",
     "import_10k",
 ]

@@ -144,3 +144,42 @@ def test_the_attainment_page_lists_the_team(login, cast, django_assert_max_num_q
         response = client.get(reverse("web:attainment") + "?from=2026-01-01&to=2026-03-31")
     html = response.content.decode()
     assert str(cast.salesperson) in html and str(cast.teammate) in html
+
+
+def test_days_in_stage_end_at_the_next_change_by_date_then_by_entry(cast):
+    from django.utils import timezone as tz
+
+    from salespath.pipeline.models import StageChange
+
+    start = date(2026, 3, 2)
+    ahead = OpportunityFactory(owner=cast.salesperson, created_on=start)
+    later = OpportunityFactory(owner=cast.salesperson, created_on=start + timedelta(days=2))
+    before = OpportunityFactory(owner=cast.salesperson, created_on=start - timedelta(days=40))
+
+    def change(opportunity, stage, days, kind=StageChange.Kind.ADVANCE):
+        StageChange.objects.create(
+            opportunity=opportunity, kind=kind, to_stage_id=stage, to_status="open",
+            effective_on=start + timedelta(days=days), at=tz.now(), by=cast.salesperson,
+            reason="" if kind == StageChange.Kind.ADVANCE else "客户重新评估",
+        )  # fmt: skip
+
+    change(ahead, "S3", 10)
+    change(ahead, "S4", 10)  # the same day, entered after S3: S3 lasted no day
+    change(ahead, "S5", 14)
+    change(before, "S3", 5)  # began in the period; its S2 stay began before it
+    change(before, "S2", 9, StageChange.Kind.BACK)
+    funnel = stage_funnel(
+        Scope("person", person=cast.salesperson), Period(start, date(2026, 3, 31)), today=start
+        + timedelta(days=29),
+    )  # fmt: skip
+    by_code = {stage.code: stage for stage in funnel.stages}
+    # S2: ahead 10 days (done), later and before's second S2 still running
+    assert (by_code["S2"].completed_stays, by_code["S2"].running_stays) == (1, 2)
+    assert by_code["S2"].average_days == Decimal("10.0")
+    # S3: ahead 0 days, before 4 days
+    assert (by_code["S3"].completed_stays, by_code["S3"].running_stays) == (2, 0)
+    assert by_code["S3"].average_days == Decimal("2.0")
+    assert (by_code["S4"].completed_stays, by_code["S4"].average_days) == (1, Decimal("4.0"))
+    assert (by_code["S5"].completed_stays, by_code["S5"].running_stays) == (0, 1)
+    assert by_code["S5"].average_days is None
+    del later
