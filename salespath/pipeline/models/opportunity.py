@@ -140,7 +140,10 @@ class Opportunity(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["owner", "status", "stage"]),
-            models.Index(fields=["status", "expected_close"]),
+            # Open deals by close date, then id: the home page's oldest overdue (issue 9).
+            models.Index(
+                fields=["status", "expected_close", "id"], name="opportunity_by_status_close"
+            ),
             models.Index(fields=["customer", "status"]),
             # The kanban board: a scope's owners × one stage, soonest close first; lost deals
             # (most of the table after a few years) are never on the board (issue 9).
