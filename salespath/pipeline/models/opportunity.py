@@ -155,9 +155,12 @@ class Opportunity(models.Model):
             # The customers someone may see, from their people's deals, read from the index
             # alone (`policy.visible_customers`; issue 9).
             models.Index(fields=["owner", "customer"], name="opportunity_customers_by_owner"),
-            # The opportunity list, soonest close first, a page at a time (`web.views`).
+            # The opportunity list, soonest close first, a page at a time (`web.views`). By
+            # close date alone: keyed (close date, id) like the overdue indexes, it was what
+            # PostgreSQL read a branch's overdue list from, passing years of won deals
+            # (migration 0016).
             models.Index(
-                fields=["expected_close", "id"],
+                fields=["expected_close"],
                 condition=~models.Q(status="lost"),
                 name="opportunity_listed",
             ),
