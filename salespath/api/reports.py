@@ -28,7 +28,7 @@ from salespath.forecast.submissions import forecast_accuracy, forecast_changes, 
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from salespath.lib.fiscal import BadQuarter, parse_quarter
 from salespath.org.scopes import Scope, resolve_scope
-from salespath.pipeline.queries import integrity_report
+from salespath.pipeline.queries import INTEGRITY_PAGE, integrity_report
 from salespath.roadmap.queries import GRID_PAGE, roadmap_team
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,8 +72,8 @@ class AsOfQuery(ScopeQuery):
     as_of = report_date(required=False, help_text="Cutoff date; default today.")
 
 
-class PagedQuery(AsOfQuery):
-    """The roadmap and the evaluation sheet, a page of the scope's people at a time."""
+class PageQuery(serializers.Serializer):
+    """A page of the scope's people at a time: the roadmap, the evaluation sheet, integrity."""
 
     page = serializers.IntegerField(
         required=False,
@@ -86,8 +86,16 @@ class PagedQuery(AsOfQuery):
         required=False,
         min_value=1,
         max_value=MAX_PAGE_SIZE,
-        help_text="People per page (roadmap 50, evaluation sheet 10 by default).",
+        help_text="People per page (roadmap and integrity 50, evaluation sheet 10 by default).",
     )
+
+
+class PagedQuery(PageQuery, AsOfQuery):
+    pass
+
+
+class IntegrityQuery(PageQuery, ScopeQuery):
+    pass
 
 
 class ForecastQuery(AsOfQuery):
@@ -281,10 +289,18 @@ class RoadmapReport(Report):
 class IntegrityReport(Report):
     """Opportunities ahead of their evidence, gate overrides and imported history."""
 
-    @report_schema(ScopeQuery, summary="Stage integrity")
+    query_class = IntegrityQuery
+
+    @report_schema(IntegrityQuery, summary="Stage integrity")
     def get(self, request):
         params = self.query()
-        return Response(integrity_report(self.scope(params), viewer=request.user))
+        report = integrity_report(
+            self.scope(params),
+            viewer=request.user,
+            page=params.get("page"),
+            per_page=params.get("page_size") or INTEGRITY_PAGE,
+        )
+        return Response(report)
 
 
 class ForecastChangesReport(Report):

@@ -145,6 +145,7 @@ def test_a_report_without_excel_says_so(pipeline, api):
         ("roadmap/?page=two", "page"),
         ("roadmap/?page=1&page_size=501", "page_size"),
         ("evaluation/?page=-1", "page"),
+        ("integrity/?page_size=0", "page_size"),
     ],
 )
 def test_bad_report_parameters_are_a_400_naming_the_parameter(pipeline, api, url, field):
@@ -222,3 +223,29 @@ def test_the_evaluation_sheet_comes_a_page_of_people_at_a_time_when_asked(pipeli
         for n in range(1, first["pages"] + 1)
     ]
     assert [row for page in pages for row in page["rows"]] == whole["rows"]
+
+
+def test_the_integrity_report_comes_a_page_of_people_at_a_time_when_asked(pipeline, api):
+    from salespath.pipeline.services import opportunity_override
+
+    for owner in (pipeline.salesperson, pipeline.teammate, pipeline.other_salesperson):
+        opportunity_override(
+            opportunity=OpportunityFactory(owner=owner),
+            to_stage="S3",
+            by=pipeline.supervisor
+            if owner != pipeline.other_salesperson
+            else pipeline.other_supervisor,
+            reason="客户高层已口头确认",
+        )
+    client = api(pipeline.executive)
+    whole = client.get("/api/v1/reports/integrity/").json()
+    assert (whole["page"], whole["pages"]) == (1, 1) and whole["flagged"] >= 2
+    pages = [
+        client.get(f"/api/v1/reports/integrity/?page={n}&page_size=1").json()
+        for n in range(1, whole["people"] + 1)
+    ]
+    assert {page["pages"] for page in pages} == {whole["people"]}
+    assert sum(page["checked"] for page in pages) == whole["checked"]
+    flagged = sorted(row["opportunity"] for page in pages for row in page["rows"])
+    assert flagged == sorted(row["opportunity"] for row in whole["rows"])
+    assert all(len({row["owner"] for row in page["rows"]}) <= 1 for page in pages)
