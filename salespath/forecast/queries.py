@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -45,6 +44,7 @@ from salespath.pipeline.models import (
     Stage,
     Status,
 )
+from salespath.pipeline.queries import sellers_page
 
 from . import rollups
 from .rows import ZERO, Figures, Member, cents, money, rows_and_total
@@ -625,18 +625,7 @@ def evaluation_sheet(
     """
     horizon = Horizon.on(as_of)
     period_start = horizon.quarter.period.start
-    owners = None
-    if page is not None:
-        # the people with a deal at all: those without (managers, say) would have no row
-        sellers = scope.people().filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
-        people = sellers.order_by("username").values_list("pk", flat=True)
-        current = Paginator(people, per_page).get_page(page)
-        owners = list(current.object_list)
-        paging = {
-            "people": current.paginator.count,
-            "page": current.number,
-            "pages": current.paginator.num_pages,
-        }
+    owners, paging = (None, {}) if page is None else sellers_page(scope, page, per_page)
     sheet = list(_sheet_rows(scope, as_of, period_start, owners))
     if owners is None:
         paging = {"people": len({row[3] for row in sheet}), "page": 1, "pages": 1}

@@ -17,6 +17,26 @@ from salespath.policy import visible_opportunities
 from . import criteria
 from .models import InitiationRequest, Opportunity, Payment, StageChange, Status
 
+
+def sellers_page(scope: Scope, page: int | str | None, per_page: int) -> tuple[list[int], dict]:
+    """The ids of one page of `per_page` of the scope's people with any opportunity (those
+    without, managers say, would have no row), by username as the reports paged by people
+    order their rows — a page past the end is the last, one that is not a number the first
+    — and where it is: `people`, `page`, `pages`. With `page` None, all of them."""
+    sellers = scope.people().filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
+    people = sellers.order_by("username").values_list("pk", flat=True)
+    if page is None:
+        owners = list(people)
+        return owners, {"people": len(owners), "page": 1, "pages": 1}
+    current = Paginator(people, per_page).get_page(page)
+    where = {
+        "people": current.paginator.count,
+        "page": current.number,
+        "pages": current.paginator.num_pages,
+    }
+    return list(current.object_list), where
+
+
 INTEGRITY_PAGE = 50  # people per page of the integrity report, when it is asked for a page
 EVIDENCE_CHUNK = 100  # people whose opportunities' evidence is held in memory at once
 
@@ -44,19 +64,7 @@ def integrity_report(
     last); `people`, `page` and `pages` say where they are.
     """
     today = today or timezone.localdate()
-    sellers = scope.people().filter(Exists(Opportunity.objects.filter(owner=OuterRef("pk"))))
-    people = sellers.order_by("username").values_list("pk", flat=True)
-    if page is None:
-        owners = list(people)
-        paging = {"people": len(owners), "page": 1, "pages": 1}
-    else:
-        current = Paginator(people, per_page).get_page(page)
-        owners = list(current.object_list)
-        paging = {
-            "people": current.paginator.count,
-            "page": current.number,
-            "pages": current.paginator.num_pages,
-        }
+    owners, paging = sellers_page(scope, page, per_page)
     every_criterion = criteria.opportunity_criteria()
     rows: list[dict[str, Any]] = []
     checked = 0
