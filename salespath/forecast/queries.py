@@ -309,8 +309,7 @@ def _rollup_owners(scope: Scope) -> Q:
     SQLite walks the whole view's rows by date rather than each owner's few rows."""
     if scope.kind in ("company", "person"):
         return Q(**scope.owner_filter())
-    people = {key.removeprefix("owner__"): value for key, value in scope.owner_filter().items()}
-    return Q(owner__in=User.objects.filter(**people).values("pk"))
+    return Q(owner__in=scope.people().values("pk"))
 
 
 def _rollup_figures(sums: dict[str, list[int]], weighted: bool) -> Figures:

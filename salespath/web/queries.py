@@ -54,17 +54,20 @@ class Column:
         return len(self.cards) < self.count
 
 
-def _board_parts(user: User, rows: QuerySet) -> list[QuerySet]:
-    """The deals of `rows` on the board (not lost) that `user` may see, as disjoint parts
-    (`visible_opportunity_parts`). Each part keeps the filters of `rows` and the stage a
-    caller adds, so the database reads the board index (owner, stage, expected close) for
-    just the viewer's people instead of matching every deal of a stage against a list of
-    visible ids, which PostgreSQL did by scanning the whole stage (issue 9)."""
-    on_board = rows.exclude(status=Status.LOST).order_by()
+def _visible_parts(user: User, rows: QuerySet) -> list[QuerySet]:
+    """The deals of `rows` that `user` may see, as disjoint parts (`visible_opportunity_
+    parts`): each keeps the filters of `rows` and those a caller adds (a board column, the
+    overdue ones), so the database reads the owner indexes for just the viewer's people
+    instead of matching every deal against a list of visible ids, which PostgreSQL did by
+    scanning whole stages (issue 9). Counts and sums per part add up."""
+    rows = rows.order_by()
     parts = visible_opportunity_parts(user)
-    if parts is None:
-        return [on_board]
-    return [on_board.filter(part) for part in parts]
+    return [rows] if parts is None else [rows.filter(part) for part in parts]
+
+
+def _board_parts(user: User, rows: QuerySet) -> list[QuerySet]:
+    """The deals of `rows` on the board (not lost) that `user` may see, as disjoint parts."""
+    return _visible_parts(user, rows.exclude(status=Status.LOST))
 
 
 def _first(part: QuerySet, order: tuple[str, ...], end: int) -> QuerySet:
@@ -75,6 +78,13 @@ def _first(part: QuerySet, order: tuple[str, ...], end: int) -> QuerySet:
     if connection.features.supports_slicing_ordering_in_compound:
         return first
     return Opportunity.objects.filter(pk__in=first).order_by().values("pk")
+
+
+def _first_cards(parts: list[QuerySet], order: tuple[str, ...], end: int) -> QuerySet:
+    """The first `end` deals of the disjoint `parts` in `order`, as cards: among each part's
+    first `end`, so each part is read by its index only that far."""
+    ids = _union([_first(part, order, end) for part in parts])
+    return card_queryset(Opportunity.objects.filter(pk__in=ids)).order_by(*order)
 
 
 def _first_ids(part: QuerySet, stage_code: str, end: int) -> QuerySet:
@@ -146,9 +156,7 @@ class ListedDeals:
     scale L). A page is the page's window of the union of each part's first deals."""
 
     def __init__(self, user: User, rows: QuerySet):
-        seen = visible_opportunity_parts(user)
-        rows = rows.order_by()
-        self.parts = [rows] if seen is None else [rows.filter(part) for part in seen]
+        self.parts = _visible_parts(user, rows)
 
     def count(self) -> int:
         per_part = [
@@ -159,9 +167,7 @@ class ListedDeals:
 
     def __getitem__(self, window: slice) -> list[Opportunity]:
         start, stop = window.start or 0, window.stop
-        ids = _union([_first(part, LIST_ORDER, stop) for part in self.parts])
-        rows = card_queryset(Opportunity.objects.filter(pk__in=ids)).order_by(*LIST_ORDER)
-        return list(rows[start:stop])
+        return list(_first_cards(self.parts, LIST_ORDER, stop)[start:stop])
 
 
 def column_page(
@@ -226,9 +232,7 @@ def home_summary(user: User, today: date, *, limit: int = 8) -> HomeSummary:
     branch GM's home page took about a second at scale L)."""
     stages = opportunity_stages()
     overdue, stuck = Q(expected_close__lt=today), stuck_filter(stages, today)
-    open_deals = Opportunity.objects.filter(status=Status.OPEN).order_by()
-    seen = visible_opportunity_parts(user)
-    parts = [open_deals] if seen is None else [open_deals.filter(part) for part in seen]
+    parts = _visible_parts(user, Opportunity.objects.filter(status=Status.OPEN))
     per_part = [
         part.annotate(part=Value(n))
         .values("part", "stage_id")
@@ -254,8 +258,7 @@ def home_summary(user: User, today: date, *, limit: int = 8) -> HomeSummary:
     ]
 
     def first(condition: Q, *order: str) -> list[Opportunity]:
-        ids = _union([_first(part.filter(condition), order, limit) for part in parts])
-        return list(card_queryset(Opportunity.objects.filter(pk__in=ids)).order_by(*order)[:limit])
+        return list(_first_cards([part.filter(condition) for part in parts], order, limit)[:limit])
 
     return HomeSummary(
         stages=stage_rows,
