@@ -9,7 +9,18 @@ class ForecastConfig(AppConfig):
     verbose_name = _("Forecast")
 
     def ready(self):
+        from salespath.pipeline.signals import opportunities_changed
+
         post_migrate.connect(rebuild_after_migrations, sender=self)
+        opportunities_changed.connect(keep_rollups, dispatch_uid="forecast.keep_rollups")
+
+
+def keep_rollups(sender, owner_ids, **kwargs):
+    """The pipeline changed these salespeople's opportunities: their rollup and day rows
+    are recomputed in the writer's transaction."""
+    from .rollups import refresh_owners
+
+    refresh_owners(owner_ids)
 
 
 def rebuild_after_migrations(sender, plan=None, using="default", **kwargs):

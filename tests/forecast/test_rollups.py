@@ -20,6 +20,7 @@ from salespath.forecast.models import ForecastDay, ForecastDayMark, ForecastRoll
 from salespath.forecast.queries import forecast
 from salespath.forecast.state import Horizon
 from salespath.org.scopes import Scope
+from salespath.pipeline.models import Opportunity
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
 from salespath.pipeline.services.moves import (
@@ -381,3 +382,17 @@ def test_no_migration_imports_the_projects_code():
         and any(a.name.startswith("salespath") for a in node.names)
     ]
     assert importing == []
+
+
+@pytest.mark.django_db
+def test_a_bulk_update_keeps_the_rollup(cast):
+    """`Opportunity.objects.filter(…).update(amount=…)` is a write path too: the forecast
+    from the rollup and the forecast from the opportunities agree after it."""
+    first = deal(cast.salesperson, amount="1000.00", category="commit")
+    deal(cast.salesperson, amount="2000.00")
+    rollups.rebuild()
+    Opportunity.objects.filter(pk=first.pk).update(amount=Decimal("5.00"))
+    assert rollups.differences() == []
+    Opportunity.objects.filter(owner=cast.salesperson).update(owner=cast.supervisor)
+    assert rollups.differences() == []
+    assert set(ForecastRollup.objects.values_list("owner", flat=True)) == {cast.supervisor.pk}

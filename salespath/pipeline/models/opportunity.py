@@ -38,6 +38,46 @@ class ProjectRole(models.TextChoices):
     FINANCE = "finance", _("Finance supervisor")
 
 
+# The fields the forecast's rollups and day rows are computed from (forecast/rollups.py).
+FEEDS_FORECAST = frozenset(
+    {
+        "owner",
+        "owner_id",
+        "status",
+        "amount",
+        "probability",
+        "forecast_category",
+        "expected_close",
+        "signed_on",
+        "won_on",
+        "lost_on",
+    }
+)
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def update(self, **values):
+        """A bulk update of fields the forecast derives from keeps the forecast's rollups in
+        the same transaction: the owners of the rows before and after are announced
+        (`pipeline.signals`), as the services do for one deal. Other derived values have
+        their own writers (`pipeline.copies`, `pipeline.history`) and `salespath verify`."""
+        if not FEEDS_FORECAST & values.keys():
+            return super().update(**values)
+        from django.db import transaction
+
+        from ..signals import announce_owners
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            owners = set(self.model.objects.filter(pk__in=ids).values_list("owner_id", flat=True))
+            count = super().update(**values)
+            owners |= set(self.model.objects.filter(pk__in=ids).values_list("owner_id", flat=True))
+            announce_owners(owners)
+        return count
+
+    update.alters_data = True
+
+
 class Opportunity(models.Model):
     name = models.CharField(_("project name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -133,6 +173,8 @@ class Opportunity(models.Model):
     )
     imported = models.BooleanField(_("imported"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = OpportunityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("opportunity")

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import User
 
 from .. import errors
 from ..models import FieldChange, Opportunity, Stage, StageChange
+from ..signals import announce_owners
 
 # Fields whose every change is kept in FieldChange (SPEC §3, issue 3).
 WATCHED_FIELDS = ("amount", "expected_close", "forecast_category", "probability", "owner", "stage")
@@ -42,11 +42,11 @@ def lock(opportunity: Opportunity, version: int | None = None) -> Opportunity:
 def save(current: Opportunity, original: Opportunity | None = None) -> Opportunity:
     """Save with the version bumped; copy the new state onto the caller's instance too."""
     current.version += 1
-    # issue 9: the forecast rollup follows in this transaction (owner before and after)
+    # what derives from the deal follows in this transaction (owner before and after)
     before = Opportunity.objects.filter(pk=current.pk).values_list("owner_id", flat=True)
     owners = {*before, current.owner_id}
     current.save()
-    refresh_owners(owners)
+    announce_owners(owners)
     if original is not None and original is not current:
         for field in Opportunity._meta.concrete_fields:
             setattr(original, field.attname, getattr(current, field.attname))

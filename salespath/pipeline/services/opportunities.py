@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Customer
-from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import User
 
 from .. import errors, policy
 from ..copies import product_ids_text
 from ..models import ForecastCategory, Opportunity, OpportunityLine, StageChange, Status
+from ..signals import announce_owners
 from . import base
 
 ENTRY_STAGE = "S2"
@@ -157,7 +157,7 @@ def opportunity_create(
         at=timezone.now(),
         by=by,
     )
-    refresh_owners([owner.pk])  # issue 9: the forecast rollup, in this transaction
+    announce_owners([owner.pk])  # the forecast rollup, in this transaction
     return opportunity
 
 
