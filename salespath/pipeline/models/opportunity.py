@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salespath.localize import localized
 
-from .method import Criterion, Stage
+from .method import OPPORTUNITY_STAGES, Criterion, Stage
 
 
 class Status(models.TextChoices):
@@ -249,7 +249,7 @@ class Opportunity(models.Model):
                 violation_error_message=_("A lost opportunity needs the date and a reason."),
             ),
             models.CheckConstraint(
-                condition=models.Q(stage__in=["S2", "S3", "S4", "S5", "S6", "S7"]),
+                condition=models.Q(stage__in=list(OPPORTUNITY_STAGES)),
                 name="opportunity_stage_s2_to_s7",
                 violation_error_message=_("An opportunity's stage is one of S2 to S7."),
             ),

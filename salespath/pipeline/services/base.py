@@ -12,12 +12,11 @@ from django.utils import timezone
 from salespath.org.models import User
 
 from .. import errors
-from ..models import FieldChange, Opportunity, Stage, StageChange
+from ..models import OPPORTUNITY_STAGES, FieldChange, Opportunity, Stage, StageChange
 from ..signals import announce_owners
 
 # Fields whose every change is kept in FieldChange (SPEC §3, issue 3).
 WATCHED_FIELDS = ("amount", "expected_close", "forecast_category", "probability", "owner", "stage")
-OPPORTUNITY_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
 
 
 def today() -> date:
