@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
+from salespath.lib.cells import csv_unquote
+
 from .errors import UnreadableFile
 from .values import is_blank, text
 
@@ -119,7 +121,8 @@ def _read_csv(path: Path) -> Sheet:
     elif sample.count(";") > sample.count(","):
         delimiter = ";"
     rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    grid = list(enumerate(rows, start=1))  # csv.reader gives each row as a new list
+    # `'=1+1` is how our exports write the text =1+1 (salespath.lib.cells): read it back
+    grid = [(number, [csv_unquote(v) for v in row]) for number, row in enumerate(rows, start=1)]
     return _sheet_from_grid(_sheet_name(path), grid, merges=[])
 
 
