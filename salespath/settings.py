@@ -207,3 +207,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- dataio: plain-text input (issue 16 item 5) and import limits (item 6) ---
+INSTALLED_APPS += ["salespath.plaintext"]  # refuse control characters in text input
