@@ -1,5 +1,6 @@
 """Open what users actually send: .xlsx (title rows, merged and two-row headers, trailing blank
-rows) and .csv in UTF-8 with or without BOM or GBK/GB18030 (Chinese Excel's default).
+rows) and .csv in UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text") or GBK/GB18030
+(Chinese Excel's default), the encoding decided from the whole file (`encodings.py`).
 
 A file becomes a list of `Sheet`s of raw cell values; nothing here knows what the columns mean.
 
@@ -13,6 +14,7 @@ a million empty rows). openpyxl then reads in read-only mode, no wider than the 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -28,6 +30,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from salespath.lib.cells import csv_unquote
 
+from .encodings import Undecodable, decode_csv
 from .errors import UnreadableFile
 from .values import is_blank, text
 
@@ -116,24 +119,22 @@ def _unreadable(path: Path) -> UnreadableFile:
 # --- csv -------------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped) or, failing that, GB18030 — a superset of GBK and GB2312."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnicodeDecodeError("gb18030", data, 0, 1, "neither UTF-8 nor GB18030")
-
-
 def _read_csv(path: Path) -> Sheet:
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    is_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not is_utf16 and b"\x00" in data[:4096]:
         raise _unreadable(path)
     try:
-        content = decode(data)
-    except UnicodeDecodeError as error:
-        raise _unreadable(path) from error
+        content, _encoding = decode_csv(data)
+    except Undecodable as error:
+        raise UnreadableFile(
+            _(
+                "“%(file)s” is not text in UTF-8, UTF-16 or GB18030: the bytes at offset "
+                "%(offset)s (row %(row)s) cannot be read. Save it from Excel as "
+                "“CSV UTF-8” and import it again."
+            )
+            % {"file": path.name, "offset": error.offset, "row": error.line}
+        ) from None
     sample = content[:8192]
     delimiter = ","
     if sample.count("\t") > sample.count(",") and sample.count("\t") > sample.count(";"):
