@@ -57,6 +57,8 @@ class Sheet:
     name: str
     columns: list[Column]
     rows: list[tuple[int, list[object]]] = field(default_factory=list)  # (row number, cells)
+    # An xlsx sheet's title is part of the workbook; a csv's "name" is only its file's name.
+    titled: bool = True
 
 
 def max_bytes() -> int:
@@ -149,7 +151,9 @@ def _read_csv(path: Path) -> Sheet:
         if number > limit:  # a 20 MB file of empty lines is twenty million rows
             raise UnreadableFile(_rows_message(limit))
         grid.append((number, [csv_unquote(v) for v in row]))
-    return _sheet_from_grid(_sheet_name(path), grid, merges=[])
+    sheet = _sheet_from_grid(_sheet_name(path), grid, merges=[])
+    sheet.titled = False
+    return sheet
 
 
 def _sheet_name(path: Path) -> str:
