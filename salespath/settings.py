@@ -207,3 +207,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- dataio: plain-text input (issue 16 item 5) and import limits (item 6) ---
+INSTALLED_APPS += ["salespath.plaintext"]  # refuse control characters in text input
+# An .xlsx is a zip: cap what an import may unpack and how many rows a sheet may have.
+SALESPATH_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SALESPATH_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+)
+SALESPATH_IMPORT_MAX_ROWS = int(os.environ.get("SALESPATH_IMPORT_MAX_ROWS", 100_000))

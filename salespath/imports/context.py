@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salespath.plaintext.rules import MULTILINE_FIELD_NAMES, control_character, refusal
+
 from .errors import Problem
 from .kinds import Kind
 from .mapping import Record
@@ -143,6 +145,9 @@ class Row:
         value = text(self.record.values.get(name))
         if required and not value:
             self.problem(name, _("This column must not be empty."))
+        found = control_character(value, multiline=name in MULTILINE_FIELD_NAMES)
+        if found:
+            self.problem(name, refusal(found))
         return value
 
     def _parse(self, name: str, parse, message: str, required: bool = False):

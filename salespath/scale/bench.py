@@ -37,6 +37,7 @@ from salespath.errors import DomainError
 from salespath.forecast.queries import evaluation_sheet, forecast
 from salespath.forecast.state import Horizon
 from salespath.forecast.xlsx import evaluation_workbook
+from salespath.lib.cells import csv_row
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, StageChange, Status
@@ -429,7 +430,7 @@ def write_import_files(workdir: Path, as_of: date, rows: int) -> list[Path]:
     for title, table in {"商机": opportunities, "产品明细": lines, "阶段历史": history}.items():
         path = workdir / f"{title}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(table)
+            csv.writer(handle).writerows(csv_row(row) for row in table)
         paths.append(path)
     return paths
 
