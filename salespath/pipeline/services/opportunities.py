@@ -70,6 +70,11 @@ def _lines(lines: Iterable[tuple[ProductCategory, Any]]) -> list[tuple[ProductCa
     return cleaned
 
 
+def _lines_total(lines: list[tuple[ProductCategory, Decimal]]) -> Decimal:
+    """The opportunity's amount: the sum of its lines, which its column must hold."""
+    return base.total((amount for _p, amount in lines), "lines", _("The sum of the product lines"))
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -110,7 +115,7 @@ def opportunity_create(
     budget = base.money(budget_amount, "budget_amount", _("The budget"), allow_none=True)
     cleaned_lines = _lines(lines or [])
     if cleaned_lines:
-        total = sum((line_amount for _p, line_amount in cleaned_lines), Decimal("0.00"))
+        total = _lines_total(cleaned_lines)
         if amount is not None and base.money(amount, "amount", _("The amount")) != total:
             raise errors.invalid(
                 "amount",
@@ -254,6 +259,7 @@ def opportunity_set_lines(
     cleaned = _lines(lines)
     if not cleaned:
         raise errors.invalid("lines", _("Give at least one product line."))
+    _lines_total(cleaned)  # refused before anything is touched
     current = base.lock(opportunity, version)
     old_amount = current.amount
     current.lines.all().delete()
@@ -261,7 +267,7 @@ def opportunity_set_lines(
         OpportunityLine(opportunity=current, product=product, amount=amount)
         for product, amount in cleaned
     )
-    current.amount = sum((amount for _p, amount in cleaned), Decimal("0.00"))
+    current.amount = _lines_total(cleaned)
     current.product_ids = product_ids_text(product.pk for product, _amount in cleaned)
     base.record_field(current, "amount", old_amount, current.amount, by)
     return base.save(current, opportunity)
