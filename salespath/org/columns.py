@@ -1,4 +1,5 @@
-"""Whether a number fits the decimal column it is about to be written to.
+"""Whether a value fits the column it is about to be written to: a number its decimal
+column can hold, a value its unique column does not hold yet.
 
 SQLite stores a decimal of any width, but every later read of it through the column's
 `max_digits` fails; PostgreSQL refuses the write with a server error. Every writer of a
@@ -8,10 +9,12 @@ here first, so an oversized value is a clear refusal naming the field and nothin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
@@ -58,3 +61,34 @@ def check_fits(value: Decimal, field: models.DecimalField, *, name: str, label: 
         message = too_large_message(label, field)
         raise DomainError(message, code="invalid", fields={name: [message]})
     return value
+
+
+def check_unique(
+    model: type[models.Model],
+    name: str,
+    value: Any,
+    *,
+    error: DomainError,
+    exclude_pk: int | None = None,
+) -> None:
+    """Refuse with `error` if another row already holds `value` in the unique column `name`.
+    Whose row it is, and whether the caller may see it, is not said: the answer is the same."""
+    if value is None:
+        return
+    if model._default_manager.filter(**{name: value}).exclude(pk=exclude_pk).exists():
+        raise error
+
+
+@contextmanager
+def unique_write(
+    model: type[models.Model], name: str, value: Any, *, error: DomainError
+) -> Iterator[None]:
+    """Run a write in a savepoint: if a concurrent writer took `value` after `check_unique`,
+    the unique constraint fails and the caller gets `error`, not a server error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        if value is not None and model._default_manager.filter(**{name: value}).exists():
+            raise error from None
+        raise

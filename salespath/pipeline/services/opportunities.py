@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Customer
 from salespath.forecast.rollups import refresh_owners
+from salespath.org import columns
 from salespath.org.models import User
 
 from .. import errors, policy
@@ -124,31 +125,35 @@ def opportunity_create(
             )
     else:
         total = base.money(amount if amount is not None else 0, "amount", _("The amount"))
+    external_id = base.text(external_id) or None
+    taken = errors.external_id_taken()
+    columns.check_unique(Opportunity, "external_id", external_id, error=taken)
     stage = base.stages()[ENTRY_STAGE]
     manual = probability is not None
-    opportunity = Opportunity.objects.create(
-        name=name,
-        name_en=base.text(name_en),
-        external_id=external_id or None,
-        customer=customer,
-        owner=owner,
-        created_by=by,
-        created_on=created_on,
-        stage=stage,
-        stage_entered_on=created_on,
-        history_until=created_on,  # its first stage change, below
-        status=Status.OPEN,
-        amount=total,
-        probability=_probability(probability) if manual else stage.default_probability,
-        probability_manual=manual,
-        forecast_category=category,
-        expected_close=expected_close,
-        no_competitors_known=bool(no_competitors_known),
-        customer_need=base.text(customer_need),
-        budget_amount=budget,
-        note=base.text(note),
-        product_ids=product_ids_text(product.pk for product, _amount in cleaned_lines),
-    )
+    with columns.unique_write(Opportunity, "external_id", external_id, error=taken):
+        opportunity = Opportunity.objects.create(
+            name=name,
+            name_en=base.text(name_en),
+            external_id=external_id,
+            customer=customer,
+            owner=owner,
+            created_by=by,
+            created_on=created_on,
+            stage=stage,
+            stage_entered_on=created_on,
+            history_until=created_on,  # its first stage change, below
+            status=Status.OPEN,
+            amount=total,
+            probability=_probability(probability) if manual else stage.default_probability,
+            probability_manual=manual,
+            forecast_category=category,
+            expected_close=expected_close,
+            no_competitors_known=bool(no_competitors_known),
+            customer_need=base.text(customer_need),
+            budget_amount=budget,
+            note=base.text(note),
+            product_ids=product_ids_text(product.pk for product, _amount in cleaned_lines),
+        )
     OpportunityLine.objects.bulk_create(
         OpportunityLine(opportunity=opportunity, product=product, amount=line_amount)
         for product, line_amount in cleaned_lines
