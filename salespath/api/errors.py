@@ -3,7 +3,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -70,3 +70,14 @@ def exception_handler(exc, context):
             getattr(exc, "default_code", "error"), str(exc.detail), exc.status_code
         )
     return None
+
+
+def json_error(code: str, message: str, http_status: int) -> JsonResponse:
+    """The error shape from outside DRF's views (URLs no view serves, refused bodies)."""
+    return JsonResponse({"error": {"code": code, "message": message}}, status=http_status)
+
+
+def unknown_url(request, *args, **kwargs) -> JsonResponse:
+    """An API URL that names no operation, such as one with a format suffix (`.json`):
+    every operation has exactly one URL, the one the schema documents."""
+    return json_error("not_found", _("Not found."), status.HTTP_404_NOT_FOUND)
