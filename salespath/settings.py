@@ -207,3 +207,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- apiinput: the API refuses an oversized body with its own 413 before any view runs
+MIDDLEWARE = [*MIDDLEWARE, "salespath.api.middleware.BodySizeMiddleware"]
