@@ -215,3 +215,5 @@ SALESPATH_IMPORT_MAX_UNPACKED_BYTES = int(
     os.environ.get("SALESPATH_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 )
 SALESPATH_IMPORT_MAX_ROWS = int(os.environ.get("SALESPATH_IMPORT_MAX_ROWS", 100_000))
+# --- apiinput: the API refuses an oversized body with its own 413 before any view runs
+MIDDLEWARE = [*MIDDLEWARE, "salespath.api.middleware.BodySizeMiddleware"]

@@ -3,12 +3,14 @@ stage lookups and date checks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
 
+from salespath.org import columns
 from salespath.org.models import User
 
 from .. import errors
@@ -109,6 +111,11 @@ def effective_date(current: Opportunity, on: date | None, field: str = "on") -> 
     return day
 
 
+def money_column():
+    """Every amount of the pipeline is a (14, 2) column like the opportunity's."""
+    return columns.column(Opportunity, "amount")
+
+
 def money(value: Any, field: str, label: str, *, allow_none: bool = False) -> Decimal | None:
     from django.utils.translation import gettext as _
 
@@ -124,7 +131,12 @@ def money(value: Any, field: str, label: str, *, allow_none: bool = False) -> De
         raise errors.invalid(field, _("%(field)s is not a number.") % {"field": label})
     if amount < 0:
         raise errors.negative(field, label)
-    return amount
+    return columns.check_fits(amount, money_column(), name=field, label=label)
+
+
+def total(values: Iterable[Decimal], field: str, label: str) -> Decimal:
+    """The sum of amounts that is written to a money column, refused if it cannot hold it."""
+    return columns.check_fits(sum(values, Decimal("0.00")), money_column(), name=field, label=label)
 
 
 def text(value: Any) -> str:
