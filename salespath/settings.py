@@ -73,7 +73,7 @@ else:
     }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "salespath.adminsite.apps.SalespathAdminConfig",  # issue 16: administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
