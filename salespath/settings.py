@@ -12,6 +12,7 @@ SALESPATH_FISCAL_YEAR_START_MONTH  1..12, default 1 (January).
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -207,3 +208,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- access: sign-in lockout and client addresses (issue 16 item 3, docs/security.md) ---
+# How many reverse proxies of ours stand in front; X-Forwarded-For is read only then (the
+# client is that many entries from its right). 0: the connection's own address.
+SALESPATH_NUM_PROXIES = int(os.environ.get("SALESPATH_NUM_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = SALESPATH_NUM_PROXIES
+INSTALLED_APPS += ["axes", "salespath.security"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "salespath.security.lockout.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# One lockout for the web login, the admin login and the API token endpoint, counted in the
+# database per (username, client address): a stranger elsewhere cannot lock a user out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("SALESPATH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SALESPATH_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "salespath.security.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "salespath.security.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+LOGGING.setdefault("loggers", {})["salespath.security"] = {"level": "INFO"}
