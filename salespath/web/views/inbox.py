@@ -18,6 +18,7 @@ from salespath.policy import visible_people
 
 from .. import inbox
 from ..forms import InitiationDecisionForm
+from ..redirects import redirect_back
 from .base import page, render_page
 
 
@@ -138,7 +139,7 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not request.htmx:
         messages.success(request, _("Payment confirmed."))
-        return redirect(request.POST.get("next") or "web:payments")
+        return redirect_back(request, request.POST.get("next"), "web:payments")
     payment = Payment.objects.select_related(
         "recorded_by", "confirmed_by", "contract__opportunity__customer"
     ).get(pk=payment.pk)
