@@ -231,3 +231,26 @@ AXES_LOCKOUT_CALLABLE = "salespath.security.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 LOGGING.setdefault("loggers", {})["salespath.security"] = {"level": "INFO"}
+
+# --- access: production settings from the environment (issue 16 item 14, docs/security.md) ---
+# Django's own measure of a weak key (its check security.W009): shorter than 50 characters
+# or fewer than 5 different ones.
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for SALESPATH_ENV=production: give at least 50 characters, "
+        "at least 5 of them different, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must be off when SALESPATH_ENV=production: it shows settings and code to "
+        "anyone who meets an error. Unset DEBUG."
+    )
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
+SALESPATH_BEHIND_TLS_PROXY = env_bool("SALESPATH_BEHIND_TLS_PROXY", False)
+if SALESPATH_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SALESPATH_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SALESPATH_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SALESPATH_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SALESPATH_HSTS_PRELOAD", False)
