@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from salespath.forecast.services import forecast_submit, may_submit_for
 from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 
+from ..redirects import redirect_back
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for, tree
 from .base import page, query_without_paging, render_page
 
@@ -179,10 +179,10 @@ def forecast_submit_view(request: HttpRequest) -> HttpResponse:
     back = reverse("web:forecast") + "?" + request.POST.get("query", "")
     if date_error:
         messages.error(request, date_error)
-        return redirect(back)
+        return redirect_back(request, back, "web:forecast")
     if scope.kind != "person":
         messages.error(request, _("A forecast is submitted for one salesperson."))
-        return redirect(back)
+        return redirect_back(request, back, "web:forecast")
     try:
         forecast_submit(person=scope.person, as_of=as_of, by=request.user)
     except (NotFound, NotAllowed):
@@ -195,7 +195,7 @@ def forecast_submit_view(request: HttpRequest) -> HttpResponse:
             _("Forecast of %(person)s for %(date)s submitted.")
             % {"person": scope.person, "date": as_of.isoformat()},
         )
-    return redirect(back)
+    return redirect_back(request, back, "web:forecast")
 
 
 @page
