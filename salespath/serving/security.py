@@ -1,0 +1,48 @@
+"""Security events on the `salespath.security` logger: failed logins, lockouts and throttles,
+and refusals (403). Usernames are logged as typed, passwords and tokens never."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+security_logger = logging.getLogger("salespath.security")
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    # Behind the documented proxy REMOTE_ADDR is nginx's; nginx puts the client's in X-Real-IP
+    # and overwrites whatever the client sent there. Without the proxy the header is the
+    # client's own word and is ignored.
+    if request is None:
+        return None
+    if settings.SALESPATH_TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"]
+    return request.META.get("REMOTE_ADDR")
+
+
+@receiver(user_login_failed, dispatch_uid="salespath.serving.login_failed")
+def log_login_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
+    fields = {
+        "event": "login_failed",
+        "username": str(credentials.get("username", ""))[:150],
+        "ip": client_address(request),
+    }
+    security_logger.warning("login failed for %(username)r from %(ip)s", fields, extra=fields)
+
+
+def log_refusal(request: HttpRequest, status: int, route: str, user_id: int | None) -> None:
+    fields = {
+        "event": "permission_denied" if status == 403 else "throttled",
+        "method": request.method,
+        "route": route,
+        "status": status,
+        "user_id": user_id,
+        "ip": client_address(request),
+    }
+    security_logger.warning(
+        "%(event)s: %(method)s %(route)s user=%(user_id)s from %(ip)s", fields, extra=fields
+    )
