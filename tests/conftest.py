@@ -92,3 +92,11 @@ def _forecast_reads_opportunities(settings):
     opportunities directly (factories, builders); so forecasts read the opportunities here
     unless a test turns `SALESPATH_FORECAST_ROLLUP` on (tests/forecast/test_rollups*.py)."""
     settings.SALESPATH_FORECAST_ROLLUP = False
+
+
+@pytest.fixture(autouse=True)
+def _static_files_from_the_finders(settings, tmp_path_factory):
+    """Pages name static files as they are before `collectstatic`, which the test client and
+    the browser tests' live server find through the finders, even in a checkout where a
+    `collectstatic` has left its hashed copies in ./var/static (tests/serving covers those)."""
+    settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "no-collected-static"
