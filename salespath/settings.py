@@ -207,3 +207,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- datasafety: backups, shared cache, read replicas (issue 18 §2-3, docs/deploy-data.md) ---
+INSTALLED_APPS += ["salespath.backups"]
