@@ -94,3 +94,12 @@ def _forecast_reads_opportunities(settings):
     opportunities directly (factories, builders); so forecasts read the opportunities here
     unless a test turns `SALESPATH_FORECAST_ROLLUP` on (tests/forecast/test_rollups*.py)."""
     settings.SALESPATH_FORECAST_ROLLUP = False
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_process(settings):
+    """Issue 18: the app's cache is the database's table (CACHE_URL, shared by every app
+    process), which adds its own queries to every throttled request; the pinned query counts
+    are the app's own, so tests keep the cache in memory unless they test the cache itself
+    (tests/backups/test_shared_cache.py runs real server processes)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
