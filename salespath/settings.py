@@ -323,3 +323,20 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+# --- datasafety: backups, shared cache, read replicas (issue 18 §2-3, docs/deploy-data.md) ---
+INSTALLED_APPS += ["salespath.backups"]
+
+
+def _caches() -> dict:
+    from salespath.lib.cache_url import DEFAULT, CacheUrlError, cache_from_url
+
+    try:
+        return {"default": cache_from_url(os.environ.get("CACHE_URL") or DEFAULT)}
+    except CacheUrlError as error:
+        raise ImproperlyConfigured(str(error)) from error
+
+
+# Shared by every app process (throttles, the sign-in lockout): the database's cache table by
+# default, Redis with CACHE_URL=redis://…; sessions are in the database (Django's default).
+CACHES = _caches()
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -100,3 +100,12 @@ def _static_files_from_the_finders(settings, tmp_path_factory):
     the browser tests' live server find through the finders, even in a checkout where a
     `collectstatic` has left its hashed copies in ./var/static (tests/serving covers those)."""
     settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "no-collected-static"
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_process(settings):
+    """Issue 18: the app's cache is the database's table (CACHE_URL, shared by every app
+    process), which adds its own queries to every throttled request; the pinned query counts
+    are the app's own, so tests keep the cache in memory unless they test the cache itself
+    (tests/backups/test_shared_cache.py runs real server processes)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
