@@ -13,6 +13,7 @@ SALESPATH_FISCAL_YEAR_START_MONTH  1..12, default 1 (January).
 import os
 import secrets
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,7 +75,7 @@ else:
     }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "salespath.adminsite.apps.SalespathAdminConfig",  # issue 16: administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -167,7 +168,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "salespath.api.filters.FilterBackend",  # issue 16: ids filter, never reveal
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "salespath.api.pagination.Pagination",
@@ -209,6 +210,59 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# --- dataio: plain-text input (issue 16 item 5) and import limits (item 6) ---
+INSTALLED_APPS += ["salespath.plaintext"]  # refuse control characters in text input
+# An .xlsx is a zip: cap what an import may unpack and how many rows a sheet may have.
+SALESPATH_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SALESPATH_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+)
+SALESPATH_IMPORT_MAX_ROWS = int(os.environ.get("SALESPATH_IMPORT_MAX_ROWS", 100_000))
+# --- apiinput: the API refuses an oversized body with its own 413 before any view runs
+MIDDLEWARE = [*MIDDLEWARE, "salespath.api.middleware.BodySizeMiddleware"]
+# --- access: sign-in lockout and client addresses (issue 16 item 3, docs/security.md) ---
+# How many reverse proxies of ours stand in front; X-Forwarded-For is read only then (the
+# client is that many entries from its right). 0: the connection's own address.
+SALESPATH_NUM_PROXIES = int(os.environ.get("SALESPATH_NUM_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = SALESPATH_NUM_PROXIES
+INSTALLED_APPS += ["axes", "salespath.security"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "salespath.security.lockout.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# One lockout for the web login, the admin login and the API token endpoint, counted in the
+# database per (username, client address): a stranger elsewhere cannot lock a user out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("SALESPATH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SALESPATH_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "salespath.security.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "salespath.security.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# --- access: production settings from the environment (issue 16 item 14, docs/security.md) ---
+# Django's own measure of a weak key (its check security.W009): shorter than 50 characters
+# or fewer than 5 different ones.
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for SALESPATH_ENV=production: give at least 50 characters, "
+        "at least 5 of them different, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must be off when SALESPATH_ENV=production: it shows settings and code to "
+        "anyone who meets an error. Unset DEBUG."
+    )
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
+SALESPATH_BEHIND_TLS_PROXY = env_bool("SALESPATH_BEHIND_TLS_PROXY", False)
+if SALESPATH_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SALESPATH_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SALESPATH_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SALESPATH_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SALESPATH_HSTS_PRELOAD", False)
 # --- serve: production serving, static files, health and logs (issue 18 §1) ---
 # LOG_FORMAT                        "text" (default) or "json": one JSON object a line
 # LOG_LEVEL                         level of Salespath's own loggers (default INFO)
@@ -240,8 +294,6 @@ if not 0 <= SALESPATH_STATIC_BROTLI_QUALITY <= 11:
 # Further checks for GET /healthz, {"name": "dotted.path.to.function"}; the database is
 # always checked. A function returns (ok, detail).
 SALESPATH_HEALTH_CHECKS: dict[str, str] = {}
-# Behind the documented nginx the client's address comes in X-Real-IP (security log lines).
-SALESPATH_TRUST_X_REAL_IP = env_bool("SALESPATH_BEHIND_TLS_PROXY", default=False)
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be text or json.")

@@ -1,9 +1,45 @@
 import django_filters as filters
+from django import forms
+from django.db import models
+from django_filters import rest_framework
 
 from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 
+MAX_ID = 2**53
 
-class OpportunityFilter(filters.FilterSet):
+
+class IdFilter(filters.NumberFilter):
+    """A filter on a related record's id. It only narrows what the caller may already see, so
+    an id that does not exist answers exactly as one the caller may not see: an empty list
+    (issue 16: a "no such record" error for one and not the other tells who has what)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(rest_framework.FilterSet):
+    """Every API filter set: a foreign key is filtered by id (IdFilter), never by django-
+    filter's default choice among all rows, which would check the id exists."""
+
+    FILTER_DEFAULTS = {
+        **rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+    }
+
+
+class FilterBackend(rest_framework.DjangoFilterBackend):
+    """The API's filter backend (settings.REST_FRAMEWORK): filter sets made from
+    `filterset_fields` are built on our FilterSet."""
+
+    filterset_base = FilterSet
+
+
+class OpportunityFilter(FilterSet):
     stage = filters.CharFilter(field_name="stage_id")
     status = filters.ChoiceFilter(choices=Status.choices)
     owner = filters.CharFilter(field_name="owner__username")
@@ -16,12 +52,12 @@ class OpportunityFilter(filters.FilterSet):
     close_from = filters.DateFilter(field_name="expected_close", lookup_expr="gte")
     close_to = filters.DateFilter(field_name="expected_close", lookup_expr="lte")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    customer = filters.NumberFilter(field_name="customer_id", min_value=1, max_value=2**53)
+    customer = IdFilter(field_name="customer_id")
 
     class Meta:
         model = Opportunity
         fields = []
 
 
-class UpdatedSinceFilter(filters.FilterSet):
+class UpdatedSinceFilter(FilterSet):
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")

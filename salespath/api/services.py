@@ -1,22 +1,18 @@
-"""Token writes and the login lockout."""
+"""Token writes, and the sign-in that hands out a token."""
 
 from __future__ import annotations
 
-import hashlib
-
+from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotFound
 from salespath.org.models import User
+from salespath.security.lockout import lockout_message
 
 from .models import PREFIX_LENGTH, ApiToken, hash_key, new_key
-
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
 
 
 class LockedOut(DomainError):
@@ -55,30 +51,18 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def _failure_key(username: str) -> str:
-    # Hashed: a username may hold any character, and a cache key may not.
-    return "api-login-failures:" + hashlib.sha256(username.lower().encode()).hexdigest()
-
-
-def token_for_credentials(*, username: str, password: str, request=None) -> tuple[ApiToken, str]:
-    """Exchange a username and password for a new token, with a lockout after repeated failures.
-
-    Failures are counted per username; after MAX_FAILURES within LOCKOUT_SECONDS every attempt,
-    right or wrong, is refused until the window passes.
-    """
-    key = _failure_key(username or "")
-    failures = cache.get(key, 0)
-    if failures >= MAX_FAILURES:
+def token_for_credentials(*, username: str, password: str, request) -> tuple[ApiToken, str]:
+    """Exchange a username and password for a new token. The lockout is the one every way in
+    shares (salespath.security.lockout): failures are counted per username and address in
+    the database, and a locked pair is refused, right password or wrong."""
+    http_request = getattr(request, "_request", request)  # axes marks Django's request
+    user = authenticate(http_request, username=username, password=password)
+    if getattr(http_request, "axes_locked_out", False):
         raise LockedOut(
-            _("Too many failed sign-ins. Try again in %(minutes)d minutes.")
-            % {"minutes": LOCKOUT_SECONDS // 60},
-            retry_after=LOCKOUT_SECONDS,
+            lockout_message(), retry_after=int(settings.AXES_COOLOFF_TIME.total_seconds())
         )
-    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
-        cache.set(key, failures + 1, LOCKOUT_SECONDS)
         raise DomainError(_("Wrong username or password."), code="bad_credentials")
-    cache.delete(key)
     return token_create(
         user=user,
         name=_("Signed in %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from salespath.adminsite.options import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Competitor, Contact, Customer, Industry
 
 
@@ -9,19 +11,17 @@ class IndustryAdmin(admin.ModelAdmin):
     list_editable = ["is_target", "sort_order"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ReadOnlyInline):
     model = Contact
-    extra = 0
 
 
+# Customers carry the visibility rules (their owner) and change through the services.
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadOnlyAdmin):
     list_display = ["name", "industry", "size", "owner", "created_on", "target_override"]
     list_filter = ["industry", "size", "owner__team__branch", "target_override"]
     search_fields = ["name", "name_en", "external_id"]
     list_select_related = ["industry", "owner"]
-    autocomplete_fields = ["owner"]
-    raw_id_fields = ["created_by", "target_override_by"]
     inlines = [ContactInline]
 
 

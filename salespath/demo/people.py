@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 
 from salespath.lib.fiscal import FiscalQuarter, add_months, fiscal_quarter_of, fiscal_year_of
 from salespath.org.models import Branch, PersonRole, Quota, Role, Team, User
@@ -22,7 +20,6 @@ from . import data
 
 DEMO_PASSWORD = "salespath"
 USER_PREFIX = "demo:user:"
-VIEWER_GROUP = "Salespath 查看全部"
 
 # Salespeople by roadmap phase (SPEC §6): how many, and the whole months since their quota
 # start to draw from. Y2 are in their second quota year (the yearly repeat).
@@ -192,17 +189,6 @@ def plan_people(rng: random.Random, today: date) -> Organisation:
     return Organisation(people)
 
 
-def ensure_viewer_group() -> Group:
-    """A group that may view every Salespath model in the admin (refreshed on each run, so
-    models added since are included)."""
-    group, _ = Group.objects.get_or_create(name=VIEWER_GROUP)
-    labels = [c.label for c in apps.get_app_configs() if c.name.startswith("salespath.")]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=labels, codename__startswith="view_")
-    )
-    return group
-
-
 def write_reference_org() -> tuple[dict[str, Branch], dict[str, Team]]:
     branches = {}
     for code, name, name_en, _ in data.BRANCHES:
@@ -228,7 +214,9 @@ def write_people(org: Organisation, today: date) -> None:
             first_name=p.display_name[1:],
             email=f"{p.username}@demo.salespath.example",
             password=password,
-            is_staff=True,
+            # Only administrators reach the admin (issue 16): it does not apply the
+            # visibility rules.
+            is_staff=p.superuser or Role.ADMIN in p.roles,
             is_superuser=p.superuser,
             team=teams[p.team] if p.team else None,
             branch=branches[p.branch] if p.branch else None,
@@ -243,10 +231,6 @@ def write_people(org: Organisation, today: date) -> None:
         plan.user = user
     PersonRole.objects.bulk_create(
         PersonRole(person=p.user, role=role) for p in org.people for role in p.roles
-    )
-    group = ensure_viewer_group()
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=p.user.pk, group_id=group.pk) for p in org.people
     )
     Quota.objects.bulk_create(_quotas(org, today))
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Branch, PersonRole, Quota, Team, User
+from .models import Branch, PersonRole, Quota, Role, Team, User
 
 
 @admin.register(Branch)
@@ -35,6 +35,8 @@ class PersonAdmin(UserAdmin):
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     list_select_related = ["team", "branch"]
     inlines = [PersonRoleInline, QuotaInline]
+    # The staff flag follows the roles (issue 16): only administrators are staff.
+    readonly_fields = ["is_staff"]
     fieldsets = [
         *UserAdmin.fieldsets,
         (
@@ -51,6 +53,13 @@ class PersonAdmin(UserAdmin):
             },
         ),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        person = form.instance
+        person._role_codes = None
+        is_staff = person.is_superuser or person.has_role(Role.ADMIN)
+        User.objects.filter(pk=person.pk).update(is_staff=is_staff)
 
 
 @admin.register(Quota)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .copies import copy_team_and_lines
+from salespath.adminsite.options import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Attestation,
     Contract,
@@ -20,19 +21,6 @@ from .models import (
     Stage,
     StageChange,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is never rewritten, not even by an administrator."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CriterionInline(admin.TabularInline):
@@ -60,42 +48,23 @@ class CriterionAdmin(admin.ModelAdmin):
         return False
 
 
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyInline):
     model = OpportunityLine
-    extra = 0
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ReadOnlyInline):
     model = ProjectMember
-    extra = 0
-    raw_id_fields = ["person"]
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyInline):
     model = StageChange
     fk_name = "opportunity"
-    extra = 0
-    can_delete = False
-    readonly_fields = [
-        "kind",
-        "from_stage",
-        "to_stage",
-        "from_status",
-        "to_status",
-        "effective_on",
-        "at",
-        "by",
-        "reason",
-        "override",
-        "imported",
-    ]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
+# Opportunities, their contracts and everything recorded on them change only through the
+# services (version check, field history, rollups); the admin shows them (issue 16).
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "customer",
@@ -110,32 +79,7 @@ class OpportunityAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en", "external_id", "customer__name"]
     list_select_related = ["customer", "owner", "stage"]
     raw_id_fields = ["customer", "owner", "created_by", "lost_to"]
-    # Stage, status and the event dates change only through the gate services.
-    readonly_fields = [
-        "stage",
-        "stage_entered_on",
-        "status",
-        "signed_on",
-        "won_on",
-        "lost_on",
-        "amount",
-        "version",
-    ]
     inlines = [LineInline, MemberInline, StageChangeInline]
-
-    def save_model(self, request, obj, form, change):
-        # issue 9: the forecast rollup follows an edit here too (owner before and after)
-        from salespath.forecast.rollups import refresh_owners
-
-        before = Opportunity.objects.filter(pk=obj.pk).values_list("owner_id", flat=True)
-        owners = {*before, obj.owner_id}
-        super().save_model(request, obj, form, change)
-        refresh_owners(owners)
-
-    def save_related(self, request, form, formsets, change):
-        # issue 9: the row's copies of its team and lines follow the inlines
-        super().save_related(request, form, formsets, change)
-        copy_team_and_lines([form.instance.pk])
 
 
 @admin.register(StageChange)
@@ -172,13 +116,12 @@ class InitiationRequestAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
 
 
-class InstallmentInline(admin.TabularInline):
+class InstallmentInline(ReadOnlyInline):
     model = Installment
-    extra = 0
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ReadOnlyAdmin):
     list_display = ["opportunity", "signed_on", "amount"]
     raw_id_fields = ["opportunity", "created_by"]
     inlines = [InstallmentInline]
@@ -190,6 +133,4 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 for model in (Quote, KeyDate, Objection, OpportunityCompetitor, Shipment):
-    admin.site.register(
-        model, list_display=["__str__", "opportunity"], raw_id_fields=["opportunity"]
-    )
+    admin.site.register(model, ReadOnlyAdmin, list_display=["__str__", "opportunity"])

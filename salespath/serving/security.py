@@ -6,23 +6,19 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
+
+from salespath.security.clientip import client_ip
 
 security_logger = logging.getLogger("salespath.security")
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    # Behind the documented proxy REMOTE_ADDR is nginx's; nginx puts the client's in X-Real-IP
-    # and overwrites whatever the client sent there. Without the proxy the header is the
-    # client's own word and is ignored.
-    if request is None:
-        return None
-    if settings.SALESPATH_TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
-        return request.META["HTTP_X_REAL_IP"]
-    return request.META.get("REMOTE_ADDR")
+    # The one rule of the lockout and the throttles: forwarded headers only behind the
+    # configured number of proxies (SALESPATH_NUM_PROXIES).
+    return None if request is None else client_ip(request)
 
 
 @receiver(user_login_failed, dispatch_uid="salespath.serving.login_failed")

@@ -39,7 +39,7 @@ def navigation(user: User) -> list[NavItem]:
         items.append(NavItem("roadmap", _("Roadmap"), reverse("web:roadmap")))
     if user.is_superuser or Role.ADMIN in roles:
         items.append(NavItem("import", _("Import"), reverse("web:import")))
-    if user.is_staff or Role.ADMIN in roles:
+    if user.is_superuser or Role.ADMIN in roles:  # the admin site's own rule
         items.append(NavItem("admin", _("Administration"), reverse("admin:index")))
     return items
 

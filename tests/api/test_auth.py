@@ -1,9 +1,9 @@
 """Personal tokens, the sign-in endpoint and its lockout, and the one error shape."""
 
 import pytest
+from django.conf import settings
 
 from salespath.api.models import ApiToken, hash_key
-from salespath.api.services import MAX_FAILURES
 
 pytestmark = pytest.mark.django_db
 
@@ -57,17 +57,22 @@ def test_sign_in_with_password_returns_a_working_token(cast, api):
 
 def test_repeated_wrong_passwords_lock_the_account_out_in_the_callers_language(cast, api):
     client = api(language="en")
-    for _ in range(MAX_FAILURES):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         wrong = client.post(
             "/api/v1/auth/token/", {"username": "li", "password": "nope"}, format="json"
         )
         assert wrong.status_code == 400
         assert wrong.json()["error"]["message"] == "Wrong username or password."
+    last_wrong = client.post(
+        "/api/v1/auth/token/", {"username": "li", "password": "nope"}, format="json"
+    )
+    assert last_wrong.status_code == 429
     locked = client.post(
         "/api/v1/auth/token/", {"username": "li", "password": "pw-for-tests"}, format="json"
     )
     assert locked.status_code == 429
     assert locked.json()["error"]["code"] == "throttled"
+    assert locked.json()["error"]["message"].startswith("Too many failed sign-ins")
     assert int(locked["Retry-After"]) > 0
 
 

@@ -355,16 +355,28 @@ def test_weekly_work_meets_the_visit_standard_in_some_weeks_and_misses_it_in_oth
     assert Activity.objects.filter(occurred_on__gt=TODAY).count() == 0
 
 
-def test_every_printed_login_authenticates_and_opens_the_admin(built, client):
+def test_every_printed_login_authenticates_and_only_the_administrator_opens_the_admin(
+    built, client
+):
     found = logins(TODAY)
     assert len(found) >= 11
+    deal = Opportunity.objects.filter(external_id__startswith="demo:").first()
+    change_url = f"/admin/pipeline/opportunity/{deal.pk}/change/"
     for login in found:
         assert login.username in built
         person = authenticate(username=login.username, password="salespath")
         assert person is not None, login.username
         client.force_login(person)
-        assert client.get("/admin/").status_code == 200
-        assert client.get("/admin/pipeline/opportunity/").status_code == 200
+        if person.is_superuser:
+            assert client.get("/admin/").status_code == 200
+            assert client.get(change_url).status_code == 200
+        else:  # issue 16: the admin does not apply the visibility rules
+            assert not person.is_staff, login.username
+            for url in ("/admin/", "/admin/pipeline/opportunity/", change_url):
+                response = client.get(url)
+                assert response.status_code == 302, (login.username, url)
+                assert response.url.startswith("/admin/login/"), (login.username, url)
+    assert not User.objects.filter(groups__isnull=False).exists()
     roles = {
         role
         for login in found
@@ -423,3 +435,11 @@ def test_teams_report_forecasts_and_the_last_finished_quarter_has_an_accuracy_fi
     assert start["submitted"] > 0 and start["commit_accuracy"] is not None
     # Some committed deals were lost or slipped: the forecast was not simply right.
     assert start["commit_accuracy"] != "100.0"
+
+
+def test_verify_finds_the_demo_company_clean():
+    """Every derived value the demo wrote equals its recomputation (`salespath verify`)."""
+    out = StringIO()
+    call_command("verify", stdout=out)
+    assert "不一致" not in out.getvalue()
+    assert "所有派生数据与源数据一致。" in out.getvalue()

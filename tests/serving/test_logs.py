@@ -92,10 +92,10 @@ def test_permission_denied_is_a_security_event_naming_the_route_and_user(client,
 
 
 def test_the_client_address_comes_from_the_proxy_only_when_behind_it(client, settings, caplog):
-    client.defaults["HTTP_X_REAL_IP"] = "203.0.113.9"
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
     with caplog.at_level(logging.INFO, logger="salespath"):
         client.post(reverse("web:login"), {"username": "li", "password": "x"})
-        settings.SALESPATH_TRUST_X_REAL_IP = True
+        settings.SALESPATH_NUM_PROXIES = 1
         client.post(reverse("web:login"), {"username": "li", "password": "x"})
     assert [event.ip for event in _records(caplog, "salespath.security")] == [
         "127.0.0.1",
@@ -113,11 +113,10 @@ def test_json_lines_carry_the_fields_as_keys():
     assert line["logger"] == "salespath.requests" and line["message"] == "GET pipeline/ 200"
 
 
-def test_an_api_lockout_is_a_security_event(client, cast, caplog):
-    from salespath.api.services import MAX_FAILURES
-
+def test_an_api_lockout_is_a_security_event(client, cast, caplog, settings):
+    limit = settings.AXES_FAILURE_LIMIT
     with caplog.at_level(logging.INFO, logger="salespath"):
-        for _ in range(MAX_FAILURES + 1):
+        for _ in range(limit + 1):
             response = client.post(
                 "/api/v1/auth/token/",
                 {"username": "nobody-locked", "password": "guess"},
@@ -125,7 +124,7 @@ def test_an_api_lockout_is_a_security_event(client, cast, caplog):
             )
     assert response.status_code == 429
     events = [event.event for event in _records(caplog, "salespath.security")]
-    assert events == ["login_failed"] * MAX_FAILURES + ["throttled"]
+    assert events.count("login_failed") >= limit and "lockout" in events
 
 
 def test_a_refused_api_token_is_a_security_event_without_the_token(client, caplog):

@@ -14,10 +14,11 @@ from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.org.models import Role, User
 from salespath.pipeline import policy, services
 from salespath.pipeline.models import InitiationRequest, Payment
-from salespath.policy import visible_people
+from salespath.policy import visible_opportunities, visible_people
 
 from .. import inbox
 from ..forms import InitiationDecisionForm
+from ..redirects import redirect_back
 from .base import page, render_page
 
 
@@ -117,8 +118,13 @@ def payment_inbox(request: HttpRequest) -> HttpResponse:
 def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     from salespath.pipeline.services import payment_confirm as confirm
 
+    # Visibility before permission (issue 16): a payment one may not see answers 404 like a
+    # missing one; only then does the service say who may confirm (403).
+    visible = visible_opportunities(request.user).values("pk")
     payment = (
-        Payment.objects.select_related("contract__opportunity", "recorded_by").filter(pk=pk).first()
+        Payment.objects.select_related("contract__opportunity", "recorded_by")
+        .filter(pk=pk, contract__opportunity__in=visible)
+        .first()
     )
     if payment is None:
         raise Http404
@@ -138,7 +144,7 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not request.htmx:
         messages.success(request, _("Payment confirmed."))
-        return redirect(request.POST.get("next") or "web:payments")
+        return redirect_back(request, request.POST.get("next"), "web:payments")
     payment = Payment.objects.select_related(
         "recorded_by", "confirmed_by", "contract__opportunity__customer"
     ).get(pk=payment.pk)
