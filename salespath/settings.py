@@ -294,6 +294,9 @@ if not 0 <= SALESPATH_STATIC_BROTLI_QUALITY <= 11:
 # Further checks for GET /healthz, {"name": "dotted.path.to.function"}; the database is
 # always checked. A function returns (ok, detail).
 SALESPATH_HEALTH_CHECKS: dict[str, str] = {}
+# Health probes come from inside (a load balancer, monitoring, `curl` on the host) in plain
+# HTTP; with SALESPATH_SSL_REDIRECT they would get a redirect instead of the answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
