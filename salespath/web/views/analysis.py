@@ -22,6 +22,7 @@ from salespath.forecast.submissions import (
 )
 from salespath.lib.fiscal import BadQuarter, Period, fiscal_quarter_of, parse_quarter
 from salespath.org.scopes import resolve_scope
+from salespath.replicas import reading_reports
 
 from ..funnel import attainment, stage_funnel
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
@@ -60,6 +61,7 @@ def _scope_context(request: HttpRequest, scope) -> dict:
 
 
 @page
+@reading_reports()
 def funnel_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = scope_from(request.user, request.GET.get("scope"))
@@ -80,6 +82,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def attainment_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = scope_from(request.user, request.GET.get("scope"))

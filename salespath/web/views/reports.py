@@ -19,6 +19,7 @@ from salespath.forecast.queries import SHEET_PAGE, evaluation_sheet, forecast, f
 from salespath.forecast.services import forecast_submit, may_submit_for
 from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
+from salespath.replicas import reading_reports
 
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
 from .base import page, query_without_paging, render_page
@@ -61,6 +62,7 @@ def _forecast_params(request: HttpRequest) -> dict:
 
 
 @page
+@reading_reports()
 def forecast_page(request: HttpRequest) -> HttpResponse:
     params = _forecast_params(request)
     report = forecast(
@@ -113,6 +115,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def forecast_cell_page(request: HttpRequest) -> HttpResponse:
     """The opportunities behind one cell (or row) of the forecast: the drill-down."""
     params = _forecast_params(request)
@@ -144,6 +147,7 @@ def forecast_cell_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def forecast_xlsx(request: HttpRequest) -> HttpResponse:
     params = _forecast_params(request)
     reports = [
@@ -186,6 +190,7 @@ def forecast_submit_view(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def evaluation_page(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))
@@ -203,6 +208,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def evaluation_xlsx(request: HttpRequest) -> HttpResponse:
     as_of, _error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))

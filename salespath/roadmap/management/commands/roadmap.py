@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from salespath.errors import DomainError
 from salespath.org.models import Team, User
 from salespath.org.scopes import Scope, resolve_scope
+from salespath.replicas import reading_reports
 from salespath.roadmap.queries import PersonRoadmap, TeamRoadmap, roadmap_team
 from salespath.roadmap.status import Item
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
+    @reading_reports()
     def handle(self, *args, **options):
         as_of = _parse_date(options["as_of"])
         scope = _scope(options["viewer"], options["person"], options["team"])
