@@ -343,3 +343,16 @@ def _caches() -> dict:
 # default, Redis with CACHE_URL=redis://…; sessions are in the database (Django's default).
 CACHES = _caches()
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Read replicas: DATABASE_REPLICA_URL (a streaming replica of DATABASE_URL) takes the report
+# reads (salespath/replicas.py); REPLICA_STICKY_SECONDS (default 10) after a user's own write
+# their reads stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["salespath.replicas.ReportRouter"]
+MIDDLEWARE += ["salespath.replicas.PrimaryAfterWriteMiddleware"]
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
