@@ -178,7 +178,7 @@ def _overdue_sheet(sheet: Worksheet, overdue: list[dict]) -> None:
     for index, text in enumerate(headers, start=1):
         _header(sheet, 1, index, text)
     for line, item in enumerate(overdue, start=2):
-        values = [item["opportunity"], item["name"], item["owner"], item["expected_close"]]
+        values = [item["opportunity"], item["name"], item["owner_name"], item["expected_close"]]
         for index, value in enumerate(values, start=1):
             sheet.cell(row=line, column=index, value=value).border = BOX
     for letter, width in zip("ABCD", (10, 36, 16, 14), strict=True):
