@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from salespath.localize import join_list
+
 from .state import COLUMN_LABELS, VIEW_LABELS
 
 YUAN = '"¥"#,##0.00'
@@ -261,7 +263,7 @@ def evaluation_workbook(sheet_data: dict) -> Workbook:
             [
                 cell(row["name"], text),
                 cell(row["project_manager"], text),
-                cell("、".join(row["products"]), text),
+                cell(join_list(row["products"]), text),
                 *[cell(MARK if row["stage"] == code else None, mark) for code in codes],
                 cell(other_text(row), text),
             ]
