@@ -423,3 +423,17 @@ def test_teams_report_forecasts_and_the_last_finished_quarter_has_an_accuracy_fi
     assert start["submitted"] > 0 and start["commit_accuracy"] is not None
     # Some committed deals were lost or slipped: the forecast was not simply right.
     assert start["commit_accuracy"] != "100.0"
+
+
+def test_each_demo_submission_was_made_during_working_hours_on_its_own_date():
+    from django.utils import timezone
+
+    from salespath.forecast.models import ForecastSubmission
+
+    times = [
+        (s.as_of, timezone.localtime(s.submitted_at))
+        for s in ForecastSubmission.objects.filter(person__external_id__startswith="demo:")
+    ]
+    assert times
+    assert all(at.date() == as_of and 9 <= at.hour < 18 for as_of, at in times)
+    assert len({at.time() for _as_of, at in times}) > 1
