@@ -115,3 +115,14 @@ def id_url(name: str, pk: int) -> str:
 def join_list_filter(items) -> str:
     """`{{ products|join_list }}`: "甲、乙" in Chinese, "A, B" in English."""
     return join_list(items or [])
+
+
+ROADMAP_UNITS = {"percent": "%", "hours": " h"}
+
+
+@register.filter
+def figure(value, unit: str = "") -> str:
+    """A roadmap figure with its unit: 62.6%, 4 h, 3; a dash when there is none."""
+    if value is None or value == "":
+        return "—"
+    return f"{value}{ROADMAP_UNITS.get(unit, '')}"
