@@ -21,6 +21,7 @@ from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
+from ..roadmap_access import roadmap_url
 from .base import page, query_without_paging, render_page
 
 VIEWS = ("time", "category")
@@ -43,7 +44,9 @@ def _workbook_response(workbook, filename: str) -> HttpResponse:
 
 @page
 def reports_index(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "web/reports/index.html", {"roadmap_url": reverse("web:roadmap")})
+    return render_page(
+        request, "web/reports/index.html", {"roadmap_url": roadmap_url(request.user)}
+    )
 
 
 def _forecast_params(request: HttpRequest) -> dict:

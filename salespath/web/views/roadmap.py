@@ -12,30 +12,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
-from salespath.org.models import Role
 from salespath.org.scopes import resolve_scope
 from salespath.roadmap.models import SignOff, SkillItem
 from salespath.roadmap.queries import roadmap, roadmap_team
 from salespath.roadmap.services import is_supervisor_of, signoff_record
 
 from ..reporting import as_of_from, scope_from, scope_options, scope_value
+from ..roadmap_access import check_grid, check_has_roadmap, roadmap_url
 from .base import page, query_without_paging, render_page
-
-LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
 
 
 @page
 def roadmap_home(request: HttpRequest) -> HttpResponse:
-    """Leaders land on their team's grid, salespeople on their own page."""
-    if request.user.role_codes & LEADERS or resolve_scope(request.user).kind != "person":
-        return redirect("web:roadmap_grid")
-    return redirect("web:roadmap_person", request.user.username)
+    """Leaders land on their team's grid, salespeople on their own page; anyone else is
+    told why there is nothing for them (403)."""
+    url = roadmap_url(request.user)
+    if url is None:
+        check_has_roadmap(request.user)
+    return redirect(url)
 
 
 @page
 def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     person = resolve_scope(request.user, person=username).person
+    check_has_roadmap(person)
     person_roadmap = roadmap(person, as_of)
     signed = {s.item: s for s in SignOff.objects.filter(person=person).select_related("signed_by")}
     context = {
@@ -54,6 +55,7 @@ def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
 
 @page
 def roadmap_grid(request: HttpRequest) -> HttpResponse:
+    check_grid(request.user)
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))
     team = roadmap_team(scope, as_of, page=request.GET.get("page") or 1)
