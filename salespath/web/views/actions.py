@@ -188,14 +188,18 @@ def activity_quick_log(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("web:opportunity", args=[pk]) + "#activities")
     from ..queries import opportunity_details
 
+    logged = form.is_bound is False
     context = {
+        # A logged activity may meet a criterion (S4.7, S5.1): the checklist, its badge and
+        # what the next stage still needs come back with it, swapped in out of band.
+        **(checklist_context(request, opportunity) if logged else {}),
         "o": opportunity,
         "d": opportunity_details(opportunity),
         "activity_form": form,
         "activity_error": error,
-        "logged": form.is_bound is False,
+        "logged": logged,
     }
-    status = 200 if context["logged"] else 422
+    status = 200 if logged else 422
     return render(request, "web/opportunity/_activity_fragment.html", context, status=status)
 
 
