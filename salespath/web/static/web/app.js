@@ -226,7 +226,25 @@
     }, { displayModeBar: false, responsive: true });
   }
 
+  // A "how to fix" link (#competitors, #criterion-S3.2…) opens the form it points at, so
+  // one click is enough: the section's first closed <details> (or the target itself).
+  function openFormAt(hash) {
+    if (!hash || hash.length < 2) return;
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!target) return;
+    var form = target.matches("details") ? target : target.querySelector("details:not([open])");
+    if (!form) return;
+    form.open = true;
+    var field = form.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) field.focus({ preventScroll: true });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href*='#']");
+    if (!link || link.pathname !== window.location.pathname) return;
+    openFormAt(link.hash);
+  });
   document.addEventListener("DOMContentLoaded", function () {
+    openFormAt(window.location.hash);
     document.querySelectorAll("[data-board]").forEach(function (board) { setUpBoard(board); setUpKeyboard(board); });
     document.querySelectorAll("[data-tree]").forEach(setUpTree);
   });
