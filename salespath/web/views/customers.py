@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.customers import services as customer_services
 from salespath.customers.models import Customer
@@ -30,6 +29,7 @@ from ..customer_forms import (
 )
 from ..queries import card_queryset, customer_rows, visible
 from .base import page, query_without_paging, render_page
+from .posts import post_only
 
 CUSTOMER_PAGE = 50
 
@@ -121,7 +121,7 @@ CUSTOMER_ACTIONS = {
 }
 
 
-@require_POST
+@post_only("web:customer", args=lambda pk, action: [pk])
 @page
 def customer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Edit the profile, add a contact, attest S1.3/S1.4, mark as target: a refusal shows the

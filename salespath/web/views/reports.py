@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.forecast.queries import SHEET_PAGE, evaluation_sheet, forecast, forecast_cell
@@ -23,6 +22,7 @@ from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
 from ..roadmap_access import roadmap_url
 from .base import page, query_without_paging, render_page
+from .posts import post_only
 
 VIEWS = ("time", "category")
 ROWS_BY = ("owner", "product")
@@ -164,7 +164,7 @@ def forecast_xlsx(request: HttpRequest) -> HttpResponse:
     return _workbook_response(forecast_workbook(reports), filename)
 
 
-@require_POST
+@post_only("web:forecast")
 @page
 def forecast_submit_view(request: HttpRequest) -> HttpResponse:
     as_of, _error = as_of_from(request.POST.get("as_of"))

@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.org.scopes import resolve_scope
@@ -20,6 +19,7 @@ from salespath.roadmap.services import is_supervisor_of, signoff_record
 from ..reporting import as_of_from, scope_from, scope_options, scope_value
 from ..roadmap_access import check_grid, check_has_roadmap, roadmap_url
 from .base import page, query_without_paging, render_page
+from .posts import post_only
 
 
 @page
@@ -84,7 +84,7 @@ def roadmap_grid(request: HttpRequest) -> HttpResponse:
     return render_page(request, "web/roadmap/grid.html", context)
 
 
-@require_POST
+@post_only("web:roadmap_person", args=lambda username: [username])
 @page
 def roadmap_sign_off(request: HttpRequest, username: str) -> HttpResponse:
     person = resolve_scope(request.user, person=username).person
