@@ -220,7 +220,9 @@
       marker: { color: ["#16a36a", "#1f5eff", "#5b8def", "#7aa7ff", "#a9c4ff", "#cddbff"] },
       hovertemplate: "%{x}<br>¥%{y:,.2f}<extra></extra>",
     }], {
-      margin: { l: 60, r: 10, t: 10, b: 70 }, separators: ".,",
+      // automargin: the last category label is long ("十二个月以上") and would be cut.
+      margin: { l: 60, r: 30, t: 10, b: 70 }, separators: ".,",
+      xaxis: { automargin: true },
       font: { family: getComputedStyle(document.body).fontFamily, size: 11 },
       yaxis: { tickprefix: "¥", gridcolor: "#e3e8ef" }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     }, { displayModeBar: false, responsive: true });
