@@ -85,7 +85,7 @@ def forecast_table(report: dict) -> str:
     if report["overdue"]:
         text += "\n" + _("Overdue (close date on or before the cutoff date; please update):") + "\n"
         for item in report["overdue"]:
-            who = f"#{item['opportunity']} {item['name']} ({item['owner']})"
+            who = f"#{item['opportunity']} {item['name']} ({item['owner_name']})"
             text += f"  {who} {item['expected_close']}\n"
         hidden = report["overdue_count"] - len(report["overdue"])
         if hidden > 0:
