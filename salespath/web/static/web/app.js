@@ -246,7 +246,10 @@
     openFormAt(link.hash);
   });
   document.addEventListener("DOMContentLoaded", function () {
-    openFormAt(window.location.hash);
+    // Arriving from another page's fix link; not back on this page after saving one of its
+    // forms (posted to this page's own addresses), whose redirect also carries an anchor.
+    var from = document.referrer ? new URL(document.referrer).pathname : "";
+    if (from && from.indexOf(window.location.pathname) !== 0) openFormAt(window.location.hash);
     document.querySelectorAll("[data-board]").forEach(function (board) { setUpBoard(board); setUpKeyboard(board); });
     document.querySelectorAll("[data-tree]").forEach(setUpTree);
   });
