@@ -9,3 +9,11 @@ def localized(zh: str, en: str) -> str:
     if language.startswith("en") and en:
         return en
     return zh
+
+
+def join_list(items) -> str:
+    """Items as a list a reader of the active language expects: "甲、乙" in Chinese,
+    "A, B" in English."""
+    language = get_language() or "zh-hans"
+    separator = ", " if language.startswith("en") else "、"
+    return separator.join(str(item) for item in items)

@@ -134,7 +134,13 @@ def shoot(base: str, people: dict, password: str, out: Path) -> list[str]:
         context.close()
 
         context, page = session(people["salesperson"], width=390, height=844)
-        save(page, "pipeline-phone", "/pipeline/", full=False)
+        # The list, not the filter form above it: on a phone each deal is a card.
+        page.goto(base + "/pipeline/")
+        page.evaluate(
+            "window.scrollTo(0, document.querySelector('[data-testid=pipeline-table]')"
+            ".getBoundingClientRect().top + window.scrollY - 60)"
+        )
+        save(page, "pipeline-phone", full=False)
         context.close()
 
         if people.get("admin"):

@@ -9,9 +9,10 @@ A few people have not yet reported for the latest date, as in any real team.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from salespath.forecast.services import forecast_submit
 from salespath.lib.fiscal import fiscal_quarter_of
@@ -29,6 +30,13 @@ def submission_dates(today: date) -> list[date]:
     return sorted({d for d in dates if d <= today})
 
 
+def _time_on(rng: random.Random, day: date) -> datetime:
+    """A working-hours time on `day` (the service keeps it out of the future)."""
+    minutes = rng.randrange(9 * 60, 18 * 60)
+    moment = datetime.combine(day, time(minutes // 60, minutes % 60))
+    return timezone.make_aware(moment)
+
+
 def write_submissions(rng: random.Random, org: Organisation, today: date) -> int:
     dates = submission_dates(today)
     count = 0
@@ -38,6 +46,8 @@ def write_submissions(rng: random.Random, org: Organisation, today: date) -> int
                 continue
             if as_of == dates[-1] and rng.random() < MISSING_LATEST:
                 continue
-            forecast_submit(person=person.user, as_of=as_of, by=person.user)
+            forecast_submit(
+                person=person.user, as_of=as_of, by=person.user, at=_time_on(rng, as_of)
+            )
             count += 1
     return count

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from salespath.lib.fiscal import add_months
+from salespath.org.models import Role
 from salespath.pipeline.models import OPPORTUNITY_STAGES
 
 from . import data
@@ -373,6 +374,7 @@ def _pick_special_cases(
                 story.probability, story.probability_manual = rng.choice([50, 55, 60]), True
                 story.expected_close = today + timedelta(days=rng.randint(20, 80))
                 story.category = "best_case"
+    _give_printed_approvers_a_request(rng, org, stories, open_at(3))
     for story in open_at(6):
         if rng.random() < 0.5:
             story.booked = True
@@ -386,6 +388,27 @@ def _pick_special_cases(
     risky = [s for s in open_at(4) if s.category != "commit"]
     for story in rng.sample(risky, min(2, len(risky))):
         story.category = "commit"  # a commit below S5: the forecast flags it as a risk
+
+
+def _give_printed_approvers_a_request(
+    rng: random.Random, org: Organisation, stories: list[Story], free: list[Story]
+) -> None:
+    """The supervisor and the general manager the demo prints among its logins (the first of
+    each role by username, `builder.logins`) each find an initiation request waiting."""
+    for role, same in [
+        (Role.SUPERVISOR, lambda owner, boss: owner.team == boss.team),
+        (Role.BRANCH_GM, lambda owner, boss: owner.branch == boss.branch),
+    ]:
+        approvers = sorted(org.with_role(role), key=lambda p: p.username)
+        if not approvers:
+            continue
+        boss = approvers[0]
+        waiting = [s for s in stories if s.blocked == "initiation_pending"]
+        if any(same(s.owner, boss) for s in waiting):
+            continue
+        theirs = [s for s in free if s.blocked is None and same(s.owner, boss)]
+        if theirs:
+            rng.choice(theirs).blocked = "initiation_pending"
 
 
 def _override(rng: random.Random, org: Organisation, story: Story, stage: int) -> None:

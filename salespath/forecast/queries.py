@@ -37,6 +37,7 @@ from salespath.errors import DomainError
 from salespath.lib.fiscal import Period
 from salespath.localize import localized
 from salespath.org.models import PersonRole, Role, User
+from salespath.org.names import person_name
 from salespath.org.scopes import Scope
 from salespath.pipeline.history import in_history
 from salespath.pipeline.models import (
@@ -288,9 +289,9 @@ def _current_overdue(
     from the day's rows (`count`) or, on another day, a count of that index."""
     candidates = rollups.time_open if view == TIME else rollups.category_open
     overdue = candidates(_scoped(scope)).filter(expected_close__lte=h.as_of)
-    rows = overdue.values("pk", "name", "owner__username", "expected_close").order_by(
-        "expected_close", "pk"
-    )
+    rows = overdue.values(
+        "pk", "name", "owner__username", "expected_close", owner_name=person_name("owner")
+    ).order_by("expected_close", "pk")
     rows = list(rows if limit is None else rows[:limit])
     return {
         "count": (
@@ -390,7 +391,14 @@ def _overdue_list(overdue: QuerySet, close: str, limit: int | None) -> dict:
     company has thousands, and a page or a reply lists the ones to chase first."""
     rows = (
         overdue.annotate(overdue_count=Window(Count("pk")))
-        .values("pk", "name", "owner__username", "expected_close", "overdue_count")
+        .values(
+            "pk",
+            "name",
+            "owner__username",
+            "expected_close",
+            "overdue_count",
+            owner_name=person_name("owner"),
+        )
         .order_by(close, "pk")
     )
     rows = list(rows if limit is None else rows[:limit])
@@ -405,6 +413,7 @@ def _overdue_item(row: dict) -> dict:
         "opportunity": row["pk"],
         "name": row["name"],
         "owner": row["owner__username"],
+        "owner_name": row["owner_name"],
         "expected_close": row["expected_close"].isoformat(),
     }
 
@@ -471,6 +480,7 @@ def forecast_cell(
             "cell_amount",
             "cell_weight",
             "overdue",
+            owner_name=person_name("owner"),
         )
         .order_by("close_date", "pk")
     )
@@ -479,6 +489,7 @@ def forecast_cell(
             "opportunity": row["pk"],
             "name": row["name"],
             "owner": row["owner__username"],
+            "owner_name": row["owner_name"],
             "stage": row["stage_id"],
             "category": row["forecast_category"],
             "probability": row["probability"],

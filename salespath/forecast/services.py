@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -108,8 +108,13 @@ def _snapshot_row(row: dict, lines: dict[int, list[dict]]) -> dict:
     }
 
 
-def forecast_submit(*, person: User, as_of: date, by: User) -> ForecastSubmission:
+def forecast_submit(
+    *, person: User, as_of: date, by: User, at: datetime | None = None
+) -> ForecastSubmission:
     """Freeze `person`'s forecast for `as_of` with every opportunity behind it.
+
+    `at` is when it was submitted: now, unless a history is being rebuilt (the demo's
+    submissions each carry a time on their own date). It cannot be in the future.
 
     One submission per person and date: a submission is what was reported, so it is never
     replaced; a correction is a new submission on a later date. A date in the future cannot
@@ -131,13 +136,14 @@ def forecast_submit(*, person: User, as_of: date, by: User) -> ForecastSubmissio
             code="invalid",
             fields={"as_of": [_("The date is in the future.")]},
         )
+    submitted_at = min(at, timezone.now()) if at is not None else timezone.now()
     conflict = _already_submitted(person, as_of)
     if conflict is not None:
         raise conflict
     try:
         with transaction.atomic():
             submission = ForecastSubmission.objects.create(
-                person=person, as_of=as_of, submitted_at=timezone.now(), submitted_by=by
+                person=person, as_of=as_of, submitted_at=submitted_at, submitted_by=by
             )
             ForecastSnapshot.objects.bulk_create(
                 ForecastSnapshot(submission=submission, **row)

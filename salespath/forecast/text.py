@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from salespath.localize import join_list
 from salespath.pipeline.models import ForecastCategory
 
 from .state import COLUMN_LABELS, VIEW_LABELS
@@ -84,7 +85,7 @@ def forecast_table(report: dict) -> str:
     if report["overdue"]:
         text += "\n" + _("Overdue (close date on or before the cutoff date; please update):") + "\n"
         for item in report["overdue"]:
-            who = f"#{item['opportunity']} {item['name']} ({item['owner']})"
+            who = f"#{item['opportunity']} {item['name']} ({item['owner_name']})"
             text += f"  {who} {item['expected_close']}\n"
         hidden = report["overdue_count"] - len(report["overdue"])
         if hidden > 0:
@@ -97,7 +98,7 @@ def evaluation_table(sheet: dict) -> str:
     headers = [_("Project name"), _("Project manager (sales lead)"), _("Products offered")]
     headers += [s["label"] for s in sheet["stages"]] + [_("Other (describe in words)")]
     rows = [
-        [row["name"], row["project_manager"], "、".join(row["products"])]
+        [row["name"], row["project_manager"], join_list(row["products"])]
         + [MARK if row["stage"] == code else "" for code in codes]
         + [other_text(row).replace("\n", " ")]
         for row in sheet["rows"]

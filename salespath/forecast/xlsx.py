@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from salespath.lib.cells import set_value, write_only_cell
+from salespath.localize import join_list
 
 from .state import COLUMN_LABELS, VIEW_LABELS
 
@@ -183,7 +184,7 @@ def _overdue_sheet(sheet: Worksheet, overdue: list[dict]) -> None:
     for index, text in enumerate(headers, start=1):
         _header(sheet, 1, index, text)
     for line, item in enumerate(overdue, start=2):
-        values = [item["opportunity"], item["name"], item["owner"], item["expected_close"]]
+        values = [item["opportunity"], item["name"], item["owner_name"], item["expected_close"]]
         for index, value in enumerate(values, start=1):
             set_value(sheet.cell(row=line, column=index), value).border = BOX
     for letter, width in zip("ABCD", (10, 36, 16, 14), strict=True):
@@ -264,7 +265,7 @@ def evaluation_workbook(sheet_data: dict) -> Workbook:
             [
                 cell(row["name"], text),
                 cell(row["project_manager"], text),
-                cell("、".join(row["products"]), text),
+                cell(join_list(row["products"]), text),
                 *[cell(MARK if row["stage"] == code else None, mark) for code in codes],
                 cell(other_text(row), text),
             ]

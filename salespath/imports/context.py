@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salespath.localize import join_list
 from salespath.org import columns
 from salespath.plaintext.rules import MULTILINE_FIELD_NAMES, control_character, refusal
 
@@ -206,7 +207,7 @@ class Row:
                 language = translation.get_language() or "zh-hans"
                 codes = dict.fromkeys(table.values())
                 labels = codes if language.startswith("en") else _labels(table, codes)
-                allowed = "、".join(labels)
+                allowed = join_list(labels)
             self.problem(
                 name,
                 _("“%(value)s” is not one of: %(allowed)s.")

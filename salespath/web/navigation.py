@@ -10,8 +10,9 @@ from django.utils.translation import pgettext
 
 from salespath.org.models import Role, User
 
+from .roadmap_access import roadmap_url
+
 APPROVERS = {Role.SUPERVISOR, Role.BRANCH_GM}
-LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def navigation(user: User) -> list[NavItem]:
     if Role.FINANCE in roles:
         items.append(NavItem("payments", _("Payments"), reverse("web:payments")))
     items.append(NavItem("reports", _("Reports"), reverse("web:reports")))
-    if Role.SALESPERSON in roles or roles & LEADERS:
+    if roadmap_url(user):
         items.append(NavItem("roadmap", _("Roadmap"), reverse("web:roadmap")))
     if user.is_superuser or Role.ADMIN in roles:
         items.append(NavItem("import", _("Import"), reverse("web:import")))

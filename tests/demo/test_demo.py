@@ -443,3 +443,31 @@ def test_verify_finds_the_demo_company_clean():
     call_command("verify", stdout=out)
     assert "不一致" not in out.getvalue()
     assert "所有派生数据与源数据一致。" in out.getvalue()
+
+
+def test_each_demo_submission_was_made_during_working_hours_on_its_own_date():
+    from django.utils import timezone
+
+    from salespath.forecast.models import ForecastSubmission
+
+    times = [
+        (s.as_of, timezone.localtime(s.submitted_at))
+        for s in ForecastSubmission.objects.filter(person__external_id__startswith="demo:")
+    ]
+    assert times
+    assert all(at.date() == as_of and 9 <= at.hour < 18 for as_of, at in times)
+    assert len({at.time() for _as_of, at in times}) > 1
+
+
+def test_every_printed_approver_finds_work_waiting():
+    from salespath.pipeline.queries import initiations_awaiting, payments_awaiting_confirmation
+
+    printed = {login.username for login in logins(TODAY)}
+    people = User.objects.filter(username__in=printed)
+    approvers = [p for p in people if p.has_role("supervisor") or p.has_role("branch_gm")]
+    finance = [p for p in people if p.has_role("finance")]
+    assert approvers and finance
+    assert all(initiations_awaiting(p).exists() for p in approvers), [
+        (p.username, initiations_awaiting(p).count()) for p in approvers
+    ]
+    assert all(payments_awaiting_confirmation(p).exists() for p in finance)

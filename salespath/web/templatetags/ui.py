@@ -8,6 +8,7 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
+from salespath.localize import join_list
 from salespath.web.navigation import active_item, navigation
 
 register = template.Library()
@@ -108,3 +109,20 @@ def id_url(name: str, pk: int) -> str:
     if around is None:
         return reverse(name, args=[pk])
     return f"{around[0]}{int(pk)}{around[1]}"
+
+
+@register.filter(name="join_list")
+def join_list_filter(items) -> str:
+    """`{{ products|join_list }}`: "甲、乙" in Chinese, "A, B" in English."""
+    return join_list(items or [])
+
+
+ROADMAP_UNITS = {"percent": "%", "hours": " h"}
+
+
+@register.filter
+def figure(value, unit: str = "") -> str:
+    """A roadmap figure with its unit: 62.6%, 4 h, 3; a dash when there is none."""
+    if value is None or value == "":
+        return "—"
+    return f"{value}{ROADMAP_UNITS.get(unit, '')}"

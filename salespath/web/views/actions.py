@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.activities.services import activity_log
 from salespath.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -26,6 +25,7 @@ from ..queries import card_queryset
 from ..work import PAGE_FORMS, WORK_FORMS
 from .base import page
 from .opportunities import checklist_context, render_opportunity
+from .posts import opportunity_page, post_only
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -51,7 +51,7 @@ def _refusal(request: HttpRequest, opportunity, error: DomainError, **extra) -> 
     return render(request, "web/opportunity/_refusal.html", context, status=status)
 
 
-@require_POST
+@post_only("web:opportunity", args=opportunity_page)
 @page
 def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Advance through the gate, move back with a reason, or (supervisor) override the gate."""
@@ -102,7 +102,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@post_only("web:opportunity", args=opportunity_page)
 @page
 def criterion_attest(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = policy.opportunity_for_user(request.user, pk)
@@ -159,7 +159,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("web:opportunity", args=opportunity_page)
 @page
 def activity_quick_log(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = policy.opportunity_for_user(request.user, pk)
@@ -188,18 +188,22 @@ def activity_quick_log(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("web:opportunity", args=[pk]) + "#activities")
     from ..queries import opportunity_details
 
+    logged = form.is_bound is False
     context = {
+        # A logged activity may meet a criterion (S4.7, S5.1): the checklist, its badge and
+        # what the next stage still needs come back with it, swapped in out of band.
+        **(checklist_context(request, opportunity) if logged else {}),
         "o": opportunity,
         "d": opportunity_details(opportunity),
         "activity_form": form,
         "activity_error": error,
-        "logged": form.is_bound is False,
+        "logged": logged,
     }
-    status = 200 if context["logged"] else 422
+    status = 200 if logged else 422
     return render(request, "web/opportunity/_activity_fragment.html", context, status=status)
 
 
-@require_POST
+@post_only("web:opportunity", args=opportunity_page)
 @page
 def initiation_request(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = policy.opportunity_for_user(request.user, pk)
@@ -219,7 +223,7 @@ def initiation_request(request: HttpRequest, pk: int) -> HttpResponse:
     return render_opportunity(request, opportunity, initiation_form=form, status=422)
 
 
-@require_POST
+@post_only("web:opportunity", args=opportunity_page)
 @page
 def opportunity_work(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The stage work (quotes, key dates, competitors, objections, contract, payments,

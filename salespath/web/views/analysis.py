@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotFound
@@ -121,9 +124,9 @@ def submissions_page(request: HttpRequest) -> HttpResponse:
 @page
 def changes_page(request: HttpRequest) -> HttpResponse:
     """What changed between a submission and a later one of the same person, or live data."""
+    if not request.GET.get("earlier"):
+        return _choose_changes(request)
     earlier = _submission(request, request.GET.get("earlier"))
-    if earlier is None:
-        raise NotFound(_("Choose a submission to compare."))
     later = _submission(request, request.GET.get("later"))
     live_as_of, date_error = as_of_from(request.GET.get("as_of"))
     error = None
@@ -153,6 +156,32 @@ def changes_page(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render_page(request, "web/reports/changes.html", context, status=status_for(date_error))
+
+
+def _choose_changes(request: HttpRequest) -> HttpResponse:
+    """Without a submission named: a form asking whose changes and over which period. With
+    both, the person's last submission on or before the period's start compared with their
+    live figures at its end."""
+    today = timezone.localdate()
+    period, error = _period(request, Period(today - timedelta(days=28), today))
+    people = [o for o in scope_options(request.user) if o.value.startswith("person:")]
+    person = request.GET.get("person", "")
+    if person and error is None:
+        scope = scope_from(request.user, f"person:{person}")  # 404 for someone hidden
+        earlier = (
+            ForecastSubmission.objects.filter(person=scope.person, as_of__lte=period.start)
+            .order_by("-as_of")
+            .first()
+        )
+        if earlier is not None:
+            query = urlencode({"earlier": earlier.pk, "as_of": period.end.isoformat()})
+            return redirect(f"{reverse('web:forecast_changes')}?{query}")
+        error = _("%(person)s submitted no forecast on or before %(date)s.") % {
+            "person": scope.person,
+            "date": period.start.isoformat(),
+        }
+    context = {"people": people, "person": person, "period": period, "error": error}
+    return render_page(request, "web/reports/changes_choose.html", context)
 
 
 def _submission(request: HttpRequest, value: str | None) -> ForecastSubmission | None:

@@ -10,11 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.customers import services as customer_services
 from salespath.customers.models import Customer
-from salespath.customers.qualification import qualify_customer
+from salespath.customers.qualification import ATTESTED_CODES, qualify_customer
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.pipeline import policy as pipeline_policy
 from salespath.pipeline import services as pipeline_services
@@ -30,6 +29,7 @@ from ..customer_forms import (
 )
 from ..queries import card_queryset, customer_rows, visible
 from .base import page, query_without_paging, render_page
+from .posts import post_only
 
 CUSTOMER_PAGE = 50
 
@@ -80,7 +80,13 @@ def render_customer(
     if may_edit:
         context["profile_form"] = forms.get("profile") or CustomerProfileForm.for_customer(customer)
         context["contact_form"] = forms.get("contact") or ContactForm()
-        context["attest_form"] = forms.get("attest") or CustomerAttestForm()
+        unattested = [
+            result.code
+            for result in context["qualification"].results
+            if result.code in ATTESTED_CODES and not result.met
+        ]
+        if unattested or "attest" in forms:  # nothing left to attest: no button
+            context["attest_form"] = forms.get("attest") or CustomerAttestForm()
     if context["may_mark_target"]:
         context["target_form"] = forms.get("target") or MarkTargetForm()
     return render(request, "web/customers/page.html", context, status=status)
@@ -115,7 +121,7 @@ CUSTOMER_ACTIONS = {
 }
 
 
-@require_POST
+@post_only("web:customer", args=lambda pk, action: [pk])
 @page
 def customer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Edit the profile, add a contact, attest S1.3/S1.4, mark as target: a refusal shows the

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from salespath.org.models import Role
+from salespath.org.models import Role, User
+from salespath.policy import sees_everything
 from salespath.roadmap.queries import roadmap
 
 from .. import inbox
@@ -13,11 +15,24 @@ from ..queries import home_summary
 from .base import page, render_page
 
 
+def pipeline_title(user: User) -> str:
+    """What the home page's pipeline card shows, named for whose deals they are: the same
+    widest scope as `resolve_scope(user)`, read from the roles alone (no query)."""
+    if sees_everything(user):
+        return _("Company pipeline by stage")
+    if user.has_role(Role.BRANCH_GM) and user.branch_id:
+        return _("My branch's pipeline by stage")
+    if user.has_role(Role.SUPERVISOR) and user.team_id:
+        return _("My team's pipeline by stage")
+    return _("My pipeline by stage")
+
+
 @page
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "today": today,
+        "pipeline_title": pipeline_title(request.user),
         "summary": home_summary(request.user, today),
         "awaiting": inbox.awaiting(request.user),
         "my_roadmap": (

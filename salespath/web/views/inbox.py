@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.org.models import Role, User
@@ -20,6 +19,7 @@ from .. import inbox
 from ..forms import InitiationDecisionForm
 from ..redirects import redirect_back
 from .base import page, render_page
+from .posts import post_only
 
 
 def _candidates(user: User):
@@ -55,7 +55,7 @@ def initiation_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("web:initiations")
 @page
 def initiation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     pending = {r.pk: r for r in inbox.initiations_to_decide(request.user)}
@@ -113,7 +113,7 @@ def payment_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("web:payments")
 @page
 def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     from salespath.pipeline.services import payment_confirm as confirm

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.forecast.queries import SHEET_PAGE, evaluation_sheet, forecast, forecast_cell
@@ -22,7 +21,9 @@ from salespath.replicas import reading_reports
 
 from ..redirects import redirect_back
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for, tree
+from ..roadmap_access import roadmap_url
 from .base import page, query_without_paging, render_page
+from .posts import post_only
 
 VIEWS = ("time", "category")
 ROWS_BY = ("owner", "product")
@@ -49,7 +50,9 @@ def _refused(message: str) -> HttpResponse:
 
 @page
 def reports_index(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "web/reports/index.html", {"roadmap_url": reverse("web:roadmap")})
+    return render_page(
+        request, "web/reports/index.html", {"roadmap_url": roadmap_url(request.user)}
+    )
 
 
 def _forecast_params(request: HttpRequest) -> dict:
@@ -175,7 +178,7 @@ def forecast_xlsx(request: HttpRequest) -> HttpResponse:
     return _workbook_response(forecast_workbook(reports), filename)
 
 
-@require_POST
+@post_only("web:forecast")
 @page
 def forecast_submit_view(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.POST.get("as_of"))

@@ -9,10 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from salespath.errors import DomainError, NotAllowed, NotFound
-from salespath.org.models import Role
 from salespath.org.scopes import resolve_scope
 from salespath.replicas import reading_reports
 from salespath.roadmap.models import SignOff, SkillItem
@@ -20,23 +18,26 @@ from salespath.roadmap.queries import roadmap, roadmap_team
 from salespath.roadmap.services import is_supervisor_of, signoff_record
 
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for
+from ..roadmap_access import check_grid, check_has_roadmap, roadmap_url
 from .base import page, query_without_paging, render_page
-
-LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
+from .posts import post_only
 
 
 @page
 def roadmap_home(request: HttpRequest) -> HttpResponse:
-    """Leaders land on their team's grid, salespeople on their own page."""
-    if request.user.role_codes & LEADERS or resolve_scope(request.user).kind != "person":
-        return redirect("web:roadmap_grid")
-    return redirect("web:roadmap_person", request.user.username)
+    """Leaders land on their team's grid, salespeople on their own page; anyone else is
+    told why there is nothing for them (403)."""
+    url = roadmap_url(request.user)
+    if url is None:
+        check_has_roadmap(request.user)
+    return redirect(url)
 
 
 @page
 def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     person = resolve_scope(request.user, person=username).person
+    check_has_roadmap(person)
     person_roadmap = roadmap(person, as_of)
     signed = {s.item: s for s in SignOff.objects.filter(person=person).select_related("signed_by")}
     context = {
@@ -56,6 +57,7 @@ def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
 @page
 @reading_reports()
 def roadmap_grid(request: HttpRequest) -> HttpResponse:
+    check_grid(request.user)
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))
     team = roadmap_team(scope, as_of, page=request.GET.get("page") or 1)
@@ -84,7 +86,7 @@ def roadmap_grid(request: HttpRequest) -> HttpResponse:
     return render_page(request, "web/roadmap/grid.html", context, status=status_for(date_error))
 
 
-@require_POST
+@post_only("web:roadmap_person", args=lambda username: [username])
 @page
 def roadmap_sign_off(request: HttpRequest, username: str) -> HttpResponse:
     person = resolve_scope(request.user, person=username).person

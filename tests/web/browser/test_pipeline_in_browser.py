@@ -58,7 +58,8 @@ def test_salesperson_drags_into_a_refusing_gate_attests_and_advances(
     missing.get_by_role("link", name="确认此项").click()
     page.wait_for_url(f"**/pipeline/{ready_deal.pk}/#criterion-S3.4")
     row = page.locator('[id="criterion-S3.4"]')
-    row.locator("summary").click()
+    # The fix link opened the attest form on arrival (issue 15 §2.7): no second click.
+    assert row.locator("details").get_attribute("open") is not None
     row.get_by_label("S3.4 的说明").fill("客户已邀请三家厂商交流")
     row.get_by_role("button", name="确认").click()
     page.locator('[id="criterion-S3.4"][data-met="1"]').wait_for()

@@ -220,13 +220,36 @@
       marker: { color: ["#16a36a", "#1f5eff", "#5b8def", "#7aa7ff", "#a9c4ff", "#cddbff"] },
       hovertemplate: "%{x}<br>¥%{y:,.2f}<extra></extra>",
     }], {
-      margin: { l: 60, r: 10, t: 10, b: 70 }, separators: ".,",
+      // automargin: the last category label is long ("十二个月以上") and would be cut.
+      margin: { l: 60, r: 30, t: 10, b: 70 }, separators: ".,",
+      xaxis: { automargin: true },
       font: { family: getComputedStyle(document.body).fontFamily, size: 11 },
       yaxis: { tickprefix: "¥", gridcolor: "#e3e8ef" }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     }, { displayModeBar: false, responsive: true });
   }
 
+  // A "how to fix" link (#competitors, #criterion-S3.2…) opens the form it points at, so
+  // one click is enough: the section's first closed <details> (or the target itself).
+  function openFormAt(hash) {
+    if (!hash || hash.length < 2) return;
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!target) return;
+    var form = target.matches("details") ? target : target.querySelector("details:not([open])");
+    if (!form) return;
+    form.open = true;
+    var field = form.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) field.focus({ preventScroll: true });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href*='#']");
+    if (!link || link.pathname !== window.location.pathname) return;
+    openFormAt(link.hash);
+  });
   document.addEventListener("DOMContentLoaded", function () {
+    // Arriving from another page's fix link; not back on this page after saving one of its
+    // forms (posted to this page's own addresses), whose redirect also carries an anchor.
+    var from = document.referrer ? new URL(document.referrer).pathname : "";
+    if (from && from.indexOf(window.location.pathname) !== 0) openFormAt(window.location.hash);
     document.querySelectorAll("[data-board]").forEach(function (board) { setUpBoard(board); setUpKeyboard(board); });
     document.querySelectorAll("[data-tree]").forEach(setUpTree);
   });

@@ -1,0 +1,40 @@
+"""After a refused form the address in the browser can be reloaded (issue 15 §2.6)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def deal(cast):
+    deal = OpportunityFactory(
+        name="华南制造ERP项目",
+        owner=cast.salesperson,
+        amount=Decimal("800000.00"),
+        expected_close=date(2027, 6, 30),
+    )
+    LineFactory(opportunity=deal, product=ProductFactory(code="erp"), amount=deal.amount)
+    return deal
+
+
+def test_reloading_after_a_refused_mark_lost_shows_the_deal(browser_page, live_server, cast, deal):
+    page = browser_page(cast.salesperson)
+    page.goto(f"{live_server.url}/pipeline/{deal.pk}/")
+    lose = page.get_by_test_id("lose-form")
+    lose.locator("summary").click()
+    lose.get_by_role("button", name="保存").click()
+    page.get_by_test_id("lose-form").locator(".errorlist").wait_for()  # the reason is required
+    # Whatever the address bar shows now, opening it again is the deal's page, not a 405.
+    response = page.goto(page.url)
+    assert response.status == 200
+    assert page.get_by_test_id("opportunity-name").inner_text() == "华南制造ERP项目"
