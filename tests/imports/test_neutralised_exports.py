@@ -124,3 +124,27 @@ def test_every_csv_export_quotes_formula_like_names_and_reads_back(hostile, tmp_
     assert hostile_cells
     assert all(cell.startswith("'") for cell in hostile_cells), hostile_cells
     assert {"'" + name for name in HOSTILE} <= set(hostile_cells)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_formula_like_names_survive_an_export_and_import_back_unchanged(
+    hostile, tmp_path, file_format
+):
+    from salespath.customers.models import Customer
+    from salespath.imports.exporters import export_tables, write_csv, write_xlsx
+    from salespath.imports.services import import_files
+    from salespath.pipeline.models import Opportunity
+
+    def names():
+        return (
+            sorted(Customer.objects.values_list("name", flat=True)),
+            sorted(Opportunity.objects.values_list("name", "external_id", "note")),
+        )
+
+    before = names()
+    write = write_xlsx if file_format == "xlsx" else write_csv
+    paths = []
+    for what in ("customers", "opportunities"):
+        paths += write(export_tables(what), tmp_path / f"{what}.{file_format}")
+    assert import_files(paths=paths).changed == 0
+    assert names() == before
