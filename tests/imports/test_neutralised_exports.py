@@ -8,6 +8,8 @@ command), the forecast workbook (page, API, command) and `salespath export` in b
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 from datetime import date
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -148,3 +150,28 @@ def test_formula_like_names_survive_an_export_and_import_back_unchanged(
         paths += write(export_tables(what), tmp_path / f"{what}.{file_format}")
     assert import_files(paths=paths).changed == 0
     assert names() == before
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_spreadsheet_program_shows_the_names_and_runs_nothing(hostile, tmp_path):
+    """LibreOffice opens the exported workbook and saves what it shows: the names as typed,
+    never a computed 2 or 1 for =1+1 and -2+3."""
+    [path] = _command(tmp_path, "export", "opportunities", "--format", "xlsx")
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path / "shown"),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    with (tmp_path / "shown" / "out.csv").open(encoding="utf-8", newline="") as handle:
+        shown = [row[1] for row in csv.reader(handle)][1:]  # the project names
+    assert sorted(shown) == sorted(HOSTILE)
