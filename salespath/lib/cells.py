@@ -79,10 +79,22 @@ def set_value(cell, value: object):
     return cell
 
 
+# One search tells whether a text needs any of the above (most do not: the fast path).
+_NEEDS_SHAPING = re.compile(r"\A[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def write_only_cell(sheet, value: object, style=None):
     """A cell for `sheet.append` in a write-only workbook; `style` is a registered style
-    array shared by many cells (see forecast.xlsx)."""
-    cell = WriteOnlyCell(sheet)
+    array shared by many cells (see forecast.xlsx). The evaluation sheet writes millions of
+    these, so plain values take the short way."""
+    if isinstance(value, str) and (
+        len(value) > MAX_CELL_CHARS or _NEEDS_SHAPING.search(value) is not None
+    ):
+        cell = WriteOnlyCell(sheet)
+        if style is not None:
+            cell._style = style
+        return set_value(cell, value)
+    cell = WriteOnlyCell(sheet, value=value)
     if style is not None:
         cell._style = style
-    return set_value(cell, value)
+    return cell

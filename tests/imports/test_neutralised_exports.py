@@ -8,6 +8,8 @@ command), the forecast workbook (page, API, command) and `salespath export` in b
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 from datetime import date
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -124,3 +126,52 @@ def test_every_csv_export_quotes_formula_like_names_and_reads_back(hostile, tmp_
     assert hostile_cells
     assert all(cell.startswith("'") for cell in hostile_cells), hostile_cells
     assert {"'" + name for name in HOSTILE} <= set(hostile_cells)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_formula_like_names_survive_an_export_and_import_back_unchanged(
+    hostile, tmp_path, file_format
+):
+    from salespath.customers.models import Customer
+    from salespath.imports.exporters import export_tables, write_csv, write_xlsx
+    from salespath.imports.services import import_files
+    from salespath.pipeline.models import Opportunity
+
+    def names():
+        return (
+            sorted(Customer.objects.values_list("name", flat=True)),
+            sorted(Opportunity.objects.values_list("name", "external_id", "note")),
+        )
+
+    before = names()
+    write = write_xlsx if file_format == "xlsx" else write_csv
+    paths = []
+    for what in ("customers", "opportunities"):
+        paths += write(export_tables(what), tmp_path / f"{what}.{file_format}")
+    assert import_files(paths=paths).changed == 0
+    assert names() == before
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_spreadsheet_program_shows_the_names_and_runs_nothing(hostile, tmp_path):
+    """LibreOffice opens the exported workbook and saves what it shows: the names as typed,
+    never a computed 2 or 1 for =1+1 and -2+3."""
+    [path] = _command(tmp_path, "export", "opportunities", "--format", "xlsx")
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path / "shown"),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    with (tmp_path / "shown" / "out.csv").open(encoding="utf-8", newline="") as handle:
+        shown = [row[1] for row in csv.reader(handle)][1:]  # the project names
+    assert sorted(shown) == sorted(HOSTILE)
