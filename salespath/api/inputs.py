@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -60,8 +61,18 @@ def version() -> serializers.IntegerField:
     )
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A reference by code or username. A value no row can hold (a NUL, which PostgreSQL
+    cannot even compare) is "no such row" before any query, as on SQLite."""
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return super().to_internal_value(data)
+
+
 @extend_schema_field(OpenApiTypes.STR)
-class ScopedSlugField(serializers.SlugRelatedField):
+class ScopedSlugField(SlugField):
     """A reference by code or username among the rows `scope(user)` returns."""
 
     def __init__(self, scope, **kwargs):
@@ -76,15 +87,13 @@ def visible_person(**kwargs) -> ScopedSlugField:
     return ScopedSlugField(policy.visible_people, slug_field="username", **kwargs)
 
 
-def any_person(**kwargs) -> serializers.SlugRelatedField:
+def any_person(**kwargs) -> SlugField:
     """Anyone active in the company: project teams draw on experts from other teams."""
-    return serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
-    )
+    return SlugField(slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs)
 
 
-def product(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
+def product(**kwargs) -> SlugField:
+    return SlugField(
         slug_field="code", queryset=ProductCategory.objects.filter(active=True), **kwargs
     )
 
@@ -95,7 +104,7 @@ def product(**kwargs) -> serializers.SlugRelatedField:
 class CustomerProfileInput(serializers.Serializer):
     name_en = text(200)
     external_id = serializers.CharField(max_length=100, required=False, allow_null=True)
-    industry = serializers.SlugRelatedField(
+    industry = SlugField(
         slug_field="code", queryset=Industry.objects.all(), required=False, allow_null=True
     )
     is_group_enterprise = serializers.BooleanField(required=False, allow_null=True)

@@ -67,10 +67,18 @@ def report_date(**kwargs) -> serializers.DateField:
     return ReportDateField(**kwargs)
 
 
+def optional_text(max_length: int, help_text: str) -> serializers.CharField:
+    """An optional query parameter: `?team=` is the same as leaving it out (DRF reads an
+    empty query value of an optional field as absent), so the schema allows it."""
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=max_length, help_text=help_text
+    )
+
+
 class ScopeQuery(serializers.Serializer):
-    person = serializers.CharField(required=False, max_length=150, help_text="Username.")
-    team = serializers.CharField(required=False, max_length=32, help_text="Team code.")
-    branch = serializers.CharField(required=False, max_length=32, help_text="Branch code.")
+    person = optional_text(150, "Username.")
+    team = optional_text(32, "Team code.")
+    branch = optional_text(32, "Branch code.")
 
 
 class AsOfQuery(ScopeQuery):
@@ -117,9 +125,7 @@ class ForecastQuery(AsOfQuery):
 class ChangesQuery(serializers.Serializer):
     """`from` is a Python keyword, hence `get_fields`."""
 
-    person = serializers.CharField(
-        required=False, max_length=150, help_text="Username; default: you."
-    )
+    person = optional_text(150, "Username; default: you.")
     to = report_date(required=False, help_text="The later submission's date; else live data.")
     live_as_of = report_date(
         required=False, help_text="Without `to`: the live date (default today)."
@@ -144,9 +150,7 @@ class AccuracyQuery(ScopeQuery):
 
 
 class SubmissionsQuery(serializers.Serializer):
-    team = serializers.CharField(
-        required=False, max_length=32, help_text="Team code; default: your team."
-    )
+    team = optional_text(32, "Team code; default: your team.")
     as_of = report_date(required=False, help_text="Default today.")
 
 
@@ -202,9 +206,9 @@ class Report(APIView):
     def scope(self, params: dict) -> Scope:
         return resolve_scope(
             self.request.user,
-            person=params.get("person"),
-            team=params.get("team"),
-            branch=params.get("branch"),
+            person=params.get("person") or None,
+            team=params.get("team") or None,
+            branch=params.get("branch") or None,
         )
 
     def as_of(self, params: dict) -> date:

@@ -68,7 +68,8 @@ urlpatterns = [
         name="report-forecast-submissions",
     ),
     path("", include(router.urls)),
-    # A format suffix is not a way to name an operation (see Router): a JSON 404, not the
-    # site's HTML page.
-    re_path(r"^.*\.[A-Za-z0-9]+/?$", errors.unknown_url),
+    # Any other API URL is the API's JSON 404, not the site's HTML page: a format suffix
+    # (see Router) or an id that is not one (`/activities/-2.5e-54/`). A URL without its
+    # slash and without a suffix is left to APPEND_SLASH's redirect.
+    re_path(r"^(?:.*/|.*\.[^/]*)$", errors.unknown_url),
 ]

@@ -36,3 +36,16 @@ def test_no_operation_answers_a_format_suffix(cast, api):
                 answers[(method, url)] = (response.status_code, body.get("error", {}).get("code"))
     wrong = {key: answer for key, answer in answers.items() if answer != (404, "not_found")}
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_an_id_that_is_not_one_is_the_json_404_even_with_a_session(cast, client, method):
+    """A logged-in browser's session cookie without a CSRF token: still the API's 404."""
+    client.force_login(cast.salesperson)
+    url = "/api/v1/activities/-2.5466427734463854e-54/"
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, method)(url, "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

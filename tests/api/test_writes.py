@@ -305,3 +305,16 @@ def test_absurd_numbers_and_characters_in_a_url_are_refused_not_a_500(cast, api,
     response = api(cast.salesperson).get(f"/api/v1/{path}")
     assert response.status_code in (200, 400, 404)
     assert response.status_code == 200 or set(response.json()) == {"error"}
+
+
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        ("/api/v1/quotas/", {"person": "li\x00", "fiscal_year": 2026, "fiscal_quarter": 1}),
+        ("/api/v1/customers/", {"name": "新客户", "industry": "mfg\x00"}),
+    ],
+)
+def test_a_reference_with_a_nul_is_no_such_row_not_a_server_error(cast, api, url, body):
+    response = api(cast.admin).post(url, {**body, "amount": "1"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
