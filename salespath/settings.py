@@ -254,3 +254,20 @@ SECURE_SSL_REDIRECT = env_bool("SALESPATH_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SALESPATH_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SALESPATH_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SALESPATH_HSTS_PRELOAD", False)
+
+# --- access: Content-Security-Policy on every response (issue 16 item 13, docs/security.md) ---
+SALESPATH_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # plotly.js injects its styles
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+MIDDLEWARE.insert(1, "salespath.security.csp.ContentSecurityPolicyMiddleware")

@@ -239,4 +239,11 @@
     });
   };
   window.addEventListener("load", window.salespathCharts);
+  // No inline handlers (the Content-Security-Policy forbids them): plotly.js's script says
+  // when it has loaded, and print buttons carry data-print.
+  var chartsScript = document.querySelector("script[data-charts]");
+  if (chartsScript) chartsScript.addEventListener("load", window.salespathCharts);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
