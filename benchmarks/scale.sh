@@ -4,7 +4,7 @@
 #
 #   benchmarks/scale.sh L [repeat]
 #
-# SQLite: a fresh file under /work/var-scale-<scale> (or $SCALE_VAR_ROOT-<scale>).
+# SQLite: a fresh file under var/scale-<scale> in the checkout (or $SCALE_VAR_ROOT-<scale>).
 # PostgreSQL: a fresh database sp_scale_<scale> on $SCALE_PG (default local, trust auth).
 set -eu
 SCALE=${1:-S}
@@ -12,7 +12,7 @@ REPEAT=${2:-5}
 LOWER=$(echo "$SCALE" | tr 'A-Z' 'a-z')
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN="$ROOT/.venv/bin/salespath"
-VAR="${SCALE_VAR_ROOT:-/work/var-scale}-$LOWER"
+VAR="${SCALE_VAR_ROOT:-$ROOT/var/scale}-$LOWER"
 PG="${SCALE_PG:-postgres://postgres@127.0.0.1:5432}"
 
 rm -rf "$VAR"

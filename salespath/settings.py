@@ -209,6 +209,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# --- dataio: plain-text input (issue 16 item 5) and import limits (item 6) ---
+INSTALLED_APPS += ["salespath.plaintext"]  # refuse control characters in text input
+# An .xlsx is a zip: cap what an import may unpack and how many rows a sheet may have.
+SALESPATH_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SALESPATH_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+)
+SALESPATH_IMPORT_MAX_ROWS = int(os.environ.get("SALESPATH_IMPORT_MAX_ROWS", 100_000))
+# --- apiinput: the API refuses an oversized body with its own 413 before any view runs
+MIDDLEWARE = [*MIDDLEWARE, "salespath.api.middleware.BodySizeMiddleware"]
 # --- access: sign-in lockout and client addresses (issue 16 item 3, docs/security.md) ---
 # How many reverse proxies of ours stand in front; X-Forwarded-For is read only then (the
 # client is that many entries from its right). 0: the connection's own address.

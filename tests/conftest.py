@@ -71,15 +71,13 @@ def chromium_path() -> str:
     return path
 
 
-# CI lays a copy of shared/ beside the clone; a developer's checkout has it in the same place.
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+# The public sample data the tests import, kept in the repository (examples/maven-crm).
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED_DIR.exists():
-        pytest.fail(f"{SHARED_DIR} is missing: shared/ must sit beside the checkout")
-    return SHARED_DIR
+def maven_crm_dir() -> Path:
+    return EXAMPLES_DIR / "maven-crm"
 
 
 @pytest.fixture(autouse=True)

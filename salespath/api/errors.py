@@ -1,9 +1,10 @@
 """Every API error in one shape:
 `{"error": {"code": "...", "message": "...", "fields": {...}, "missing": [...]}}`."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -35,6 +36,10 @@ def exception_handler(exc, context):
         if retry_after:
             response["Retry-After"] = str(retry_after)
         return response
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this its
+        # SuspiciousOperation became the site's HTML 400 page.
+        return too_large()
     if isinstance(exc, Http404):
         return error_response("not_found", _("Not found."), status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
@@ -70,3 +75,24 @@ def exception_handler(exc, context):
             getattr(exc, "default_code", "error"), str(exc.detail), exc.status_code
         )
     return None
+
+
+def json_error(code: str, message: str, http_status: int) -> JsonResponse:
+    """The error shape from outside DRF's views (URLs no view serves, refused bodies)."""
+    return JsonResponse({"error": {"code": code, "message": message}}, status=http_status)
+
+
+def unknown_url(request, *args, **kwargs) -> JsonResponse:
+    """An API URL that names no operation, such as one with a format suffix (`.json`):
+    every operation has exactly one URL, the one the schema documents."""
+    return json_error("not_found", _("Not found."), status.HTTP_404_NOT_FOUND)
+
+
+def too_large() -> JsonResponse:
+    """A request body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return json_error(
+        "too_large",
+        _("The request body is larger than %(size)s MB.") % {"size": f"{megabytes:g}"},
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )

@@ -26,7 +26,7 @@ from salespath.forecast.queries import BY, OVERDUE_LIMIT, SHEET_PAGE, evaluation
 from salespath.forecast.state import VIEWS
 from salespath.forecast.submissions import forecast_accuracy, forecast_changes, team_submissions
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
-from salespath.lib.fiscal import BadQuarter, parse_quarter
+from salespath.org import dates
 from salespath.org.scopes import Scope, resolve_scope
 from salespath.pipeline.queries import INTEGRITY_PAGE, integrity_report
 from salespath.roadmap.queries import GRID_PAGE, roadmap_team
@@ -48,18 +48,21 @@ class XlsxRenderer(BaseRenderer):
 
 # --- query parameters ----------------------------------------------------------------------
 
-# Reports reach months around their date (D + 12 months, fiscal years); years this far out are
-# mistakes, and date arithmetic near year 1 or 9999 would overflow.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 MAX_PAGE_SIZE = 500  # people per page of the roadmap and evaluation reports
 
 
-def report_date(**kwargs) -> serializers.DateField:
-    from django.core.validators import MaxValueValidator, MinValueValidator
+class ReportDateField(serializers.DateField):
+    """A report date, parsed as the pages and commands parse it (`salespath.org.dates`)."""
 
-    return serializers.DateField(
-        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)], **kwargs
-    )
+    def to_internal_value(self, value):
+        try:
+            return dates.parse_day(str(value), field=self.field_name)
+        except DomainError as refused:
+            raise serializers.ValidationError(refused.message) from None
+
+
+def report_date(**kwargs) -> serializers.DateField:
+    return ReportDateField(**kwargs)
 
 
 class ScopeQuery(serializers.Serializer):
@@ -324,16 +327,8 @@ class ForecastAccuracyReport(Report):
 
     @report_schema(AccuracyQuery, summary="Forecast accuracy")
     def get(self, request):
-        from django.conf import settings
-
         params = self.query()
-        try:
-            quarter = parse_quarter(params["quarter"], settings.SALESPATH_FISCAL_YEAR_START_MONTH)
-        except BadQuarter:
-            message = _("“%(value)s” is not a fiscal quarter like 2026Q2.") % {
-                "value": params["quarter"]
-            }
-            raise DomainError(message, fields={"quarter": [message]}) from None
+        quarter = dates.parse_fiscal_quarter(params["quarter"])
         return Response(forecast_accuracy(quarter, self.scope(params)))
 
 

@@ -31,7 +31,7 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ALWAYS = ("400", "401", "403", "404", "429")
-WRITES = ("409",)
+WRITES = ("409", "413")
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -1,10 +1,17 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import customers, opportunities, reports, views, work
+from . import customers, errors, opportunities, reports, views, work
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    # One URL per operation, the one the schema documents: no `.json` twin, which the
+    # actions would also be handed a `format` argument they do not take.
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("branches", views.BranchViewSet)
 router.register("teams", views.TeamViewSet)
 router.register("people", views.PersonViewSet, basename="person")
@@ -61,4 +68,7 @@ urlpatterns = [
         name="report-forecast-submissions",
     ),
     path("", include(router.urls)),
+    # A format suffix is not a way to name an operation (see Router): a JSON 404, not the
+    # site's HTML page.
+    re_path(r"^.*\.[A-Za-z0-9]+/?$", errors.unknown_url),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from salespath.errors import DomainError, NotAllowed, NotFound
+from salespath.errors import Conflict, DomainError, NotAllowed, NotFound
 
 
 def invalid(field: str, message: str) -> DomainError:
@@ -21,3 +21,9 @@ def not_visible() -> NotFound:
 
 def not_allowed(action: str) -> NotAllowed:
     return NotAllowed(_("You may not %(action)s for this customer.") % {"action": action})
+
+
+def external_id_taken() -> Conflict:
+    """The same answer whether the customer holding it is visible to the caller or not."""
+    message = _("This external id is already in use.")
+    return Conflict(message, code="external_id_taken", fields={"external_id": [message]})

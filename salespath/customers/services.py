@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salespath.org import columns
 from salespath.org.models import User
 from salespath.pipeline import policy
 
@@ -107,7 +108,21 @@ def _apply(customer: Customer, changes: dict[str, Any]) -> None:
                 )
         customer.headcount = headcount
     if "external_id" in changes:
-        customer.external_id = changes["external_id"] or None
+        customer.external_id = str(changes["external_id"] or "").strip() or None
+        columns.check_unique(
+            Customer,
+            "external_id",
+            customer.external_id,
+            error=errors.external_id_taken(),
+            exclude_pk=customer.pk,
+        )
+
+
+def _save(customer: Customer) -> None:
+    with columns.unique_write(
+        Customer, "external_id", customer.external_id, error=errors.external_id_taken()
+    ):
+        customer.save()
 
 
 def _note_basics(customer: Customer, on: date) -> None:
@@ -129,7 +144,7 @@ def customer_create(
     customer = Customer(owner=owner, created_by=by, created_on=created_on)
     _apply(customer, {"name": name, **profile})
     _note_basics(customer, created_on)
-    customer.save()
+    _save(customer)
     return customer
 
 
@@ -143,7 +158,7 @@ def customer_update(
     current = Customer.objects.select_for_update().get(pk=customer.pk)
     _apply(current, changes)
     _note_basics(current, on or timezone.localdate())
-    current.save()
+    _save(current)
     for field in Customer._meta.concrete_fields:
         setattr(customer, field.attname, getattr(current, field.attname))
     return current

@@ -14,12 +14,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from salespath.lib.fiscal import add_months
+from salespath.pipeline.models import OPPORTUNITY_STAGES
 
 from . import data
 from .customers import CustomerPlan
 from .people import Organisation, PersonPlan
 
-STAGES = ["S2", "S3", "S4", "S5", "S6", "S7"]
+STAGES = OPPORTUNITY_STAGES
 ORDER = {code: number for number, code in enumerate(STAGES, start=2)}
 CODE = {number: code for code, number in ORDER.items()}
 DEFAULT_PROBABILITY = {2: 10, 3: 20, 4: 30, 5: 50, 6: 75, 7: 100}

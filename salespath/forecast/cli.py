@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from salespath.errors import DomainError
-from salespath.lib.fiscal import BadQuarter, FiscalQuarter, parse_quarter
+from salespath.lib.fiscal import FiscalQuarter
+from salespath.org import dates
 from salespath.org.models import User
 from salespath.org.scopes import Scope, resolve_scope
-
-from .state import fiscal_start_month
 
 
 def add_viewer(parser) -> None:
@@ -49,21 +48,16 @@ def parse_date(text: str | None, option: str = "--as-of") -> date:
     if not text:
         raise CommandError(_("%(option)s is required (YYYY-MM-DD).") % {"option": option})
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("“%(value)s” is not a date; use YYYY-MM-DD.") % {"value": text}
-        ) from None
+        return dates.parse_day(text, field=option)
+    except DomainError as refused:
+        raise CommandError(refused.message) from None
 
 
 def parse_fiscal_quarter(text: str) -> FiscalQuarter:
     try:
-        return parse_quarter(text, fiscal_start_month())
-    except BadQuarter:
-        raise CommandError(
-            _("“%(value)s” is not a fiscal quarter; use a year and Q1 to Q4, like 2026Q2.")
-            % {"value": text}
-        ) from None
+        return dates.parse_fiscal_quarter(text)
+    except DomainError as refused:
+        raise CommandError(refused.message) from None
 
 
 def operator() -> User:

@@ -83,25 +83,29 @@ def snapshot_rows(person: User, as_of: date) -> list[dict]:
         "snap_time_column",
         "snap_category_column",
     )
-    return [
-        {
-            "opportunity_id": row["pk"],
-            "name": row["name"],
-            "stage": row["snap_stage"] or row["stage_id"],
-            "status": row["snap_status"] or row["status"],
-            "category": row["forecast_category"],
-            "amount": row["amount"],
-            "probability": row["probability"],
-            "expected_close": row["expected_close"],
-            "signed_on": row["signed_on"],
-            "won_on": row["won_on"],
-            "time_close": row["snap_time_close"],
-            "time_column": row["snap_time_column"] or "",
-            "category_column": row["snap_category_column"] or "",
-            "lines": lines.get(row["pk"], []),
-        }
-        for row in rows.order_by("pk")
-    ]
+    return [_snapshot_row(row, lines) for row in rows.order_by("pk")]
+
+
+def _snapshot_row(row: dict, lines: dict[int, list[dict]]) -> dict:
+    # Lost on the cutoff date: frozen with the rest so that a later comparison can say what
+    # became of it, but in no column, as the live forecast does not count it (`counted_on`).
+    counted = row["snap_status"] != Status.LOST
+    return {
+        "opportunity_id": row["pk"],
+        "name": row["name"],
+        "stage": row["snap_stage"] or row["stage_id"],
+        "status": row["snap_status"] or row["status"],
+        "category": row["forecast_category"],
+        "amount": row["amount"],
+        "probability": row["probability"],
+        "expected_close": row["expected_close"],
+        "signed_on": row["signed_on"],
+        "won_on": row["won_on"],
+        "time_close": row["snap_time_close"],
+        "time_column": (row["snap_time_column"] or "") if counted else "",
+        "category_column": (row["snap_category_column"] or "") if counted else "",
+        "lines": lines.get(row["pk"], []),
+    }
 
 
 def forecast_submit(*, person: User, as_of: date, by: User) -> ForecastSubmission:

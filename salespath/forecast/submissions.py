@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,10 +18,48 @@ from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
 from .models import ForecastSnapshot, ForecastSubmission
-from .queries import MONEY, booked_by_owner, forecast, members_of, people_rows, scope_dict
+from .queries import (
+    MONEY,
+    _amount,
+    _column_aggregates,
+    _figures,
+    booked_by_owner,
+    forecast,
+    members_of,
+    people_rows,
+    scope_dict,
+)
 from .rows import Figures, money, rows_and_total
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
+
+# --- what a submission totals -----------------------------------------------------------
+
+# A deal lost on or before the cutoff date is frozen with a submission, so that the next
+# comparison can say "lost", but it counts in no column, as in the live forecast
+# (`state.counted_on`). Rows written before `snapshot_rows` left such a deal's columns empty
+# still carry one, so every total of a submission filters on the status as well.
+COUNTED = ~Q(status=Status.LOST)
+
+
+def submission_figures(submissions, view: str, *, weighted: bool = False) -> dict[int, Figures]:
+    """{submission id: its columns in `view`}, summed in cents like the live forecast, so a
+    submission totals exactly what the forecast showed on its cutoff date. One query;
+    `submissions` is a queryset or a list of ids. A submission without rows is left out."""
+    done = Q(signed_on__lte=F("submission__as_of")) | Q(won_on__lte=F("submission__as_of"))
+    rows = (
+        ForecastSnapshot.objects.filter(COUNTED, submission__in=submissions)
+        .alias(
+            weight=Case(
+                When(done, then=Value(100)), default=F("probability"), output_field=IntegerField()
+            )
+        )
+        .values("submission")
+        .annotate(**_column_aggregates(view, _amount(weighted)))
+        .order_by()
+    )
+    return {row["submission"]: _figures(row, view, weighted) for row in rows}
+
 
 # --- who has submitted ------------------------------------------------------------------
 
@@ -40,18 +78,8 @@ def team_submissions(team: Team, as_of: date) -> dict:
             "submitted_by"
         )
     }
-    submitted = {
-        row["submission__person"]: row
-        for row in ForecastSnapshot.objects.filter(submission__in=submissions.values())
-        .values("submission__person")
-        .annotate(
-            **{
-                column: Sum("amount", filter=Q(category_column=column), output_field=MONEY)
-                for column in CATEGORY_COLUMNS
-            }
-        )
-        .order_by()
-    }
+    figures = submission_figures([s.pk for s in submissions.values()], CATEGORY)
+    submitted = {s.person_id: figures.get(s.pk) for s in submissions.values()}
     live = {
         row["key"]: row["values"]
         for row in forecast(Scope("team", team=team), as_of, view=CATEGORY)["rows"]
@@ -71,7 +99,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
                 ),
                 "submitted_by": submission.submitted_by.username if submission else None,
                 "submitted_values": (
-                    {c: money(frozen[c] if frozen else None) for c in CATEGORY_COLUMNS}
+                    {c: money(frozen.values[c] if frozen else None) for c in CATEGORY_COLUMNS}
                     if submission
                     else None
                 ),
@@ -278,8 +306,10 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
                 & ~Q(status=Status.LOST),
                 output_field=MONEY,
             ),
-            commit=Sum("amount", filter=Q(category_column="commit_q"), output_field=MONEY),
-            best=Sum("amount", filter=Q(category_column="best_q"), output_field=MONEY),
+            commit=Sum(
+                "amount", filter=COUNTED & Q(category_column="commit_q"), output_field=MONEY
+            ),
+            best=Sum("amount", filter=COUNTED & Q(category_column="best_q"), output_field=MONEY),
             rows=Count("pk"),
         )
         .order_by("submission__as_of")

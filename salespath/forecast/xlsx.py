@@ -3,6 +3,9 @@
 Chinese headers (whatever language is active), the forecast's two-level header (按时间 /
 按销售预测 over their columns) under the 截止上报时间 line, ● marks, bold subtotal rows,
 ¥ amounts, frozen headers, A4 landscape fitted to the page width.
+
+Every value goes into its cell through `salespath.lib.cells`, so names and notes that users
+typed stay text (never a formula) and control characters stored earlier cannot break a file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from salespath.lib.cells import set_value, write_only_cell
 
 from .state import COLUMN_LABELS, VIEW_LABELS
 
@@ -42,7 +47,7 @@ def _print_setup(sheet: Worksheet, header_rows: str) -> None:
 
 
 def _header(sheet: Worksheet, row: int, column: int, text: str, *, rows=1, columns=1) -> None:
-    cell = sheet.cell(row=row, column=column, value=text)
+    cell = set_value(sheet.cell(row=row, column=column), text)
     if rows > 1 or columns > 1:
         sheet.merge_cells(
             start_row=row,
@@ -59,14 +64,14 @@ def _header(sheet: Worksheet, row: int, column: int, text: str, *, rows=1, colum
                 CENTER,
                 BOX,
             )
-    cell.value = text
+    set_value(cell, text)
 
 
 def _title(sheet: Worksheet, title: str, subtitle: str, width: int) -> None:
-    sheet.cell(row=1, column=1, value=title).font = TITLE
+    set_value(sheet.cell(row=1, column=1), title).font = TITLE
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    sheet.cell(row=2, column=1, value=subtitle)
+    set_value(sheet.cell(row=2, column=1), subtitle)
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
 
 
@@ -164,7 +169,7 @@ def _figure_cells(report: dict, row: dict | None, figure: str) -> list:
 
 def _data_row(sheet: Worksheet, line: int, cells: list, *, bold: bool, figure: str) -> None:
     for index, value in enumerate(cells, start=1):
-        cell = sheet.cell(row=line, column=index, value=value)
+        cell = set_value(sheet.cell(row=line, column=index), value)
         cell.border = BOX
         if index > 1 and figure == "values":
             cell.number_format = YUAN
@@ -180,7 +185,7 @@ def _overdue_sheet(sheet: Worksheet, overdue: list[dict]) -> None:
     for line, item in enumerate(overdue, start=2):
         values = [item["opportunity"], item["name"], item["owner"], item["expected_close"]]
         for index, value in enumerate(values, start=1):
-            sheet.cell(row=line, column=index, value=value).border = BOX
+            set_value(sheet.cell(row=line, column=index), value).border = BOX
     for letter, width in zip("ABCD", (10, 36, 16, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -222,9 +227,7 @@ def evaluation_workbook(sheet_data: dict) -> Workbook:
         return template._style
 
     def cell(value, style) -> WriteOnlyCell:
-        written = WriteOnlyCell(sheet, value=value)
-        written._style = style
-        return written
+        return write_only_cell(sheet, value, style)
 
     heading = styled(font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BOX)
 
@@ -234,12 +237,12 @@ def evaluation_workbook(sheet_data: dict) -> Workbook:
     period = sheet_data["period"]
     title = _("Stage evaluation sheet — %(scope)s") % {"scope": sheet_data["scope"]["label"]}
     sheet.append([cell(title, styled(font=TITLE, alignment=Alignment(horizontal="center")))])
-    sheet.append(
-        [
-            _("Date: %(date)s    Period: %(start)s to %(end)s")
-            % {"date": sheet_data["as_of"], "start": period["start"], "end": period["end"]}
-        ]
-    )
+    dates = _("Date: %(date)s    Period: %(start)s to %(end)s") % {
+        "date": sheet_data["as_of"],
+        "start": period["start"],
+        "end": period["end"],
+    }
+    sheet.append([write_only_cell(sheet, dates)])
     stage_header = _("Stage evaluation: stage reached (marked ●)")
     sheet.append(
         header(

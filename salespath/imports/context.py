@@ -15,6 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salespath.org import columns
+from salespath.plaintext.rules import MULTILINE_FIELD_NAMES, control_character, refusal
+
 from .errors import Problem
 from .kinds import Kind
 from .mapping import Record
@@ -143,6 +146,9 @@ class Row:
         value = text(self.record.values.get(name))
         if required and not value:
             self.problem(name, _("This column must not be empty."))
+        found = control_character(value, multiline=name in MULTILINE_FIELD_NAMES)
+        if found:
+            self.problem(name, refusal(found))
         return value
 
     def _parse(self, name: str, parse, message: str, required: bool = False):
@@ -164,7 +170,17 @@ class Row:
         return parse_date(value, self.date_formats)
 
     def amount(self, name: str, required: bool = False) -> Decimal | None:
-        return self._parse(name, parse_amount, NOT_AN_AMOUNT, required)
+        amount = self._parse(name, parse_amount, NOT_AN_AMOUNT, required)
+        if amount is None:
+            return None
+        return self.fitting(name, amount, _("The amount"))
+
+    def fitting(self, name: str, amount: Decimal, label) -> Decimal | None:
+        """`amount` if a money column holds it; else a problem on this row and None."""
+        if columns.fits(amount, columns.MONEY):
+            return amount
+        self.problem(name, columns.too_large_message(label, columns.MONEY))
+        return None
 
     def integer(self, name: str, required: bool = False) -> int | None:
         return self._parse(name, parse_int, NOT_A_NUMBER, required)

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from salespath.activities.models import Activity
 from salespath.customers.models import Contact, Customer
+from salespath.lib.cells import csv_row, write_only_cell
 from salespath.org.models import Team
 from salespath.pipeline.models import Opportunity, OpportunityCompetitor, StageChange
 
@@ -192,8 +193,8 @@ def write_xlsx(tables: list[Table], path: Path) -> list[Path]:
     for table in tables:
         sheet = workbook.create_sheet(table.kind.sheet_title(get_language() or "zh-hans"))
         sheet.append(headers(table.kind))
-        for row in table.rows:
-            sheet.append([_cell(v) for v in row])
+        for row in table.rows:  # user text stays text: see salespath.lib.cells
+            sheet.append([write_only_cell(sheet, "" if v is None else v) for v in row])
     workbook.save(path)
     return [path]
 
@@ -206,14 +207,10 @@ def write_csv(tables: list[Table], path: Path) -> list[Path]:
         with target.open("w", encoding="utf-8-sig", newline="") as handle:
             out = csv.writer(handle)
             out.writerow(headers(table.kind))
-            for row in table.rows:
-                out.writerow(["" if v is None else v for v in row])
+            for row in table.rows:  # user text stays text: see salespath.lib.cells
+                out.writerow(csv_row(row))
         written.append(target)
     return written
-
-
-def _cell(value):
-    return "" if value is None else value
 
 
 def count_tables(tables: list[Table]) -> dict[str, int]:

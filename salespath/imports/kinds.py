@@ -257,23 +257,25 @@ def recognise_columns(kind: Kind, sheet: Sheet) -> dict[str, int]:
 
 
 def kind_of_sheet(sheet: Sheet) -> Kind | None:
-    """By the sheet's (or csv file's) name, else by which kind's headers the sheet has."""
-    name = key(sheet.name)
-    for kind in KINDS:
-        spellings = {key(s) for s in (kind.name, kind.zh, *kind.aliases)}
-        if name in spellings:
-            return kind
-    for kind in KINDS:  # "2026-opportunities", "商机-lines": the last word of the name
-        spellings = {key(s) for s in (kind.name, kind.zh, *kind.aliases)}
-        tail = re.split(r"[.\-_\s]+", sheet.name.strip())[-1]
-        if key(tail) in spellings:
-            return kind
-    best: tuple[int, int, Kind] | None = None
+    """What a sheet holds, from the workbook itself — never from a file's name (a file named
+    `unknown_customer.csv` is not therefore a customer sheet).
+
+    An xlsx sheet titled exactly as a kind (商机, opportunities: as our templates and exports
+    title them) is that kind. Otherwise the column headers decide: the kind whose required
+    columns are all there and that recognises the most columns. None when no kind fits or two
+    fit equally well: then the importer names the kind (`--kind`, the page's choice)."""
+    if sheet.titled:
+        title = key(sheet.name)
+        for kind in KINDS:
+            if title in {key(s) for s in (kind.name, kind.zh, *kind.aliases)}:
+                return kind
+    scored: list[tuple[tuple[int, int], Kind]] = []
     for kind in KINDS:
         found = recognise_columns(kind, sheet)
         if not found or any(f.field not in found for f in kind.required):
             continue
-        score = (len(found), -len(kind.fields))
-        if best is None or score > best[:2]:
-            best = (*score, kind)
-    return best[2] if best else None
+        scored.append(((len(found), -len(kind.fields)), kind))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]

@@ -67,6 +67,7 @@ STAGES_ALLOWED = gettext_lazy("S2 to S7 or a stage's name")
 NO_PRODUCT = gettext_lazy("No product “%(value)s”.")
 NO_ACCOUNT_MANAGER = gettext_lazy("No account manager “%(value)s”.")
 NO_CUSTOMER = gettext_lazy("No customer “%(value)s”.")
+LINES_TOTAL = gettext_lazy("The sum of the product lines")
 
 FORECASTS = choices_table(ForecastCategory.choices, ("best case", ForecastCategory.BEST_CASE))
 
@@ -523,6 +524,7 @@ class PipelineValidator:
                     _("The amount %(amount)s is not the sum of the product lines (%(total)s).")
                     % {"amount": amount, "total": total},
                 )
+            row.fitting("amount", total, LINES_TOTAL)
             values["amount"] = total
         elif existing is not None and existing.lines:
             total = sum((a for _pk, a in existing.lines.values()), Decimal(0))
@@ -640,6 +642,8 @@ class PipelineValidator:
         if given_lines:
             plan.lines = {id(p): (p, a) for _r, p, a in given_lines}
             values["amount"] = sum((a for _r, _p, a in given_lines), Decimal(0))
+            if first.fitting("amount", values["amount"], LINES_TOTAL) is None:
+                return None
         if given_history:
             stage, status = values["stage"], values["status"]
             event = values["won_on"] if status == Status.WON else values["lost_on"]

@@ -45,10 +45,14 @@ def import_files(
     mapping: Mapping | None = None,
     dry_run: bool = False,
     by: User | None = None,
+    kind: Kind | None = None,
 ) -> ImportResult:
     """Import one or more files. Raises ImportRejected naming every problem (by sheet, row and
     column) before anything is written; otherwise writes it all in one transaction — or, with
-    `dry_run`, does the writing and rolls it back, so the counts it reports are exact."""
+    `dry_run`, does the writing and rolls it back, so the counts it reports are exact.
+
+    Each sheet's kind comes from the mapping, else `kind` (the importer's explicit choice,
+    for every sheet), else the sheet itself (`kind_of_sheet`), never the file's name."""
     problems: list[Problem] = []
     sheets: list[tuple[str, Sheet]] = []
     for path in paths:
@@ -59,7 +63,7 @@ def import_files(
             problems.append(Problem(sheet=Path(path).name, row=0, column="", message=error.message))
     by_kind: dict[str, list[SheetRecords]] = {kind.name: [] for kind in KINDS}
     for label, sheet in sheets:
-        found = _records(label, sheet, mapping, problems)
+        found = _records(label, sheet, mapping, kind, problems)
         if found is not None:
             by_kind[found[0].name].append(found[1])
     if problems:
@@ -88,7 +92,7 @@ def _sheet_label(path: Path, sheet: Sheet, files: int) -> str:
 
 
 def _records(
-    label: str, sheet: Sheet, mapping: Mapping | None, problems: list[Problem]
+    label: str, sheet: Sheet, mapping: Mapping | None, chosen: Kind | None, problems: list[Problem]
 ) -> tuple[Kind, SheetRecords] | None:
     sheet_mapping = mapping.for_sheet(sheet.name) if mapping else None
     if sheet_mapping is not None:
@@ -107,7 +111,7 @@ def _records(
             label, records, sheet_mapping.date_formats, sheet_mapping.create_missing, present
         )
     else:
-        kind = kind_of_sheet(sheet)
+        kind = chosen or kind_of_sheet(sheet)
         if kind is None:
             problems.append(
                 Problem(
@@ -115,9 +119,10 @@ def _records(
                     0,
                     "",
                     _(
-                        "Cannot tell what this sheet holds. Name the sheet after its kind "
-                        "(商机, 客户, …) or use the column headers of a template "
-                        "(salespath import-template)."
+                        "Cannot tell what this sheet holds from its column headers. Use the "
+                        "headers of a template (salespath import-template), or choose the kind "
+                        "of sheet: “What the files hold” on the import page, --kind for "
+                        "salespath import."
                     ),
                 )
             )

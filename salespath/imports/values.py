@@ -2,6 +2,11 @@
 
 Pure functions with no Django import. Each raises ValueError for a value it cannot read; the
 validator turns that into a translated problem naming the cell.
+
+Full-width forms (U+FF01–U+FF5E: `１２３`, `２０２６／６／３０`, `３０％`), which a Chinese
+input method types in its full-width mode, are read as their ASCII twins in numbers and
+dates — a deliberate choice (docs/imports.md). Every other script's digits (`١٢٣`, `१२३`)
+are refused: Python's `int()` and a regular expression's digit class would take them.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ CENTS = Decimal("0.01")
 TEN_THOUSAND = Decimal(10000)
 
 _DATE_PATTERNS = [
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$", re.ASCII),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$", re.ASCII),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", re.ASCII),
 ]
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", re.ASCII)
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # ！..～ → !..~
 _CURRENCY = re.compile(r"^(?:¥|￥|RMB|CNY)|(?:元|RMB|CNY)$", re.IGNORECASE)
 
 
@@ -43,6 +49,11 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def number_text(value: object) -> str:
+    """A cell holding a number or date, as text with full-width forms folded to ASCII."""
+    return text(value).translate(FULL_WIDTH)
+
+
 def excel_serial_to_date(serial: float) -> date:
     if not 1 <= serial < 2958466:  # 9999-12-31
         raise ValueError(serial)
@@ -61,7 +72,7 @@ def parse_date(value: object, formats: tuple[str, ...] = ()) -> date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return excel_serial_to_date(float(value))
-    raw = text(value)
+    raw = number_text(value)
     if not formats and _is_iso_date(raw):  # the common spelling, read without the patterns
         return date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
     for pattern in formats:
@@ -75,7 +86,7 @@ def parse_date(value: object, formats: tuple[str, ...] = ()) -> date:
         if match:
             year, month, day = (int(part) for part in match.groups())
             return date(year, month, day)
-    if re.fullmatch(r"\d{5}(\.0+)?", raw):
+    if re.fullmatch(r"\d{5}(\.0+)?", raw, re.ASCII):
         return excel_serial_to_date(float(raw))
     raise ValueError(raw)
 
@@ -84,6 +95,7 @@ def _is_iso_date(raw: str) -> bool:
     """2026-06-30 exactly (what the first pattern matches with two-digit month and day)."""
     return (
         len(raw) == 10
+        and raw.isascii()
         and raw[4] == raw[7] == "-"
         and raw[:4].isdecimal()
         and raw[5:7].isdecimal()
@@ -98,7 +110,7 @@ def parse_amount(value: object) -> Decimal:
     if isinstance(value, int | float | Decimal):
         amount = Decimal(str(value))
     else:
-        raw = text(value).replace(" ", "").replace("\u3000", "")
+        raw = number_text(value).replace(" ", "").replace("\u3000", "")
         raw = _CURRENCY.sub("", raw)
         raw = _CURRENCY.sub("", raw)  # "¥12万元": the symbol in front, 元 behind
         factor = Decimal(1)
@@ -106,7 +118,7 @@ def parse_amount(value: object) -> Decimal:
             raw, factor = raw[:-2], TEN_THOUSAND
         elif raw.endswith("万"):
             raw, factor = raw[:-1], TEN_THOUSAND
-        if not re.fullmatch(r"-?(\d{1,3}([,，]\d{3})+|\d+)(\.\d+)?|-?\.\d+", raw):
+        if not re.fullmatch(r"-?(\d{1,3}([,，]\d{3})+|\d+)(\.\d+)?|-?\.\d+", raw, re.ASCII):
             raise ValueError(value)
         try:
             amount = Decimal(raw.replace(",", "").replace("，", "")) * factor
@@ -124,8 +136,8 @@ def parse_int(value: object) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raw = text(value).replace(",", "")
-    if not re.fullmatch(r"-?\d+", raw):
+    raw = number_text(value).replace(",", "")
+    if not re.fullmatch(r"-?\d+", raw, re.ASCII):
         raise ValueError(value)
     return int(raw)
 
@@ -137,7 +149,9 @@ def parse_percent(value: object) -> int:
     elif isinstance(value, int | float) and not isinstance(value, bool):
         number = Decimal(str(value))
     else:
-        raw = text(value).rstrip("%％").strip()
+        raw = number_text(value).rstrip("%").strip()
+        if not raw.isascii():
+            raise ValueError(value)
         try:
             number = Decimal(raw)
         except InvalidOperation as error:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
-from salespath.forecast.rollups import refresh_owners
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
 from salespath.pipeline.copies import copy_team_and_lines
 from salespath.pipeline.history import copy_history_dates
@@ -26,6 +25,7 @@ from salespath.pipeline.models import (
     OpportunityLine,
     StageChange,
 )
+from salespath.pipeline.signals import announce_owners
 
 from .context import Ref
 from .opportunities import FIELDS as OPPORTUNITY_FIELDS
@@ -284,7 +284,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     owners |= set(Opportunity.objects.filter(id__in=new_ids).values_list("owner_id", flat=True))
     copy_history_dates([*new_ids, *touched])  # the history's latest dates, onto the rows
     copy_team_and_lines([*new_ids, *touched])  # and the products of their lines
-    refresh_owners(owners)
+    announce_owners(owners)
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
 

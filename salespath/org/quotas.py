@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotAllowed
 from salespath.lib.fiscal import Period, quarters_between
+from salespath.org import columns
 from salespath.org.models import Quota, Role, User
 
 CENT = Decimal("0.01")
@@ -93,6 +94,7 @@ def quota_set(
         raise DomainError(_("A quota cannot be negative (%(amount)s).") % {"amount": value})
     if value != value.quantize(CENT):
         raise DomainError(_("A quota has at most two decimals."))
+    columns.check_fits(value, columns.column(Quota, "amount"), name="amount", label=_("A quota"))
     if fiscal_quarter not in (1, 2, 3, 4) or not 2000 <= fiscal_year <= 2100:
         raise DomainError(
             _("There is no fiscal quarter %(year)sQ%(quarter)s.")

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
-from .models import Opportunity, OpportunityLine, ProjectMember, ProjectRole
+from .models import Contract, Opportunity, OpportunityLine, ProjectMember, ProjectRole
 
 CHUNK = 5000
 
@@ -99,3 +99,42 @@ def stale_copies() -> list[int]:
 
 def _set(ids: str) -> set[str]:
     return set(ids.split(",")) if ids else set()
+
+
+def signing_date():
+    """The opportunity's contract's signing date, as `signed_on` holds it (an `OuterRef`
+    subquery; None without a contract)."""
+    return Subquery(Contract.objects.filter(opportunity=OuterRef("pk")).values("signed_on")[:1])
+
+
+def lines_total():
+    """The sum of the opportunity's product lines (an `OuterRef` subquery; None without
+    lines): with lines, the amount is their sum (`opportunity_set_lines`)."""
+    total = (
+        OpportunityLine.objects.filter(opportunity=OuterRef("pk"))
+        .order_by()
+        .values("opportunity")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(total)
+
+
+def copy_signing_dates(opportunity_ids: Iterable[int]) -> None:
+    """Copy each contract's signing date onto its opportunity (`signed_on`), as
+    `contract_sign` does, for rows whose copy went astray."""
+    ids = sorted(set(opportunity_ids))
+    for start in range(0, len(ids), CHUNK):
+        Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).update(
+            signed_on=signing_date()
+        )
+
+
+def copy_line_totals(opportunity_ids: Iterable[int]) -> None:
+    """Set the amount of each opportunity with product lines to their sum, as
+    `opportunity_set_lines` does, for rows whose amount went astray."""
+    ids = sorted(set(opportunity_ids))
+    for start in range(0, len(ids), CHUNK):
+        Opportunity.objects.filter(pk__in=ids[start : start + CHUNK], lines__isnull=False).update(
+            amount=lines_total()
+        )

@@ -54,6 +54,7 @@ from salespath.customers.qualification import (
 from salespath.lib.fiscal import add_months
 
 from .models import (
+    OPPORTUNITY_STAGES,
     Attestation,
     Contract,
     Criterion,
@@ -70,7 +71,6 @@ from .models import (
 )
 from .results import CriterionResult
 
-OPPORTUNITY_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
 STAGE_ORDER = {f"S{n}": n for n in range(1, 8)}
 ZERO = Decimal("0.00")
 

@@ -85,3 +85,9 @@ def not_positive(field: str, label: str) -> DomainError:
 
 def not_allowed_to_create() -> NotAllowed:
     return NotAllowed(_("You may not create opportunities for this account manager."))
+
+
+def external_id_taken() -> Conflict:
+    """The same answer whether the opportunity holding it is visible to the caller or not."""
+    message = _("This external id is already in use.")
+    return Conflict(message, code="external_id_taken", fields={"external_id": [message]})

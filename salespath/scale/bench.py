@@ -10,6 +10,7 @@ company forecast: what reading those rows once costs on this machine and engine.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import platform
 import resource
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -30,17 +31,60 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from salespath.activities.models import Activity
+from salespath.activities.models import Activity, ActivityKind
+from salespath.activities.services import activity_log
+from salespath.errors import DomainError
 from salespath.forecast.queries import evaluation_sheet, forecast
 from salespath.forecast.state import Horizon
+from salespath.forecast.xlsx import evaluation_workbook
+from salespath.lib.cells import csv_row
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import Opportunity, StageChange
+from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, StageChange, Status
 from salespath.pipeline.queries import integrity_report
+from salespath.pipeline.services.moves import opportunity_advance, opportunity_override
 
 from .sizes import SIZES
 
 IMPORT_ROWS = 10_000
+# The write-side figures: this many calls each (issue 20), fewer with a small --repeat.
+WRITE_CALLS = 200
+# The CPU reference's median on the day the targets were set (BENCHMARKS.md, issue 9). Each
+# result is also shown scaled by (this ÷ today's reference), so a slow day does not read as a
+# regression nor a fast day as progress.
+REFERENCE_CPU_MS = 18.0
+
+
+# Every measurement, in the order they run and are reported.
+KEYS = (
+    "cpu_reference",
+    "forecast_company",
+    "floor",
+    "forecast_company_last_quarter",
+    "forecast_company_two_years",
+    "forecast_team",
+    "evaluation_branch",
+    "evaluation_branch_last_quarter",
+    "kanban_team",
+    "opportunity_page",
+    "roadmap_50",
+    "home_executive",
+    "kanban_executive",
+    "list_branch_gm",
+    "customers_salesperson",
+    "forecast_page_executive",
+    "evaluation_page_executive",
+    "roadmap_page_executive",
+    "funnel_executive",
+    "integrity_team",
+    "integrity_branch",
+    "integrity_company_page",
+    "integrity_company",
+    "evaluation_workbook_company",
+    "write_advance",
+    "write_activity",
+    "import_10k",
+)
 
 
 @dataclass
@@ -52,6 +96,8 @@ class Measurement:
     runs_ms: list[float] = field(default_factory=list)
     queries: int = 0
     note: str = ""
+    runs: int | None = None  # timed runs whatever --repeat says (None: --repeat)
+    normalized_ms: float | None = None  # the median on a day with the reference CPU speed
 
     @property
     def label(self) -> str:
@@ -79,6 +125,7 @@ class Measurement:
             "p95_ms": round(self.p95_ms, 1),
             "runs": len(self.runs_ms),
             "queries": self.queries,
+            "normalized_ms": self.normalized_ms,
             "met": self.met,
             "note": self.note,
         }
@@ -236,6 +283,110 @@ def _page(user: User, path: str) -> Callable[[], object]:
     return run
 
 
+def _saved(workbook) -> int:
+    """Write the workbook as the download does, into memory; its size in bytes."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.tell()
+
+
+def _rolled_back(call: Callable[[], object]) -> Callable[[], object]:
+    """One write through the service, in a transaction rolled back after it: the same SQL and
+    rollup upkeep as a real one (all but the commit), and the data stays as generated."""
+
+    def run():
+        with transaction.atomic():
+            call()
+            transaction.set_rollback(True)
+
+    return run
+
+
+def _ready_to_advance(s: Subjects, wanted: int = 20) -> list[Opportunity]:
+    """Open deals of the team (else the company) whose evidence lets them move one stage;
+    none if the first 2,000 tried have no evidence for their next stage."""
+    deals = Opportunity.objects.filter(status=Status.OPEN).exclude(stage="S7").order_by("pk")
+    ready = []
+    for candidates in (deals.filter(owner__team=s.team), deals):
+        for deal in candidates.select_related("owner")[:2000]:
+            try:
+                _rolled_back(lambda deal=deal: _advance_once(deal))()
+            except DomainError:
+                continue
+            ready.append(deal)
+            if len(ready) == wanted:
+                return ready
+        if ready:
+            return ready
+    return ready
+
+
+def _following(deal: Opportunity) -> str:
+    return OPPORTUNITY_STAGES[OPPORTUNITY_STAGES.index(deal.stage_id) + 1]
+
+
+def _advance_once(deal: Opportunity) -> None:
+    deal = _fresh(deal)  # a service moves the caller's copy too; the rollback does not
+    opportunity_advance(opportunity=deal, to_stage=_following(deal), by=deal.owner)
+
+
+def _override_once(deal: Opportunity, supervisor: User) -> None:
+    deal = _fresh(deal)
+    opportunity_override(opportunity=deal, to_stage=_following(deal), by=supervisor, reason="bench")
+
+
+def _fresh(deal: Opportunity) -> Opportunity:
+    return Opportunity.objects.select_related("owner").get(pk=deal.pk)
+
+
+def _advance(s: Subjects, measurement: Measurement) -> Callable[[], object]:
+    """Deals whose evidence lets them advance, in turn. Where the data has none (a generated
+    company's deals sit at their evidence), the supervisor's override of the team's deals:
+    the same move and upkeep without the gate's check, and the note says so."""
+    moves: list[Callable[[], None]] = []
+    turn = iter(range(10**9))
+
+    def run():
+        if not moves:
+            ready = _ready_to_advance(s)
+            moves.extend(lambda deal=deal: _advance_once(deal) for deal in ready)
+            if not ready:
+                measurement.note = gettext_noop("no deal was ready: the supervisor's override")
+                team_deals = Opportunity.objects.filter(
+                    owner__team=s.team, status=Status.OPEN
+                ).exclude(stage="S7")
+                moves.extend(
+                    lambda deal=deal: _override_once(deal, s.supervisor)
+                    for deal in team_deals.order_by("pk")[:20]
+                )
+        _rolled_back(moves[next(turn) % len(moves)])()
+
+    return run
+
+
+def _log_activity(s: Subjects) -> Callable[[], object]:
+    deal = (
+        Opportunity.objects.filter(owner=s.salesperson, status=Status.OPEN)
+        .select_related("customer")
+        .order_by("pk")
+        .first()
+    )
+
+    def call():
+        activity_log(
+            person=s.salesperson,
+            kind=ActivityKind.MEETING,
+            occurred_on=s.as_of,
+            hours="1.5",
+            customer=deal.customer if deal else None,
+            opportunity=deal,
+            purpose="bench",
+            by=s.salesperson,
+        )
+
+    return _rolled_back(call)
+
+
 def _import(as_of: date, workdir: Path, rows: int) -> Callable[[], object]:
     from salespath.imports.services import import_files
 
@@ -279,7 +430,7 @@ def write_import_files(workdir: Path, as_of: date, rows: int) -> list[Path]:
     for title, table in {"商机": opportunities, "产品明细": lines, "阶段历史": history}.items():
         path = workdir / f"{title}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(table)
+            csv.writer(handle).writerows(csv_row(row) for row in table)
         paths.append(path)
     return paths
 
@@ -295,8 +446,10 @@ def measurements(
     code = {"team": s.team.code, "branch": s.branch.code}
     last_quarter_end = Horizon.on(s.as_of).quarter.period.start - timedelta(days=1)
 
-    def both_views():
-        return forecast(company, s.as_of, "time"), forecast(company, s.as_of, "category")
+    def both_views(as_of=s.as_of):
+        return forecast(company, as_of, "time"), forecast(company, as_of, "category")
+
+    two_years_back = s.as_of.replace(year=s.as_of.year - 2)
 
     return [
         (
@@ -317,6 +470,26 @@ def measurements(
         (
             Measurement("floor", gettext_noop("Floor: one SQL aggregate over the same rows"), None),
             _floor(s.as_of),
+        ),
+        (
+            # The quarter-end review, and a date further back (issue 20: any date in the last
+            # three years).
+            Measurement(
+                "forecast_company_last_quarter",
+                gettext_noop("Forecast, company, both views, as of %(day)s"),
+                300,
+                {"day": last_quarter_end.isoformat()},
+            ),
+            lambda: both_views(last_quarter_end),
+        ),
+        (
+            Measurement(
+                "forecast_company_two_years",
+                gettext_noop("Forecast, company, both views, as of %(day)s"),
+                300,
+                {"day": two_years_back.isoformat()},
+            ),
+            lambda: both_views(two_years_back),
         ),
         (
             Measurement(
@@ -371,8 +544,12 @@ def measurements(
         ),
         # The pages people open all day at a size no target names: the widest scopes.
         (
-            Measurement("home_executive", gettext_noop("Home page, executive"), None),
+            Measurement("home_executive", gettext_noop("Home page, executive"), 100),
             _page(s.executive, reverse("web:home")),
+        ),
+        (
+            Measurement("kanban_executive", gettext_noop("Kanban first page, executive"), 100),
+            _page(s.executive, reverse("web:board")),
         ),
         (
             Measurement(
@@ -391,7 +568,7 @@ def measurements(
         ),
         (
             Measurement(
-                "forecast_page_executive", gettext_noop("Forecast page, company (executive)"), None
+                "forecast_page_executive", gettext_noop("Forecast page, company (executive)"), 150
             ),
             _page(s.executive, reverse("web:forecast")),
         ),
@@ -415,21 +592,75 @@ def measurements(
             Measurement(
                 "funnel_executive",
                 gettext_noop("Stage funnel page, company, last 12 months (executive)"),
-                None,
+                200,
             ),
             _page(s.executive, reverse("web:funnel")),
         ),
         (
             Measurement(
-                "integrity_team", gettext_noop("Integrity report, team %(team)s"), None, code
+                "integrity_team", gettext_noop("Integrity report, team %(team)s"), 100, code
             ),
             lambda: integrity_report(team, today=s.as_of),
         ),
         (
             Measurement(
+                "integrity_branch",
+                gettext_noop("Integrity report, branch %(branch)s, every page"),
+                300,
+                code,
+                runs=1,
+            ),
+            lambda: integrity_report(branch, today=s.as_of, per_page=100_000),
+        ),
+        (
+            Measurement(
+                "integrity_company_page",
+                gettext_noop("Integrity report, company, a page of 50 people"),
+                300,
+            ),
+            lambda: integrity_report(company, today=s.as_of, page=1, per_page=50),
+        ),
+        (
+            Measurement(
+                "integrity_company",
+                gettext_noop("Integrity report, company, every page"),
+                20_000,
+                runs=1,
+            ),
+            lambda: integrity_report(company, today=s.as_of, per_page=100_000),
+        ),
+        (
+            Measurement(
+                "evaluation_workbook_company",
+                gettext_noop("Evaluation workbook, company (xlsx)"),
+                10_000,
+                runs=1,
+            ),
+            lambda: _saved(evaluation_workbook(evaluation_sheet(company, s.as_of))),
+        ),
+        (
+            advance := Measurement(
+                "write_advance",
+                gettext_noop("Advance a deal one stage (one call, rolled back)"),
+                None,
+                runs=WRITE_CALLS,
+            ),
+            _advance(s, advance),
+        ),
+        (
+            Measurement(
+                "write_activity",
+                gettext_noop("Log an activity on a deal (one call, rolled back)"),
+                None,
+                runs=WRITE_CALLS,
+            ),
+            _log_activity(s),
+        ),
+        (
+            Measurement(
                 "import_10k",
                 gettext_noop("Import %(n)s rows (dry run)"),
-                None,
+                2000,
                 {"n": f"{import_rows:,}"},
             ),
             _import(s.as_of, workdir, import_rows),
@@ -525,6 +756,8 @@ def run_bench(
             if only and measurement.key not in only:
                 continue
             runs = min(repeat, 2) if measurement.key == "import_10k" else repeat
+            if measurement.runs is not None:  # the slow ones once; the writes many times
+                runs = min(measurement.runs, repeat * 30) if measurement.runs > 1 else 1
             with CaptureQueriesContext(connection) as captured:
                 run()  # warm-up: caches, query plans; counts the queries
             measurement.queries = len(captured.captured_queries)
@@ -535,6 +768,10 @@ def run_bench(
             say(f"{measurement.key}: {measurement.median_ms:.1f} ms")
             results.append(measurement)
     by_key = {m.key: m for m in results}
+    if "cpu_reference" in by_key:
+        speed = REFERENCE_CPU_MS / by_key["cpu_reference"].median_ms
+        for m in results:
+            m.normalized_ms = round(m.median_ms * speed, 1)
     ratio = None
     if "forecast_company" in by_key and "floor" in by_key and by_key["floor"].median_ms:
         ratio = round(by_key["forecast_company"].median_ms / by_key["floor"].median_ms, 2)

@@ -26,6 +26,7 @@ from itertools import accumulate
 from salespath.activities.models import Activity
 from salespath.customers.models import Customer
 from salespath.pipeline.models import (
+    OPPORTUNITY_STAGES,
     Contract,
     InitiationRequest,
     Installment,
@@ -39,7 +40,7 @@ from salespath.pipeline.models import (
 
 from .tables import Clock, Table
 
-STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
+STAGES = OPPORTUNITY_STAGES
 PROBABILITY = {"S2": 10, "S3": 20, "S4": 30, "S5": 50, "S6": 75, "S7": 100}
 LOST_AT = tuple(accumulate((40, 30, 15, 10, 5)))  # weights of the stage lost in, S2..S6
 OPEN_AT = tuple(accumulate((30, 25, 20, 15, 10)))  # weights of an open deal's stage

@@ -28,6 +28,7 @@ def table_lines(report: Report) -> list[str]:
         _("target ms"),
         _("median ms"),
         _("p95 ms"),
+        _("at reference CPU ms"),
         _("runs"),
         _("queries"),
         "",
@@ -35,6 +36,8 @@ def table_lines(report: Report) -> list[str]:
     rows = [head]
     for m in report.results:
         label = m.label
+        if m.note:
+            label += f" ({_(m.note)})"
         if m.key == "floor" and report.floor_ratio is not None:
             label += " " + _("(forecast ÷ floor = %(ratio)s)") % {"ratio": report.floor_ratio}
         rows.append(
@@ -43,6 +46,7 @@ def table_lines(report: Report) -> list[str]:
                 _ms(m.target_ms) if m.target_ms is not None else "—",
                 _ms(m.median_ms),
                 _ms(m.p95_ms),
+                _ms(m.normalized_ms) if m.normalized_ms is not None else "—",
                 str(len(m.runs_ms)),
                 str(m.queries),
                 _verdict(m.met),
@@ -140,7 +144,17 @@ def write_markdown(report: Report, path: Path) -> None:
     pattern = re.compile(
         re.escape(_section_start(report)) + r".*?" + re.escape(_section_end(report)), re.S
     )
-    if pattern.search(text):
+    found = pattern.search(text)
+    if found:
+        # the run before stays, folded, for comparison (one level: its own previous goes)
+        previous = re.sub(r"\n<details>.*?</details>", "", found.group(0), flags=re.S)
+        previous = previous.removeprefix(_section_start(report)).removesuffix(_section_end(report))
+        folded = (
+            "\n<details><summary>Previous run</summary>\n"
+            + previous.rstrip("\n")
+            + "\n\n</details>\n"
+        )
+        section = section.removesuffix(_section_end(report)) + folded + _section_end(report)
         text = pattern.sub(lambda _match: section, text)
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"

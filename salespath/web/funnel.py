@@ -39,9 +39,9 @@ from salespath.forecast.state import in_cents
 from salespath.lib.fiscal import Period
 from salespath.org.quotas import quotas_for_period
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import Opportunity, Stage, StageChange, Status
+from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, Stage, StageChange, Status
 
-FUNNEL_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
+FUNNEL_STAGES = OPPORTUNITY_STAGES
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
 

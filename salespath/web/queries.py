@@ -13,10 +13,10 @@ from django.db.models.functions import Coalesce
 
 from salespath.org.models import User
 from salespath.pipeline.criteria import Facts
-from salespath.pipeline.models import Opportunity, Stage, Status
+from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, Stage, Status
 from salespath.policy import visible_customers, visible_opportunities, visible_opportunity_parts
 
-BOARD_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
+BOARD_STAGES = OPPORTUNITY_STAGES
 COLUMN_PAGE = 20
 
 

@@ -10,7 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salespath.errors import NotFound
+from salespath.errors import DomainError, NotFound
+from salespath.lib.fiscal import FiscalQuarter, Period
+from salespath.org.dates import parse_day, parse_fiscal_quarter, parse_period
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope, resolve_scope
 from salespath.policy import sees_everything, visible_people
@@ -78,16 +80,42 @@ def scope_value(scope: Scope) -> str:
     return "company"
 
 
-def as_of_from(value: str | None) -> tuple[date, str | None]:
-    """The report date from the query string (today when absent) and an error to show when
-    it is not a date."""
+def as_of_from(value: str | None, *, field: str = "as_of") -> tuple[date, str | None]:
+    """The report date from the query string (today when absent) and, when it is not a date
+    in the years reports cover (`salespath.org.dates`), the error to show above today's."""
     today = timezone.localdate()
     if not value:
         return today, None
     try:
-        return date.fromisoformat(value), None
-    except ValueError:
-        return today, _("“%(value)s” is not a date; showing today.") % {"value": value}
+        return parse_day(value, field=field), None
+    except DomainError as refused:
+        return today, _("%(problem)s Showing today.") % {"problem": refused.message}
+
+
+def period_from(value_from: str | None, value_to: str | None, default: Period):
+    """The period from `from`/`to`, or the default with the error to show above it."""
+    try:
+        return parse_period(value_from, value_to, default=default), None
+    except DomainError as refused:
+        return default, _("%(problem)s Showing the default period.") % {"problem": refused.message}
+
+
+def quarter_from(value: str | None, default: FiscalQuarter):
+    """The fiscal quarter from the query string, or the default with the error to show."""
+    if not value:
+        return default, None
+    try:
+        return parse_fiscal_quarter(value), None
+    except DomainError as refused:
+        return default, _("%(problem)s Showing %(quarter)s.") % {
+            "problem": refused.message,
+            "quarter": default,
+        }
+
+
+def status_for(*errors: str | None) -> int:
+    """A page shown in place of what was asked for, because an input was refused, is a 400."""
+    return 400 if any(errors) else 200
 
 
 def tree(rows: list[dict]) -> list[dict]:

@@ -435,3 +435,11 @@ def test_teams_report_forecasts_and_the_last_finished_quarter_has_an_accuracy_fi
     assert start["submitted"] > 0 and start["commit_accuracy"] is not None
     # Some committed deals were lost or slipped: the forecast was not simply right.
     assert start["commit_accuracy"] != "100.0"
+
+
+def test_verify_finds_the_demo_company_clean():
+    """Every derived value the demo wrote equals its recomputation (`salespath verify`)."""
+    out = StringIO()
+    call_command("verify", stdout=out)
+    assert "不一致" not in out.getvalue()
+    assert "所有派生数据与源数据一致。" in out.getvalue()

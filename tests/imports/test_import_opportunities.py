@@ -268,3 +268,18 @@ def test_a_lost_opportunitys_history_ends_with_the_loss_after_entering_its_stage
     assert p3.stage_entered_on == date(2026, 3, 1)
     # the row carries its history's latest date, so reports on a date before it read it
     assert p3.history_until == date(2026, 5, 1)
+
+
+def test_lines_whose_sum_no_amount_column_can_hold_are_refused(world, tmp_path):
+    top = "999999999999.99"
+    problems = rejected([workbook(tmp_path, [OPEN], lines=[["P1", "erp", top], ["P1", "hr", top]])])
+    assert any("金额" in p and "999,999,999,999.99" in p for p in problems)
+    assert not Opportunity.objects.filter(external_id="P1").exists()
+
+
+def test_an_amount_wider_than_its_column_is_refused(world, tmp_path):
+    row = [*OPEN]
+    row[7] = "1000000000000"
+    problems = rejected([workbook(tmp_path, [row])])
+    assert any("金额" in p and "999,999,999,999.99" in p for p in problems)
+    assert not Opportunity.objects.filter(external_id="P1").exists()

@@ -15,8 +15,8 @@ from salespath.pipeline.models import Opportunity
 pytestmark = pytest.mark.django_db
 
 
-def test_maven_crm_imports_8800_opportunities_with_each_agents_won_total(shared_dir):
-    data = shared_dir / "data" / "maven-crm"
+def test_maven_crm_imports_8800_opportunities_with_each_agents_won_total(maven_crm_dir):
+    data = maven_crm_dir
     mapping = load_mapping("maven-crm")
     import_files(paths=[data / "sales_teams.csv"], mapping=mapping)
     import_files(paths=[data / "sales_pipeline.csv"], mapping=mapping)
@@ -41,8 +41,8 @@ def test_maven_crm_imports_8800_opportunities_with_each_agents_won_total(shared_
     assert User.objects.get(display_name="Moses Frase").team == manager.team
 
 
-def test_importing_maven_crm_again_changes_nothing(shared_dir):
-    data = shared_dir / "data" / "maven-crm"
+def test_importing_maven_crm_again_changes_nothing(maven_crm_dir):
+    data = maven_crm_dir
     mapping = load_mapping("maven-crm")
     paths = [data / "sales_teams.csv", data / "sales_pipeline.csv"]
     import_files(paths=paths, mapping=mapping)

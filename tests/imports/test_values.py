@@ -71,3 +71,22 @@ def test_percentages_from_text_numbers_and_excel_percent_cells():
     assert parse_percent(0.3) == 30
     with pytest.raises(ValueError):
         parse_percent("130")
+
+
+def test_full_width_forms_are_folded_in_numbers_and_dates_and_other_digits_refused():
+    from salespath.imports.values import parse_amount, parse_date, parse_int, parse_percent
+
+    assert parse_int("１２３") == 123
+    assert (
+        parse_date("２０２６／６／３０") == parse_date("２０２６年６月３０日") == date(2026, 6, 30)
+    )
+    assert parse_amount("１，２００．５") == Decimal("1200.50")
+    assert parse_percent("３０％") == 30
+    for parse, value in (
+        (parse_int, "١٢٣"),
+        (parse_amount, "१२३"),
+        (parse_date, "٢٠٢٦-٠٦-٣٠"),
+        (parse_percent, "١٢"),
+    ):
+        with pytest.raises(ValueError):
+            parse(value)

@@ -17,6 +17,8 @@ KEYS = [
     "cpu_reference",
     "forecast_company",
     "floor",
+    "forecast_company_last_quarter",
+    "forecast_company_two_years",
     "forecast_team",
     "evaluation_branch",
     "evaluation_branch_last_quarter",
@@ -24,6 +26,7 @@ KEYS = [
     "opportunity_page",
     "roadmap_50",
     "home_executive",
+    "kanban_executive",
     "list_branch_gm",
     "customers_salesperson",
     "forecast_page_executive",
@@ -31,6 +34,12 @@ KEYS = [
     "roadmap_page_executive",
     "funnel_executive",
     "integrity_team",
+    "integrity_branch",
+    "integrity_company_page",
+    "integrity_company",
+    "evaluation_workbook_company",
+    "write_advance",
+    "write_activity",
     "import_10k",
 ]
 
@@ -56,9 +65,13 @@ def test_json_holds_every_measurement_with_median_p95_and_queries(company):
     for result in report["results"]:
         assert result["median_ms"] > 0 and result["p95_ms"] >= result["median_ms"]
         # every measurement reads the database, but the machine's CPU reference
-        assert result["runs"] == 1 and (result["queries"] >= 1) == (
-            result["key"] != "cpu_reference"
-        )
+        writes = result["key"].startswith("write_")  # many calls each, even with --repeat 1
+        assert result["runs"] == (30 if writes else 1)
+        assert (result["queries"] >= 1) == (result["key"] != "cpu_reference")
+        assert result["normalized_ms"] is not None
+    # each median as on a day with the targets' CPU speed: the reference itself reads 18 ms
+    by_key = {result["key"]: result for result in report["results"]}
+    assert by_key["cpu_reference"]["normalized_ms"] == 18.0
     assert report["floor_ratio"] > 0
     assert report["peak_memory_mib"] > 0
     assert report["counts"]["opportunities"] == SIZES["T"].opportunities
@@ -77,6 +90,11 @@ def test_table_names_every_measurement_and_its_target(company):
         "Roadmap grid, 12 people",
         "Integrity report, team",
         "Import 30 rows (dry run)",
+        "Integrity report, company, every page",
+        "Evaluation workbook, company (xlsx)",
+        "Advance a deal one stage (one call, rolled back)",
+        "Log an activity on a deal (one call, rolled back)",
+        "at reference CPU ms",
     ]:
         assert label in table
     assert "forecast ÷ floor" in table
@@ -85,11 +103,13 @@ def test_table_names_every_measurement_and_its_target(company):
 def test_write_adds_one_section_per_engine_and_scale_and_replaces_it(company, tmp_path):
     path = tmp_path / "BENCHMARKS.md"
     path.write_text("# Benchmarks\n\nProse kept as written.\n")
-    for _ in range(2):
+    for _ in range(3):
         _bench("--only", "floor", "--scale", "S", "--write", str(path))
     text = path.read_text()
     assert "Prose kept as written." in text
     assert text.count("<!-- bench:") == 1 and "· S" in text
+    # the run before stays beside it for comparison, and only that one
+    assert text.count("Previous run") == 1 and text.count("| Floor:") == 2
 
 
 def test_table_speaks_chinese_by_default_and_the_file_stays_english(company, tmp_path):

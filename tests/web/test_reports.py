@@ -84,7 +84,7 @@ def test_a_salesperson_cannot_see_the_teams_forecast(login, cast):
 
 def test_a_bad_date_is_named_and_today_is_shown(login, cast):
     response = login(cast.salesperson).get(reverse("web:forecast"), {"as_of": "2026-02-30"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "2026-02-30" in response.content.decode()
 
 

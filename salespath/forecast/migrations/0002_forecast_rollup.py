@@ -5,12 +5,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def build_rollup(apps, schema_editor):
-    """Fill the rollup from the opportunities already there (the same SQL as `rebuild`)."""
-    from salespath.forecast.rollups import COLUMNS, TABLE, _select
-
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {_select('1 = 1')}", [])
+# The rollup is filled after `migrate` by the forecast app's post_migrate check
+# (`ForecastConfig.ready`), which runs today's SQL against today's schema; this migration
+# used to import that SQL and would have run it against the schema of its own time.
 
 
 class Migration(migrations.Migration):
@@ -41,5 +38,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['owner', 'view'], name='forecast_rollup_owner'), models.Index(fields=['view', 'done_month'], name='forecast_rollup_view')],
             },
         ),
-        migrations.RunPython(build_rollup, migrations.RunPython.noop),
     ]

@@ -8,7 +8,7 @@ from .deal import (
     Quote,
     Shipment,
 )
-from .method import Criterion, Stage
+from .method import OPPORTUNITY_STAGES, Criterion, Stage
 from .opportunity import (
     Attestation,
     FieldChange,
@@ -23,6 +23,7 @@ from .opportunity import (
 )
 
 __all__ = [
+    "OPPORTUNITY_STAGES",
     "Attestation",
     "Contract",
     "Criterion",

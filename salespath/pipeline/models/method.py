@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from salespath.localize import localized
 
+# SPEC §2: S1 is the customer's (qualifying the lead); an opportunity lives in S2–S7, and S7
+# is won. Every list of the opportunity stages in the code is this one.
+OPPORTUNITY_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
+
 
 class Stage(models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salespath.localize import localized
 
-from .method import Criterion, Stage
+from .method import OPPORTUNITY_STAGES, Criterion, Stage
 
 
 class Status(models.TextChoices):
@@ -36,6 +36,46 @@ class ProjectRole(models.TextChoices):
     BRANCH_GM = "branch_gm", _("Branch general manager")
     EXECUTIVE = "executive", _("Executive")
     FINANCE = "finance", _("Finance supervisor")
+
+
+# The fields the forecast's rollups and day rows are computed from (forecast/rollups.py).
+FEEDS_FORECAST = frozenset(
+    {
+        "owner",
+        "owner_id",
+        "status",
+        "amount",
+        "probability",
+        "forecast_category",
+        "expected_close",
+        "signed_on",
+        "won_on",
+        "lost_on",
+    }
+)
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def update(self, **values):
+        """A bulk update of fields the forecast derives from keeps the forecast's rollups in
+        the same transaction: the owners of the rows before and after are announced
+        (`pipeline.signals`), as the services do for one deal. Other derived values have
+        their own writers (`pipeline.copies`, `pipeline.history`) and `salespath verify`."""
+        if not FEEDS_FORECAST & values.keys():
+            return super().update(**values)
+        from django.db import transaction
+
+        from ..signals import announce_owners
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            owners = set(self.model.objects.filter(pk__in=ids).values_list("owner_id", flat=True))
+            count = super().update(**values)
+            owners |= set(self.model.objects.filter(pk__in=ids).values_list("owner_id", flat=True))
+            announce_owners(owners)
+        return count
+
+    update.alters_data = True
 
 
 class Opportunity(models.Model):
@@ -134,6 +174,8 @@ class Opportunity(models.Model):
     imported = models.BooleanField(_("imported"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    objects = OpportunityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
@@ -207,7 +249,7 @@ class Opportunity(models.Model):
                 violation_error_message=_("A lost opportunity needs the date and a reason."),
             ),
             models.CheckConstraint(
-                condition=models.Q(stage__in=["S2", "S3", "S4", "S5", "S6", "S7"]),
+                condition=models.Q(stage__in=list(OPPORTUNITY_STAGES)),
                 name="opportunity_stage_s2_to_s7",
                 violation_error_message=_("An opportunity's stage is one of S2 to S7."),
             ),

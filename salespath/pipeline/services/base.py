@@ -3,21 +3,22 @@ stage lookups and date checks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
 
-from salespath.forecast.rollups import refresh_owners
+from salespath.org import columns
 from salespath.org.models import User
 
 from .. import errors
-from ..models import FieldChange, Opportunity, Stage, StageChange
+from ..models import OPPORTUNITY_STAGES, FieldChange, Opportunity, Stage, StageChange
+from ..signals import announce_owners
 
 # Fields whose every change is kept in FieldChange (SPEC §3, issue 3).
 WATCHED_FIELDS = ("amount", "expected_close", "forecast_category", "probability", "owner", "stage")
-OPPORTUNITY_STAGES = ("S2", "S3", "S4", "S5", "S6", "S7")
 
 
 def today() -> date:
@@ -42,11 +43,11 @@ def lock(opportunity: Opportunity, version: int | None = None) -> Opportunity:
 def save(current: Opportunity, original: Opportunity | None = None) -> Opportunity:
     """Save with the version bumped; copy the new state onto the caller's instance too."""
     current.version += 1
-    # issue 9: the forecast rollup follows in this transaction (owner before and after)
+    # what derives from the deal follows in this transaction (owner before and after)
     before = Opportunity.objects.filter(pk=current.pk).values_list("owner_id", flat=True)
     owners = {*before, current.owner_id}
     current.save()
-    refresh_owners(owners)
+    announce_owners(owners)
     if original is not None and original is not current:
         for field in Opportunity._meta.concrete_fields:
             setattr(original, field.attname, getattr(current, field.attname))
@@ -110,6 +111,11 @@ def effective_date(current: Opportunity, on: date | None, field: str = "on") -> 
     return day
 
 
+def money_column():
+    """Every amount of the pipeline is a (14, 2) column like the opportunity's."""
+    return columns.column(Opportunity, "amount")
+
+
 def money(value: Any, field: str, label: str, *, allow_none: bool = False) -> Decimal | None:
     from django.utils.translation import gettext as _
 
@@ -125,7 +131,12 @@ def money(value: Any, field: str, label: str, *, allow_none: bool = False) -> De
         raise errors.invalid(field, _("%(field)s is not a number.") % {"field": label})
     if amount < 0:
         raise errors.negative(field, label)
-    return amount
+    return columns.check_fits(amount, money_column(), name=field, label=label)
+
+
+def total(values: Iterable[Decimal], field: str, label: str) -> Decimal:
+    """The sum of amounts that is written to a money column, refused if it cannot hold it."""
+    return columns.check_fits(sum(values, Decimal("0.00")), money_column(), name=field, label=label)
 
 
 def text(value: Any) -> str:

@@ -55,7 +55,9 @@ def contract_sign(
         parts.append((due_on, value))
     if not parts:
         raise errors.invalid("installments", _("Give the installments of the payment terms."))
-    scheduled = sum((value for _d, value in parts), Decimal("0.00"))
+    scheduled = base.total(
+        (value for _d, value in parts), "installments", _("The sum of the installments")
+    )
     if scheduled != total:
         raise errors.invalid(
             "installments",

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Customer
-from salespath.forecast.rollups import refresh_owners
+from salespath.org import columns
 from salespath.org.models import User
 
 from .. import errors, policy
 from ..copies import product_ids_text
 from ..models import ForecastCategory, Opportunity, OpportunityLine, StageChange, Status
+from ..signals import announce_owners
 from . import base
 
 ENTRY_STAGE = "S2"
@@ -70,6 +71,11 @@ def _lines(lines: Iterable[tuple[ProductCategory, Any]]) -> list[tuple[ProductCa
     return cleaned
 
 
+def _lines_total(lines: list[tuple[ProductCategory, Decimal]]) -> Decimal:
+    """The opportunity's amount: the sum of its lines, which its column must hold."""
+    return base.total((amount for _p, amount in lines), "lines", _("The sum of the product lines"))
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -110,7 +116,7 @@ def opportunity_create(
     budget = base.money(budget_amount, "budget_amount", _("The budget"), allow_none=True)
     cleaned_lines = _lines(lines or [])
     if cleaned_lines:
-        total = sum((line_amount for _p, line_amount in cleaned_lines), Decimal("0.00"))
+        total = _lines_total(cleaned_lines)
         if amount is not None and base.money(amount, "amount", _("The amount")) != total:
             raise errors.invalid(
                 "amount",
@@ -119,31 +125,35 @@ def opportunity_create(
             )
     else:
         total = base.money(amount if amount is not None else 0, "amount", _("The amount"))
+    external_id = base.text(external_id) or None
+    taken = errors.external_id_taken()
+    columns.check_unique(Opportunity, "external_id", external_id, error=taken)
     stage = base.stages()[ENTRY_STAGE]
     manual = probability is not None
-    opportunity = Opportunity.objects.create(
-        name=name,
-        name_en=base.text(name_en),
-        external_id=external_id or None,
-        customer=customer,
-        owner=owner,
-        created_by=by,
-        created_on=created_on,
-        stage=stage,
-        stage_entered_on=created_on,
-        history_until=created_on,  # its first stage change, below
-        status=Status.OPEN,
-        amount=total,
-        probability=_probability(probability) if manual else stage.default_probability,
-        probability_manual=manual,
-        forecast_category=category,
-        expected_close=expected_close,
-        no_competitors_known=bool(no_competitors_known),
-        customer_need=base.text(customer_need),
-        budget_amount=budget,
-        note=base.text(note),
-        product_ids=product_ids_text(product.pk for product, _amount in cleaned_lines),
-    )
+    with columns.unique_write(Opportunity, "external_id", external_id, error=taken):
+        opportunity = Opportunity.objects.create(
+            name=name,
+            name_en=base.text(name_en),
+            external_id=external_id,
+            customer=customer,
+            owner=owner,
+            created_by=by,
+            created_on=created_on,
+            stage=stage,
+            stage_entered_on=created_on,
+            history_until=created_on,  # its first stage change, below
+            status=Status.OPEN,
+            amount=total,
+            probability=_probability(probability) if manual else stage.default_probability,
+            probability_manual=manual,
+            forecast_category=category,
+            expected_close=expected_close,
+            no_competitors_known=bool(no_competitors_known),
+            customer_need=base.text(customer_need),
+            budget_amount=budget,
+            note=base.text(note),
+            product_ids=product_ids_text(product.pk for product, _amount in cleaned_lines),
+        )
     OpportunityLine.objects.bulk_create(
         OpportunityLine(opportunity=opportunity, product=product, amount=line_amount)
         for product, line_amount in cleaned_lines
@@ -157,7 +167,7 @@ def opportunity_create(
         at=timezone.now(),
         by=by,
     )
-    refresh_owners([owner.pk])  # issue 9: the forecast rollup, in this transaction
+    announce_owners([owner.pk])  # the forecast rollup, in this transaction
     return opportunity
 
 
@@ -254,6 +264,7 @@ def opportunity_set_lines(
     cleaned = _lines(lines)
     if not cleaned:
         raise errors.invalid("lines", _("Give at least one product line."))
+    _lines_total(cleaned)  # refused before anything is touched
     current = base.lock(opportunity, version)
     old_amount = current.amount
     current.lines.all().delete()
@@ -261,7 +272,7 @@ def opportunity_set_lines(
         OpportunityLine(opportunity=current, product=product, amount=amount)
         for product, amount in cleaned
     )
-    current.amount = sum((amount for _p, amount in cleaned), Decimal("0.00"))
+    current.amount = _lines_total(cleaned)
     current.product_ids = product_ids_text(product.pk for product, _amount in cleaned)
     base.record_field(current, "amount", old_amount, current.amount, by)
     return base.save(current, opportunity)

@@ -87,6 +87,8 @@ def quote_add(
         "service_fee": service_fee,
     }
     fees = {field: base.money(given[field], field, labels[field]) for field in given}
+    # The quote's total is what a contract on it would be for: a money column must hold it.
+    base.total(fees.values(), "total", _("The quote's total"))
     if kind not in Quote.Kind.values:
         raise errors.invalid("kind", _("“%(kind)s” is not a kind of quote.") % {"kind": kind})
     quoted_on = quoted_on or base.today()

@@ -4,7 +4,7 @@ attainment versus quota. Figures come from `salespath.forecast.submissions` and 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -20,11 +20,20 @@ from salespath.forecast.submissions import (
     forecast_changes,
     team_submissions,
 )
-from salespath.lib.fiscal import BadQuarter, Period, fiscal_quarter_of, parse_quarter
+from salespath.lib.fiscal import Period, fiscal_quarter_of
 from salespath.org.scopes import resolve_scope
 
 from ..funnel import attainment, stage_funnel
-from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
+from ..reporting import (
+    as_of_from,
+    period_from,
+    quarter_from,
+    scope_from,
+    scope_options,
+    scope_value,
+    status_for,
+    tree,
+)
 from .base import page, render_page
 
 
@@ -33,21 +42,7 @@ def _start_month() -> int:
 
 
 def _period(request: HttpRequest, default: Period) -> tuple[Period, str | None]:
-    """The period from `from`/`to` in the query string; the default with a message when
-    either is not a date or they are the wrong way round."""
-    start, end = request.GET.get("from"), request.GET.get("to")
-    if not start and not end:
-        return default, None
-    try:
-        period = Period(
-            date.fromisoformat(start) if start else default.start,
-            date.fromisoformat(end) if end else default.end,
-        )
-    except ValueError:
-        return default, _("The dates are not valid dates; showing the default period.")
-    if period.start > period.end:
-        return default, _("The period ends before it starts; showing the default period.")
-    return period, None
+    return period_from(request.GET.get("from"), request.GET.get("to"), default)
 
 
 def _scope_context(request: HttpRequest, scope) -> dict:
@@ -76,7 +71,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
             {"stage": stage, "width": round(stage.reached * 100 / top)} for stage in funnel.stages
         ],
     }
-    return render_page(request, "web/reports/funnel.html", context)
+    return render_page(request, "web/reports/funnel.html", context, status=status_for(period_error))
 
 
 @page
@@ -92,7 +87,9 @@ def attainment_page(request: HttpRequest) -> HttpResponse:
         "period": period,
         "period_error": period_error,
     }
-    return render_page(request, "web/reports/attainment.html", context)
+    return render_page(
+        request, "web/reports/attainment.html", context, status=status_for(period_error)
+    )
 
 
 @page
@@ -113,7 +110,9 @@ def submissions_page(request: HttpRequest) -> HttpResponse:
             .select_related("submitted_by")
             .order_by("-as_of")[:26]
         )
-    return render_page(request, "web/reports/submissions.html", context)
+    return render_page(
+        request, "web/reports/submissions.html", context, status=status_for(date_error)
+    )
 
 
 @page
@@ -150,7 +149,7 @@ def changes_page(request: HttpRequest) -> HttpResponse:
             if figures["count"]
         ],
     }
-    return render_page(request, "web/reports/changes.html", context)
+    return render_page(request, "web/reports/changes.html", context, status=status_for(date_error))
 
 
 def _submission(request: HttpRequest, value: str | None) -> ForecastSubmission | None:
@@ -174,19 +173,7 @@ def accuracy_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = scope_from(request.user, request.GET.get("scope"))
     default = fiscal_quarter_of(today, _start_month()).previous()
-    quarter_error = None
-    try:
-        quarter = (
-            parse_quarter(request.GET["quarter"], _start_month())
-            if request.GET.get("quarter")
-            else default
-        )
-    except BadQuarter:
-        quarter = default
-        quarter_error = _("“%(value)s” is not a quarter like 2026Q2; showing %(quarter)s.") % {
-            "value": request.GET["quarter"],
-            "quarter": default,
-        }
+    quarter, quarter_error = quarter_from(request.GET.get("quarter"), default)
     report = forecast_accuracy(quarter, scope)
     context = {
         **_scope_context(request, scope),
@@ -196,4 +183,6 @@ def accuracy_page(request: HttpRequest) -> HttpResponse:
         "quarter_error": quarter_error,
         "quarters": [default.next(), default, default.previous(), default.previous().previous()],
     }
-    return render_page(request, "web/reports/accuracy.html", context)
+    return render_page(
+        request, "web/reports/accuracy.html", context, status=status_for(quarter_error)
+    )

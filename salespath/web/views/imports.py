@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
 from salespath.imports.errors import ImportRejected, Problem
-from salespath.imports.kinds import KINDS_BY_NAME
+from salespath.imports.kinds import KINDS, KINDS_BY_NAME
 from salespath.imports.mapping import SHIPPED, load_mapping
 from salespath.imports.readers import max_bytes
 from salespath.imports.services import import_files
@@ -61,11 +61,15 @@ def _counts(result) -> list[dict]:
     ]
 
 
-def _run(token: str, mapping: str, *, dry_run: bool, by):
+def _run(token: str, mapping: str, kind: str, *, dry_run: bool, by):
     folder = _uploads() / token
     paths = sorted(folder.iterdir()) if folder.is_dir() else []
     return import_files(
-        paths=paths, mapping=load_mapping(mapping) if mapping else None, dry_run=dry_run, by=by
+        paths=paths,
+        mapping=load_mapping(mapping) if mapping else None,
+        dry_run=dry_run,
+        by=by,
+        kind=KINDS_BY_NAME.get(kind),
     )
 
 
@@ -75,6 +79,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only an administrator imports spreadsheets."))
     context = {
         "mappings": _mappings(),
+        "kinds": [(kind.name, str(kind.label)) for kind in KINDS],
         "limit_mb": f"{max_bytes() / 1024 / 1024:.0f}",
         "problems": [],
         "counts": None,
@@ -93,6 +98,8 @@ def _check(request: HttpRequest, context: dict) -> HttpResponse:
     if mapping and mapping not in context["mappings"]:
         mapping = ""
     context["mapping"] = mapping
+    kind = request.POST.get("kind", "")  # what the importer says the files hold, if anything
+    context["kind"] = kind = kind if kind in KINDS_BY_NAME else ""
     refused = []
     if not files:
         refused.append(Problem("", 0, "", _("Choose one or more .xlsx or .csv files.")))
@@ -123,7 +130,7 @@ def _check(request: HttpRequest, context: dict) -> HttpResponse:
                 out.write(chunk)
     context["files"] = [upload.name for upload in files]
     try:
-        result = _run(token, mapping, dry_run=True, by=request.user)
+        result = _run(token, mapping, kind, dry_run=True, by=request.user)
     except ImportRejected as rejected:
         shutil.rmtree(folder, ignore_errors=True)
         context["problems"], context["error"] = rejected.problems, rejected.message
@@ -132,7 +139,12 @@ def _check(request: HttpRequest, context: dict) -> HttpResponse:
         shutil.rmtree(folder, ignore_errors=True)
         context["error"] = error.message
         return render(request, "web/imports/page.html", context, status=422)
-    request.session[SESSION_KEY] = {"token": token, "mapping": mapping, "files": context["files"]}
+    request.session[SESSION_KEY] = {
+        "token": token,
+        "mapping": mapping,
+        "kind": kind,
+        "files": context["files"],
+    }
     context["counts"] = _counts(result)
     context["changed"] = result.changed
     return render(request, "web/imports/page.html", context)
@@ -144,7 +156,13 @@ def _confirm(request: HttpRequest, context: dict) -> HttpResponse:
         messages.error(request, _("Nothing to import: upload the files and check them again."))
         return redirect("web:import")
     try:
-        result = _run(pending["token"], pending["mapping"], dry_run=False, by=request.user)
+        result = _run(
+            pending["token"],
+            pending["mapping"],
+            pending.get("kind", ""),
+            dry_run=False,
+            by=request.user,
+        )
     except DomainError as error:
         # The data changed since the dry run: show what is wrong now, import nothing.
         context["problems"] = getattr(error, "problems", [])

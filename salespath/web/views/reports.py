@@ -20,7 +20,7 @@ from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 
 from ..redirects import redirect_back
-from ..reporting import as_of_from, scope_from, scope_options, scope_value, tree
+from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for, tree
 from .base import page, query_without_paging, render_page
 
 VIEWS = ("time", "category")
@@ -39,6 +39,11 @@ def _workbook_response(workbook, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _refused(message: str) -> HttpResponse:
+    """A workbook cannot carry an error: the refusal, as text, instead of the download."""
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 @page
@@ -109,7 +114,9 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             }
         ),
     }
-    return render_page(request, "web/reports/forecast.html", context)
+    return render_page(
+        request, "web/reports/forecast.html", context, status=status_for(params["date_error"])
+    )
 
 
 @page
@@ -140,12 +147,15 @@ def forecast_cell_page(request: HttpRequest) -> HttpResponse:
         "web/reports/forecast_cell.html",
         context,
         fragment="web/reports/_forecast_cell_fragment.html",
+        status=status_for(params["date_error"]),
     )
 
 
 @page
 def forecast_xlsx(request: HttpRequest) -> HttpResponse:
     params = _forecast_params(request)
+    if params["date_error"]:
+        return _refused(params["date_error"])
     reports = [
         forecast(
             params["scope"],
@@ -164,9 +174,12 @@ def forecast_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 @page
 def forecast_submit_view(request: HttpRequest) -> HttpResponse:
-    as_of, _error = as_of_from(request.POST.get("as_of"))
+    as_of, date_error = as_of_from(request.POST.get("as_of"))
     scope = scope_from(request.user, request.POST.get("scope"))
     back = reverse("web:forecast") + "?" + request.POST.get("query", "")
+    if date_error:
+        messages.error(request, date_error)
+        return redirect_back(request, back, "web:forecast")
     if scope.kind != "person":
         messages.error(request, _("A forecast is submitted for one salesperson."))
         return redirect_back(request, back, "web:forecast")
@@ -199,12 +212,16 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
         "scope_value": scope_value(scope),
         "query": query_without_paging(request),
     }
-    return render_page(request, "web/reports/evaluation.html", context)
+    return render_page(
+        request, "web/reports/evaluation.html", context, status=status_for(date_error)
+    )
 
 
 @page
 def evaluation_xlsx(request: HttpRequest) -> HttpResponse:
-    as_of, _error = as_of_from(request.GET.get("as_of"))
+    as_of, date_error = as_of_from(request.GET.get("as_of"))
+    if date_error:
+        return _refused(date_error)
     scope = scope_from(request.user, request.GET.get("scope"))
     workbook = evaluation_workbook(evaluation_sheet(scope, as_of))
     return _workbook_response(workbook, f"evaluation-{as_of.isoformat()}.xlsx")

@@ -18,7 +18,7 @@ from salespath.roadmap.models import SignOff, SkillItem
 from salespath.roadmap.queries import roadmap, roadmap_team
 from salespath.roadmap.services import is_supervisor_of, signoff_record
 
-from ..reporting import as_of_from, scope_from, scope_options, scope_value
+from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for
 from .base import page, query_without_paging, render_page
 
 LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
@@ -49,7 +49,7 @@ def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
         "may_sign_off": is_supervisor_of(request.user, person),
         "today": timezone.localdate(),
     }
-    return render_page(request, "web/roadmap/person.html", context)
+    return render_page(request, "web/roadmap/person.html", context, status=status_for(date_error))
 
 
 @page
@@ -79,14 +79,17 @@ def roadmap_grid(request: HttpRequest) -> HttpResponse:
         "page_obj": team.page,
         "query": query_without_paging(request),
     }
-    return render_page(request, "web/roadmap/grid.html", context)
+    return render_page(request, "web/roadmap/grid.html", context, status=status_for(date_error))
 
 
 @require_POST
 @page
 def roadmap_sign_off(request: HttpRequest, username: str) -> HttpResponse:
     person = resolve_scope(request.user, person=username).person
-    on, _error = as_of_from(request.POST.get("on"))
+    on, date_error = as_of_from(request.POST.get("on"), field="on")
+    if date_error:
+        messages.error(request, date_error)
+        return redirect(reverse("web:roadmap_person", args=[username]) + "#signoffs")
     try:
         signoff_record(
             person=person,

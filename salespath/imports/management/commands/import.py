@@ -1,4 +1,5 @@
-"""salespath import FILE [FILE ...] [--mapping M] [--dry-run] [--as USERNAME] [--lang en]"""
+"""salespath import FILE [FILE ...] [--kind KIND] [--mapping M] [--dry-run] [--as USERNAME]
+[--lang en]"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
 from salespath.imports.errors import ImportRejected
+from salespath.imports.kinds import KINDS_BY_NAME
 from salespath.imports.mapping import load_mapping
 from salespath.imports.services import import_files
 from salespath.org.models import User
@@ -16,12 +18,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--kind",
+            choices=sorted(KINDS_BY_NAME),
+            help="what every sheet holds (default: recognised from its column headers)",
+        )
         parser.add_argument("--mapping", help="a mapping file, or the name of a shipped one")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--as", dest="username", help="the person doing the import")
         parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
 
-    def handle(self, *args, files, mapping, dry_run, username, lang, **options):
+    def handle(self, *args, files, kind, mapping, dry_run, username, lang, **options):
         with translation.override(lang):
             try:
                 by = None
@@ -34,6 +41,7 @@ class Command(BaseCommand):
                     mapping=load_mapping(mapping) if mapping else None,
                     dry_run=dry_run,
                     by=by,
+                    kind=KINDS_BY_NAME[kind] if kind else None,
                 )
             except ImportRejected as rejected:
                 for problem in rejected.problems:
@@ -53,8 +61,6 @@ class Command(BaseCommand):
 
 
 def _kind_label(name: str) -> str:
-    from salespath.imports.kinds import KINDS_BY_NAME
-
     labels = {"branches": _("branches"), "teams": _("teams")}
     kind = KINDS_BY_NAME.get(name)
     return str(kind.label) if kind else str(labels.get(name, name))

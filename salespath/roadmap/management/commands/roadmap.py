@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from salespath.errors import DomainError
+from salespath.org import dates
 from salespath.org.models import Team, User
 from salespath.org.scopes import Scope, resolve_scope
 from salespath.roadmap.queries import PersonRoadmap, TeamRoadmap, roadmap_team
@@ -48,11 +49,9 @@ def _parse_date(text: str | None) -> date:
     if not text:
         return timezone.localdate()
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("“%(value)s” is not a date; use YYYY-MM-DD.") % {"value": text}
-        ) from None
+        return dates.parse_day(text, field="--as-of")
+    except DomainError as refused:
+        raise CommandError(refused.message) from None
 
 
 def _scope(viewer_name: str | None, person: str | None, team: str | None) -> Scope:

@@ -11,31 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
-from salespath.scale.bench import run_bench
+from salespath.scale.bench import KEYS, run_bench
 from salespath.scale.generate import generate, scale_exists
 from salespath.scale.report import terminal, write_markdown
 from salespath.scale.sizes import SIZES
-
-KEYS = (
-    "cpu_reference",
-    "forecast_company",
-    "floor",
-    "forecast_team",
-    "evaluation_branch",
-    "evaluation_branch_last_quarter",
-    "kanban_team",
-    "opportunity_page",
-    "roadmap_50",
-    "home_executive",
-    "list_branch_gm",
-    "customers_salesperson",
-    "forecast_page_executive",
-    "evaluation_page_executive",
-    "roadmap_page_executive",
-    "funnel_executive",
-    "integrity_team",
-    "import_10k",
-)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,226 @@
+"""One checker for the derived data (issue 17): every value kept for speed, compared with a
+recomputation from the rows it is derived from, and repaired through the code its writers
+use (`salespath verify [--repair]`, docs/verify.md).
+
+- `User.branch`: a team member's branch is their team's;
+- copies on the opportunity: `signed_on` (its contract), `history_until` (its latest stage
+  change), `project_manager` and `product_ids` (its team and lines), `amount` (the sum of
+  its lines, when it has any);
+- the forecast rollup (`ForecastRollup`) and the day's rows (`ForecastDay`).
+
+The checks run in this order, and so do the repairs: the rollup is summed from the copies,
+so it is checked (and rebuilt) after them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from salespath.org.models import Team, User
+from salespath.pipeline.copies import (
+    copy_line_totals,
+    copy_signing_dates,
+    copy_team_and_lines,
+    lines_total,
+    signing_date,
+    stale_copies,
+)
+from salespath.pipeline.history import copy_history_dates
+from salespath.pipeline.models import Opportunity, StageChange
+
+from . import rollups
+from .models import ForecastDay, ForecastDayMark
+
+EXAMPLES = 5
+
+
+@dataclass
+class Finding:
+    """What one check found: how many rows differ and the first few, as text."""
+
+    check: str
+    label: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    label: Promise
+    find: Callable[[], tuple[int, list[str], list]]  # count, examples, what repair needs
+    repair: Callable[[list], None]
+
+
+def _differs(stored: str, fresh: str) -> Q:
+    """`stored` and `fresh` differ, a NULL on one side only counting as a difference."""
+    both = Q(**{f"{stored}__isnull": False, f"{fresh}__isnull": False})
+    return (
+        (both & ~Q(**{stored: F(fresh)}))
+        | Q(**{f"{stored}__isnull": True, f"{fresh}__isnull": False})
+        | Q(**{f"{stored}__isnull": False, f"{fresh}__isnull": True})
+    )
+
+
+def _copy_found(queryset: QuerySet, stored: str) -> tuple[int, list[str], list]:
+    rows = queryset.filter(_differs(stored, "fresh")).order_by("pk")
+    count = rows.count()
+    first = list(rows.values_list("pk", stored, "fresh")[:EXAMPLES])
+    examples = [f"#{pk}: {value} ≠ {fresh}" for pk, value, fresh in first]
+    return count, examples, list(rows.values_list("pk", flat=True)) if count else []
+
+
+# --- a team member's branch -------------------------------------------------------------
+
+
+def _branch_query() -> QuerySet:
+    team_branch = Team.objects.filter(pk=OuterRef("team")).values("branch")[:1]
+    return User.objects.filter(team__isnull=False).annotate(fresh=Subquery(team_branch))
+
+
+def _find_branches():
+    return _copy_found(_branch_query(), "branch_id")
+
+
+def _repair_branches(ids: list) -> None:
+    team_branch = Team.objects.filter(pk=OuterRef("team")).values("branch")[:1]
+    User.objects.filter(pk__in=ids).update(branch=Subquery(team_branch))
+
+
+# --- copies on the opportunity ----------------------------------------------------------
+
+
+def _find_signing_dates():
+    return _copy_found(Opportunity.objects.annotate(fresh=signing_date()), "signed_on")
+
+
+def _find_history_dates():
+    latest = (
+        StageChange.objects.filter(opportunity=OuterRef("pk"))
+        .order_by()
+        .values("opportunity")
+        .annotate(latest=Max("effective_on"))
+        .values("latest")
+    )
+    return _copy_found(Opportunity.objects.annotate(fresh=Subquery(latest)), "history_until")
+
+
+def _find_line_totals():
+    # without lines (a NULL sum) the amount is entered directly: nothing to compare
+    with_lines = Opportunity.objects.annotate(fresh=lines_total()).filter(fresh__isnull=False)
+    return _copy_found(with_lines, "amount")
+
+
+def _find_team_and_lines():
+    ids = stale_copies()
+    return len(ids), [f"#{pk}" for pk in ids[:EXAMPLES]], ids
+
+
+# --- the forecast rollup and the day's rows ---------------------------------------------
+
+
+def _split_differences() -> tuple[list, list]:
+    rollup, day = [], []
+    for side, row in rollups.differences():
+        (day if row[0] == "day" else rollup).append((side, row))
+    return rollup, day
+
+
+def _found_rows(differences: list) -> tuple[int, list[str], list]:
+    examples = [f"{side}: {row}" for side, row in differences[:EXAMPLES]]
+    return len(differences), examples, differences
+
+
+def _find_rollup():
+    return _found_rows(_split_differences()[0])
+
+
+def _find_day_rows():
+    return _found_rows(_split_differences()[1])
+
+
+def _repair_rollup(_found: list) -> None:
+    day = ForecastDayMark.objects.filter(pk=1).values_list("day", flat=True).first()
+    rollups.rebuild()  # which drops the day's rows: prepared again for the same day
+    if day is not None:
+        rollups.prepare_day(day)
+
+
+def _repair_day_rows(_found: list) -> None:
+    mark = ForecastDayMark.objects.filter(pk=1).first()
+    if mark is None or mark.day is None:
+        return
+    day = mark.day
+    ForecastDayMark.objects.filter(pk=1).update(day=None)
+    ForecastDay.objects.all().delete()
+    rollups.prepare_day(day)
+
+
+def _refresh_rollup_of(ids: list) -> None:
+    owners = Opportunity.objects.filter(pk__in=ids).values_list("owner", flat=True)
+    rollups.refresh_owners(set(owners))
+
+
+def _then_refresh(repair: Callable[[list], None]) -> Callable[[list], None]:
+    """A repair of values the rollup is summed from, then the rollup of their owners."""
+
+    def repaired(ids: list) -> None:
+        repair(ids)
+        _refresh_rollup_of(ids)
+
+    return repaired
+
+
+CHECKS = (
+    Check("branch", _("A team member's branch is their team's"), _find_branches, _repair_branches),
+    Check(
+        "signed_on",
+        _("Signing dates copied from the contracts"),
+        _find_signing_dates,
+        _then_refresh(copy_signing_dates),
+    ),
+    Check(
+        "history_until",
+        _("Latest stage-change dates copied from the history"),
+        _find_history_dates,
+        _then_refresh(copy_history_dates),
+    ),
+    Check(
+        "team_and_lines",
+        _("Project managers and products copied from the teams and lines"),
+        _find_team_and_lines,
+        copy_team_and_lines,
+    ),
+    Check(
+        "amount",
+        _("Amounts equal to the sum of their product lines"),
+        _find_line_totals,
+        _then_refresh(copy_line_totals),
+    ),
+    Check("rollup", _("The forecast rollup"), _find_rollup, _repair_rollup),
+    Check("day_rows", _("The forecast's rows of the day"), _find_day_rows, _repair_day_rows),
+)
+CHECK_NAMES = tuple(check.name for check in CHECKS)
+
+
+def verify(*, repair: bool = False) -> list[Finding]:
+    """Every check's finding, in order. With `repair`, each check that finds a difference
+    repairs it (in one transaction per check) before the next check runs; the findings are
+    then those before the repair, marked repaired. Call `verify()` again to confirm."""
+    findings = []
+    for check in CHECKS:
+        count, examples, found = check.find()
+        finding = Finding(check.name, str(check.label), count, examples)
+        if count and repair:
+            with transaction.atomic():
+                check.repair(found)
+            finding.repaired = True
+        findings.append(finding)
+    return findings

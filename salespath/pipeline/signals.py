@@ -1,0 +1,19 @@
+"""What the pipeline announces to the apps that derive data from opportunities.
+
+The pipeline does not know who keeps what: the forecast keeps its rollups and day rows by
+listening here (`salespath/forecast/apps.py`), in the writer's transaction, since a signal's
+receivers run before `send` returns. Every writer of the fields that feed derived data
+announces the salespeople whose opportunities it changed, before and after the change."""
+
+from collections.abc import Iterable
+
+from django.dispatch import Signal
+
+# Sent with `owner_ids`: the salespeople whose opportunities changed (owner before and after).
+opportunities_changed = Signal()
+
+
+def announce_owners(owner_ids: Iterable[int | None]) -> None:
+    owners = {pk for pk in owner_ids if pk is not None}
+    if owners:
+        opportunities_changed.send(sender=None, owner_ids=owners)

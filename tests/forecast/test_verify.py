@@ -1,0 +1,164 @@
+"""`salespath verify [--repair]` (issue 17 item 8): every kind of derived value, corrupted
+behind the services' back one at a time, is found and repaired."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
+
+from salespath.forecast import rollups
+from salespath.forecast.integrity import CHECK_NAMES, verify
+from salespath.forecast.models import ForecastDay, ForecastRollup
+from salespath.org.models import Team, User
+from salespath.pipeline.models import Contract, Opportunity
+from salespath.pipeline.services import base
+from salespath.pipeline.services.contract import contract_sign
+from salespath.pipeline.services.opportunities import opportunity_create
+from salespath.pipeline.services.work import team_member_add
+from tests.factories import BranchFactory, CustomerFactory, ProductFactory
+
+
+@pytest.fixture(autouse=True)
+def _rollup_on(settings):
+    settings.SALESPATH_FORECAST_ROLLUP = True
+
+
+@pytest.fixture
+def deals(cast) -> dict[str, Opportunity]:
+    """Deals written through the services, with the rollup and today's rows in step."""
+    today = base.today()
+    customer = CustomerFactory(owner=cast.salesperson)
+    common = {"customer": customer, "owner": cast.salesperson, "by": cast.salesperson}
+    with_lines = opportunity_create(
+        name="有产品",
+        expected_close=today + timedelta(days=40),
+        lines=[(ProductFactory(code="erp"), "300000.00"), (ProductFactory(code="hr"), "5000")],
+        forecast_category="commit",
+        created_on=today - timedelta(days=60),
+        **common,
+    )
+    team_member_add(
+        opportunity=with_lines, person=cast.teammate, role="project_manager", by=cast.salesperson
+    )
+    plain = opportunity_create(
+        name="无产品",
+        expected_close=today + timedelta(days=100),
+        amount="80000.00",
+        forecast_category="best_case",
+        created_on=today - timedelta(days=30),
+        **common,
+    )
+    signed = opportunity_create(
+        name="已签约",
+        expected_close=today + timedelta(days=10),
+        amount="120000.00",
+        created_on=today - timedelta(days=90),
+        **common,
+    )
+    contract_sign(
+        opportunity=signed,
+        signed_on=today - timedelta(days=3),
+        amount=Decimal("120000.00"),
+        payment_terms="一次付清",
+        installments=[(today, Decimal("120000.00"))],
+        by=cast.salesperson,
+    )
+    rollups.rebuild()
+    rollups.prepare_day(today)
+    return {"lines": with_lines, "plain": plain, "signed": signed}
+
+
+CLEAN = "所有派生数据与源数据一致。"
+
+
+def drifted() -> set[str]:
+    return {finding.check for finding in verify() if finding.count}
+
+
+def run_verify(*args: str) -> str:
+    out = StringIO()
+    call_command("verify", *args, stdout=out)
+    return out.getvalue()
+
+
+def _sql(statement: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+CORRUPTIONS = {
+    # a team moved to another branch in the admin; its people keep the old branch
+    "branch": lambda d, cast: Team.objects.filter(pk=cast.salesperson.team_id).update(
+        branch=BranchFactory(code="bj", name="北京分公司")
+    ),
+    "branch (user)": lambda d, cast: User.objects.filter(pk=cast.teammate.pk).update(
+        branch=BranchFactory(code="sh", name="上海分公司")
+    ),
+    # the contract's date edited in the admin; the opportunity keeps its copy
+    "signed_on": lambda d, cast: Contract.objects.filter(opportunity=d["signed"]).update(
+        signed_on=F("signed_on") - timedelta(days=1)
+    ),
+    "signed_on (copy)": lambda d, cast: _sql(
+        f"UPDATE {Opportunity._meta.db_table} SET signed_on = NULL WHERE id = %s",
+        [d["signed"].pk],
+    ),
+    "history_until": lambda d, cast: _sql(
+        f"UPDATE {Opportunity._meta.db_table} SET history_until = %s WHERE id = %s",
+        ["2001-01-01", d["plain"].pk],
+    ),
+    "team_and_lines": lambda d, cast: Opportunity.objects.filter(pk=d["lines"].pk).update(
+        product_ids=""
+    ),
+    "team_and_lines (manager)": lambda d, cast: Opportunity.objects.filter(pk=d["lines"].pk).update(
+        project_manager=None
+    ),
+    "amount": lambda d, cast: Opportunity.objects.filter(pk=d["lines"].pk).update(
+        amount=Decimal("5.00")
+    ),
+    # a bulk update of a deal without lines: only the rollup can tell
+    "rollup": lambda d, cast: Opportunity.objects.filter(pk=d["plain"].pk).update(
+        amount=Decimal("5.00")
+    ),
+    "rollup (row)": lambda d, cast: ForecastRollup.objects.filter(owner=cast.salesperson).update(
+        amount=F("amount") + 1
+    ),
+    "day_rows": lambda d, cast: ForecastDay.objects.filter(owner=cast.salesperson).update(
+        deals_0=F("deals_0") + 1
+    ),
+}
+
+
+def test_the_data_the_services_wrote_is_clean(deals):
+    assert drifted() == set()
+    assert CLEAN in run_verify()
+
+
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_verify_finds_each_kind_of_drift_and_repair_mends_it(deals, cast, corruption):
+    CORRUPTIONS[corruption](deals, cast)
+    kind = corruption.split(" ")[0]
+    assert kind in CHECK_NAMES
+    assert kind in drifted()
+
+    with pytest.raises(CommandError, match=kind):
+        run_verify()
+
+    out = run_verify("--repair")
+    assert "不一致" in out and "已修复" in out
+    assert drifted() == set()
+    assert CLEAN in run_verify()
+
+
+def test_repairing_a_copy_also_mends_the_rollup_summed_from_it(deals, cast):
+    Opportunity.objects.filter(pk=deals["lines"].pk).update(amount=Decimal("5.00"))
+    rollups.refresh_owners([cast.salesperson.pk])  # the rollup now sums the wrong amount
+    assert drifted() == {"amount"}
+    run_verify("--repair")
+    assert Opportunity.objects.get(pk=deals["lines"].pk).amount == Decimal("305000.00")
+    assert drifted() == set()
