@@ -12,6 +12,7 @@ SALESPATH_FISCAL_YEAR_START_MONTH  1..12, default 1 (January).
 
 import os
 import secrets
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -239,7 +240,6 @@ AXES_CLIENT_IP_CALLABLE = "salespath.security.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "salespath.security.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-LOGGING.setdefault("loggers", {})["salespath.security"] = {"level": "INFO"}
 
 # --- access: production settings from the environment (issue 16 item 14, docs/security.md) ---
 # Django's own measure of a weak key (its check security.W009): shorter than 50 characters
@@ -263,6 +263,83 @@ SECURE_SSL_REDIRECT = env_bool("SALESPATH_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SALESPATH_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SALESPATH_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SALESPATH_HSTS_PRELOAD", False)
+# --- serve: production serving, static files, health and logs (issue 18 §1) ---
+# LOG_FORMAT                        "text" (default) or "json": one JSON object a line
+# LOG_LEVEL                         level of Salespath's own loggers (default INFO)
+# SALESPATH_STATIC_ROOT             where `collectstatic` writes (default <var>/static)
+# SALESPATH_STATIC_BROTLI_QUALITY   0..11 (default 11): smaller files, slower collectstatic
+# SALESPATH_BIND, SALESPATH_WORKERS/WEB_CONCURRENCY, SALESPATH_THREADS, SALESPATH_TIMEOUT:
+#                                   read by `salespath serve` (salespath/serving/gunicorn.py)
+INSTALLED_APPS.append("salespath.serving")
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1 : 0] = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "salespath.serving.logs.RequestLogMiddleware",
+]
+STATIC_ROOT = Path(os.environ.get("SALESPATH_STATIC_ROOT", VAR_DIR / "static")).resolve()
+# Before `collectstatic` (tests, `make demo`) whitenoise warns that STATIC_ROOT is missing;
+# `salespath serve` refuses to start without the collected files, so the warning adds nothing.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "salespath.serving.storage.StaticFilesStorage"},
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "salespath.serving.finders.PlotlyFinder",
+]
+SALESPATH_STATIC_BROTLI_QUALITY = int(os.environ.get("SALESPATH_STATIC_BROTLI_QUALITY", "11"))
+if not 0 <= SALESPATH_STATIC_BROTLI_QUALITY <= 11:
+    raise ImproperlyConfigured("SALESPATH_STATIC_BROTLI_QUALITY must be between 0 and 11.")
+# Further checks for GET /healthz, {"name": "dotted.path.to.function"}; the database is
+# always checked. A function returns (ok, detail).
+SALESPATH_HEALTH_CHECKS: dict[str, str] = {}
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "salespath.serving.jsonlog.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    # Salespath's own loggers pass their lines up to the root's one handler.
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "loggers": {
+        "salespath": {"level": LOG_LEVEL},
+        # Each request already has its line, with the route rather than the raw path; Django's
+        # own 4xx warnings would repeat it with the path. Its 500s (ERROR) are kept.
+        "django.request": {"level": "ERROR"},
+    },
+}
+# --- datasafety: backups, shared cache, read replicas (issue 18 §2-3, docs/deploy-data.md) ---
+INSTALLED_APPS += ["salespath.backups"]
+
+
+def _caches() -> dict:
+    from salespath.lib.cache_url import DEFAULT, CacheUrlError, cache_from_url
+
+    try:
+        return {"default": cache_from_url(os.environ.get("CACHE_URL") or DEFAULT)}
+    except CacheUrlError as error:
+        raise ImproperlyConfigured(str(error)) from error
+
+
+# Shared by every app process (throttles, the sign-in lockout): the database's cache table by
+# default, Redis with CACHE_URL=redis://…; sessions are in the database (Django's default).
+CACHES = _caches()
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- access: Content-Security-Policy on every response (issue 16 item 13, docs/security.md) ---
 SALESPATH_CONTENT_SECURITY_POLICY = "; ".join(

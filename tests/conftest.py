@@ -92,3 +92,20 @@ def _forecast_reads_opportunities(settings):
     opportunities directly (factories, builders); so forecasts read the opportunities here
     unless a test turns `SALESPATH_FORECAST_ROLLUP` on (tests/forecast/test_rollups*.py)."""
     settings.SALESPATH_FORECAST_ROLLUP = False
+
+
+@pytest.fixture(autouse=True)
+def _static_files_from_the_finders(settings, tmp_path_factory):
+    """Pages name static files as they are before `collectstatic`, which the test client and
+    the browser tests' live server find through the finders, even in a checkout where a
+    `collectstatic` has left its hashed copies in ./var/static (tests/serving covers those)."""
+    settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "no-collected-static"
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_process(settings):
+    """Issue 18: the app's cache is the database's table (CACHE_URL, shared by every app
+    process), which adds its own queries to every throttled request; the pinned query counts
+    are the app's own, so tests keep the cache in memory unless they test the cache itself
+    (tests/backups/test_shared_cache.py runs real server processes)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

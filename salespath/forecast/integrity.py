@@ -147,10 +147,7 @@ def _find_day_rows():
 
 
 def _repair_rollup(_found: list) -> None:
-    day = ForecastDayMark.objects.filter(pk=1).values_list("day", flat=True).first()
-    rollups.rebuild()  # which drops the day's rows: prepared again for the same day
-    if day is not None:
-        rollups.prepare_day(day)
+    rollups.rebuild()  # and today's rows from it
 
 
 def _repair_day_rows(_found: list) -> None:

@@ -20,8 +20,11 @@ category) with the number of deals, Σ cents and Σ cents × weight, and one row
 `*`) over all their opportunities not lost.
 
 The day's rows (`ForecastDay`) are those sums already split into one day's columns, one row
-per owner and view: the first forecast of a day prepares them (`prepare_day`), and every
-forecast of that day reads them (`day_sums`); other days read the month rows.
+per owner and view, prepared by writers, never by a read: `rebuild` prepares today's, the
+first change of a new day prepares that day's (`_refresh_day`), and a job may too
+(`salespath forecast-rollup --rebuild` after midnight). Every forecast of that day reads
+them (`day_sums`); a forecast on any other day, or before they are prepared, reads the month
+rows, which give the same answer a little more slowly.
 
 Both are kept in step by `refresh_owners`, called in the same transaction by every writer of
 opportunities (pipeline services, admin, imports), and by `rebuild` (generators, demo,
@@ -141,14 +144,15 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
 
 
 def rebuild() -> int:
-    """The whole table again from the opportunities, in one transaction."""
+    """The whole table again from the opportunities, and today's rows from it, in one
+    transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {_select('1 = 1')}", [])
         rows = cursor.rowcount
-        # the day's rows are prepared again by the next forecast on today
         ForecastDay.objects.all().delete()
         ForecastDayMark.objects.update(day=None)
+        prepare_day(timezone.localdate())
         return rows
 
 
@@ -453,25 +457,21 @@ def _refresh_day(owner_ids: list[int]) -> None:
     mark = ForecastDayMark.objects.select_for_update().filter(pk=1).first()
     if mark is None or mark.day is None:
         return
-    if mark.day != timezone.localdate():
-        # yesterday's rows: the next forecast on today prepares today's
-        ForecastDay.objects.all().delete()
-        mark.day = None
-        mark.save()
+    if (mark.day, mark.start_month) != (timezone.localdate(), fiscal_start_month()):
+        # another day's rows: the first change of a day prepares the day's, after the change
+        prepare_day(timezone.localdate())
         return
     ForecastDay.objects.filter(owner__in=owner_ids).delete()
     ForecastDay.objects.bulk_create(_day_rows(mark.day, mark.start_month, owner_ids))
 
 
 def day_sums(h: Horizon, view: str, owners: Q) -> Sums | None:
-    """Per owner, the day's rows for `h` if they are kept — preparing them first when `h` is
-    today — else None. Valid when `covers(D)`."""
+    """Per owner, the day's rows for `h` if they are kept, else None. A read never prepares
+    them (writers do, see the module's docstring). Valid when `covers(D)`."""
     mark = ForecastDayMark.objects.filter(pk=1).first()
     current = mark is not None and (mark.day, mark.start_month) == (h.as_of, h.start_month)
     if not current:
-        if h.as_of != timezone.localdate() or h.start_month != fiscal_start_month():
-            return None
-        prepare_day(h.as_of)
+        return None
     columns = VIEW_COLUMNS[view]
     fields = [f"{measure}_{i}" for i in range(len(columns)) for measure in MEASURES]
     rows = ForecastDay.objects.filter(owners, view=view).values_list("owner", "overdue", *fields)

@@ -58,9 +58,14 @@ def lockout_response(request, original_response=None, credentials=None):
 
 @receiver(user_locked_out)
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    fields = {
+        "event": "lockout",
+        "username": str(username or "")[:150],
+        "ip": ip_address or (client_ip(request) if request is not None else None),
+        "path": getattr(request, "path", None),
+    }
     log.warning(
-        "Sign-in locked out: username=%r address=%s path=%s",
-        username,
-        ip_address or (client_ip(request) if request is not None else "?"),
-        getattr(request, "path", "?"),
+        "Sign-in locked out: username=%(username)r address=%(ip)s path=%(path)s",
+        fields,
+        extra=fields,
     )

@@ -3,7 +3,6 @@ from django.urls import path
 from .views import (
     actions,
     analysis,
-    assets,
     auth,
     customers,
     home,
@@ -63,5 +62,4 @@ urlpatterns = [
     path("roadmap/<str:username>/", roadmap.roadmap_person, name="roadmap_person"),
     path("roadmap/<str:username>/sign-off/", roadmap.roadmap_sign_off, name="roadmap_sign_off"),
     path("import/", imports.import_page, name="import"),
-    path("assets/plotly.js", assets.plotly_js, name="plotly_js"),
 ]

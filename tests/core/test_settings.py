@@ -54,3 +54,15 @@ def test_database_url_selects_postgresql(tmp_path):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_cache_is_the_shared_database_table_unless_cache_url_says_otherwise(tmp_path):
+    env = {"SALESPATH_VAR_DIR": str(tmp_path)}
+    default = run_settings(env, "print(s.CACHES['default']['BACKEND'])").stdout.strip()
+    assert default == "django.core.cache.backends.db.DatabaseCache"
+    redis = run_settings(
+        {**env, "CACHE_URL": "redis://127.0.0.1:6379/1"}, "print(s.CACHES['default']['BACKEND'])"
+    )
+    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    bad = run_settings({**env, "CACHE_URL": "memcached://x"}, "print(1)")
+    assert bad.returncode != 0 and "CACHE_URL" in bad.stderr

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from salespath.customers.models import Customer
 from salespath.imports.errors import ImportRejected
 from salespath.imports.services import import_files
+from salespath.org.models import Team
 from salespath.pipeline.models import Opportunity
 from salespath.pipeline.services import opportunity_update
 from salespath.plaintext.rules import ControlCharacter
@@ -82,13 +83,14 @@ def test_a_service_refuses_a_control_character_but_a_note_keeps_its_lines(cast, 
     assert Opportunity.objects.get(pk=deal.pk).note == "第一行\r\n\t第二行"
 
 
-def test_the_admin_refuses_a_customer_name_with_a_bell_next_to_the_field(cast, deal):
+def test_the_admin_refuses_a_team_name_with_a_bell_next_to_the_field(cast, deal):
+    """The organisation is edited in the admin (transactional records are read-only there)."""
     client = Client()
     client.force_login(cast.admin)
     cast.admin.is_staff = cast.admin.is_superuser = True
     cast.admin.save()
-    customer = deal.customer
-    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    team = cast.salesperson.team
+    url = reverse("admin:org_team_change", args=[team.pk])
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
@@ -102,7 +104,7 @@ def test_the_admin_refuses_a_customer_name_with_a_bell_next_to_the_field(cast, d
     response = client.post(url, data)
     assert response.status_code == 200  # the form again, with the error
     assert "U+0007" in response.context["adminform"].form.errors["name"][0]
-    assert Customer.objects.get(pk=customer.pk).name == customer.name
+    assert Team.objects.get(pk=team.pk).name == team.name
 
 
 def test_the_import_refuses_a_name_with_a_bell_naming_row_and_column(cast, tmp_path):

@@ -49,6 +49,8 @@ def test_supervisor_drills_into_a_forecast_cell_and_downloads_the_xlsx(
     page.get_by_role("button", name="显示").click()
     table = page.get_by_test_id("forecast-table")
     table.wait_for()
+    # plotly.js, a deferred static file, drew the chart of the totals.
+    page.locator("[data-plotly][data-drawn] svg.main-svg").first.wait_for()
     page.locator('[data-cell="person:li:m0_3"]').click()
     drilldown = page.get_by_test_id("drilldown-table")
     drilldown.wait_for()

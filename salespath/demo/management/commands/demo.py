@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -61,7 +62,16 @@ class Command(BaseCommand):
         self._print_logins(day)
         if not no_serve:
             # The demo runs with DEBUG off; serve static files anyway (runserver --insecure).
-            call_command("runserver", ADDRESS, use_reloader=False, insecure_serving=True)
+            # Once `collectstatic` has run, pages name its hashed copies, which only whitenoise
+            # (in the app) finds: runserver's own static handler steps aside then.
+            collected = staticfiles_storage.manifest_exists()
+            call_command(
+                "runserver",
+                ADDRESS,
+                use_reloader=False,
+                insecure_serving=True,
+                use_static_handler=not collected,
+            )
 
     def _day(self, text: str | None) -> date:
         if not text:
