@@ -294,6 +294,9 @@ if not 0 <= SALESPATH_STATIC_BROTLI_QUALITY <= 11:
 # Further checks for GET /healthz, {"name": "dotted.path.to.function"}; the database is
 # always checked. A function returns (ok, detail).
 SALESPATH_HEALTH_CHECKS: dict[str, str] = {}
+# Health probes come from inside (a load balancer, monitoring, `curl` on the host) in plain
+# HTTP; with SALESPATH_SSL_REDIRECT they would get a redirect instead of the answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
@@ -340,6 +343,19 @@ def _caches() -> dict:
 # default, Redis with CACHE_URL=redis://…; sessions are in the database (Django's default).
 CACHES = _caches()
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Read replicas: DATABASE_REPLICA_URL (a streaming replica of DATABASE_URL) takes the report
+# reads (salespath/replicas.py); REPLICA_STICKY_SECONDS (default 10) after a user's own write
+# their reads stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["salespath.replicas.ReportRouter"]
+MIDDLEWARE += ["salespath.replicas.PrimaryAfterWriteMiddleware"]
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
 
 # --- access: Content-Security-Policy on every response (issue 16 item 13, docs/security.md) ---
 SALESPATH_CONTENT_SECURITY_POLICY = "; ".join(

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +30,7 @@ from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from salespath.org import dates
 from salespath.org.scopes import Scope, resolve_scope
 from salespath.pipeline.queries import INTEGRITY_PAGE, integrity_report
+from salespath.replicas import reading_reports
 from salespath.roadmap.queries import GRID_PAGE, roadmap_team
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -228,6 +230,7 @@ class ForecastReport(Report):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     @report_schema(ForecastQuery, xlsx=True, summary="Sales forecast")
+    @method_decorator(reading_reports())
     def get(self, request):
         params = self.query()
         as_of, scope = self.as_of(params), self.scope(params)
@@ -257,6 +260,7 @@ class EvaluationReport(Report):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     @report_schema(PagedQuery, xlsx=True, summary="Stage evaluation sheet")
+    @method_decorator(reading_reports())
     def get(self, request):
         params = self.query()
         as_of = self.as_of(params)
@@ -278,6 +282,7 @@ class RoadmapReport(Report):
     query_class = PagedQuery
 
     @report_schema(PagedQuery, summary="Success roadmap")
+    @method_decorator(reading_reports())
     def get(self, request):
         params = self.query()
         found = roadmap_team(

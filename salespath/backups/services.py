@@ -95,7 +95,7 @@ def restore(source: Path) -> None:
 def check_derived_data() -> None:
     """The derived-data check after a restore or an upgrade: raises CommandError naming
     what differs."""
-    call_command("forecast-rollup", "--check")
+    call_command("verify")
 
 
 def existing_tables() -> list[str]:

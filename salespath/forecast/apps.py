@@ -33,11 +33,10 @@ def rebuild_after_migrations(sender, plan=None, using="default", **kwargs):
     from django.db import connections
     from django.db.migrations.executor import MigrationExecutor
 
-    from . import rollups
+    from .integrity import verify
 
     connection = connections[using]
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         return  # migrated to an earlier point: today's SQL would not fit that schema
-    if rollups.differences():
-        rollups.rebuild()
+    verify(repair=True)  # every derived value, as `salespath verify --repair` (docs/verify.md)

@@ -57,6 +57,7 @@ from django.utils import timezone
 from salespath.lib.fiscal import add_months
 from salespath.org.models import User
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange, Status
+from salespath.replicas import report_connection
 
 from .models import DAY_COLUMNS, ForecastDay, ForecastDayMark, ForecastRollup
 from .state import COLUMNS as VIEW_COLUMNS
@@ -218,7 +219,7 @@ def latest_event_sql() -> str:
 
 def covers(as_of: date) -> bool:
     """Whether the rollup answers a forecast on `as_of`: nothing happened after it. One query."""
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         cursor.execute(latest_event_sql())
         dates = cursor.fetchone()
     for value in dates:

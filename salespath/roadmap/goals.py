@@ -48,6 +48,7 @@ from salespath.org.models import User
 from salespath.org.quotas import prorated, quarter_amounts_by_person
 from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import ForecastCategory, Opportunity, Stage, StageChange, Status
+from salespath.replicas import report_connection
 
 from .models import Playbook, SignOff, SkillItem
 from .phases import P0, P1, P2, P3, Phase, quota_quarter_period, quota_year_period
@@ -220,7 +221,7 @@ def _person_sums(
         ForecastCategory.OMITTED.value,
         day_text,
     ]
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

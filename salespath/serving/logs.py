@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .security import log_refusal
+from .security import REFUSALS, log_refusal
 
 request_logger = logging.getLogger("salespath.requests")
 
@@ -50,6 +50,6 @@ class RequestLogMiddleware:
             fields,
             extra=fields,
         )
-        if response.status_code in (403, 429):
+        if response.status_code in REFUSALS:
             log_refusal(request, response.status_code, fields["route"], fields["user_id"])
         return response

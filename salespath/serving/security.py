@@ -1,5 +1,6 @@
-"""Security events on the `salespath.security` logger: failed logins, lockouts and throttles,
-and refusals (403). Usernames are logged as typed, passwords and tokens never."""
+"""Security events on the `salespath.security` logger: failed logins, lockouts and throttles
+(429), refused API tokens (401) and permission denied (403). Usernames are logged as typed,
+passwords and tokens never."""
 
 from __future__ import annotations
 
@@ -30,9 +31,19 @@ def log_login_failure(sender, credentials: dict, request: HttpRequest | None = N
     security_logger.warning("login failed for %(username)r from %(ip)s", fields, extra=fields)
 
 
+# status → (event, the words of the log line, as Django's own warnings put them)
+REFUSALS = {
+    401: ("unauthorized", "Unauthorized"),
+    403: ("permission_denied", "Permission denied"),
+    429: ("throttled", "Too many requests"),
+}
+
+
 def log_refusal(request: HttpRequest, status: int, route: str, user_id: int | None) -> None:
+    """A request refused for who made it: no or a bad API token (401), not allowed (403), or
+    too many attempts, including the sign-in lockout (429)."""
     fields = {
-        "event": "permission_denied" if status == 403 else "throttled",
+        "event": REFUSALS[status][0],
         "method": request.method,
         "route": route,
         "status": status,
@@ -40,5 +51,7 @@ def log_refusal(request: HttpRequest, status: int, route: str, user_id: int | No
         "ip": client_address(request),
     }
     security_logger.warning(
-        "%(event)s: %(method)s %(route)s user=%(user_id)s from %(ip)s", fields, extra=fields
+        "%(reason)s: %(method)s %(route)s %(status)s user=%(user_id)s from %(ip)s",
+        {**fields, "reason": REFUSALS[status][1]},
+        extra=fields,
     )

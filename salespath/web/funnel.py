@@ -40,6 +40,7 @@ from salespath.lib.fiscal import Period
 from salespath.org.quotas import quotas_for_period
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, Stage, StageChange, Status
+from salespath.replicas import report_connection
 
 FUNNEL_STAGES = OPPORTUNITY_STAGES
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -150,7 +151,7 @@ def _cohort(in_scope: QuerySet, period: Period) -> list[tuple]:
         .order_by()
     )
     sql, params = opportunities.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         cursor.execute(COHORT_SQL.format(opportunities=sql), params)
         return cursor.fetchall()
 
@@ -193,7 +194,7 @@ def _stays(scope: Scope, period: Period, today: date) -> list[tuple]:
     )
     query = STAYS_SQL.format(days=days, changes=sql, stages=", ".join(["%s"] * len(FUNNEL_STAGES)))
     last = min(period.end, today).isoformat()
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         cursor.execute(query, [*params, Status.OPEN.value, *FUNNEL_STAGES, last])
         return cursor.fetchall()
 

@@ -92,6 +92,11 @@ def _sql(statement: str, params: list) -> None:
         cursor.execute(statement, params)
 
 
+def _sql(statement: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
 CORRUPTIONS = {
     # a team moved to another branch in the admin; its people keep the old branch
     "branch": lambda d, cast: Team.objects.filter(pk=cast.salesperson.team_id).update(
@@ -121,9 +126,9 @@ CORRUPTIONS = {
     "amount": lambda d, cast: Opportunity.objects.filter(pk=d["lines"].pk).update(
         amount=Decimal("5.00")
     ),
-    # a bulk update of a deal without lines: only the rollup can tell
-    "rollup": lambda d, cast: Opportunity.objects.filter(pk=d["plain"].pk).update(
-        amount=Decimal("5.00")
+    # raw SQL on a deal without lines (a queryset update keeps the rollup): only it can tell
+    "rollup": lambda d, cast: _sql(
+        "UPDATE pipeline_opportunity SET amount = 5 WHERE id = %s", [d["plain"].pk]
     ),
     "rollup (row)": lambda d, cast: ForecastRollup.objects.filter(owner=cast.salesperson).update(
         amount=F("amount") + 1

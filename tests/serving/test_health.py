@@ -79,3 +79,12 @@ def test_an_unreachable_database_makes_503_naming_the_database(tmp_path):
     assert answer["status"] == 503
     assert answer["body"]["failed"] == ["database"]
     assert answer["body"]["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_probes_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/login/").status_code == 301
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"

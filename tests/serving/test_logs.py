@@ -125,3 +125,14 @@ def test_an_api_lockout_is_a_security_event(client, cast, caplog, settings):
     assert response.status_code == 429
     events = [event.event for event in _records(caplog, "salespath.security")]
     assert events.count("login_failed") >= limit and "lockout" in events
+
+
+def test_a_refused_api_token_is_a_security_event_without_the_token(client, caplog):
+    with caplog.at_level(logging.INFO, logger="salespath"):
+        response = client.get(
+            "/api/v1/opportunities/", HTTP_AUTHORIZATION="Token sp_not_a_real_token_123"
+        )
+    assert response.status_code == 401
+    [event] = _records(caplog, "salespath.security")
+    assert (event.event, event.status, event.user_id) == ("unauthorized", 401, None)
+    assert "sp_not_a_real_token_123" not in _everything_logged(caplog)

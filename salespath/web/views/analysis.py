@@ -22,6 +22,7 @@ from salespath.forecast.submissions import (
 )
 from salespath.lib.fiscal import Period, fiscal_quarter_of
 from salespath.org.scopes import resolve_scope
+from salespath.replicas import reading_reports
 
 from ..funnel import attainment, stage_funnel
 from ..reporting import (
@@ -55,6 +56,7 @@ def _scope_context(request: HttpRequest, scope) -> dict:
 
 
 @page
+@reading_reports()
 def funnel_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = scope_from(request.user, request.GET.get("scope"))
@@ -75,6 +77,7 @@ def funnel_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def attainment_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = scope_from(request.user, request.GET.get("scope"))

@@ -18,6 +18,7 @@ from salespath.forecast.queries import SHEET_PAGE, evaluation_sheet, forecast, f
 from salespath.forecast.services import forecast_submit, may_submit_for
 from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
+from salespath.replicas import reading_reports
 
 from ..redirects import redirect_back
 from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for, tree
@@ -66,6 +67,7 @@ def _forecast_params(request: HttpRequest) -> dict:
 
 
 @page
+@reading_reports()
 def forecast_page(request: HttpRequest) -> HttpResponse:
     params = _forecast_params(request)
     report = forecast(
@@ -120,6 +122,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def forecast_cell_page(request: HttpRequest) -> HttpResponse:
     """The opportunities behind one cell (or row) of the forecast: the drill-down."""
     params = _forecast_params(request)
@@ -152,6 +155,7 @@ def forecast_cell_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def forecast_xlsx(request: HttpRequest) -> HttpResponse:
     params = _forecast_params(request)
     if params["date_error"]:
@@ -199,6 +203,7 @@ def forecast_submit_view(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def evaluation_page(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))
@@ -218,6 +223,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def evaluation_xlsx(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     if date_error:

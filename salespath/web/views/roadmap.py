@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.org.models import Role
 from salespath.org.scopes import resolve_scope
+from salespath.replicas import reading_reports
 from salespath.roadmap.models import SignOff, SkillItem
 from salespath.roadmap.queries import roadmap, roadmap_team
 from salespath.roadmap.services import is_supervisor_of, signoff_record
@@ -53,6 +54,7 @@ def roadmap_person(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @page
+@reading_reports()
 def roadmap_grid(request: HttpRequest) -> HttpResponse:
     as_of, date_error = as_of_from(request.GET.get("as_of"))
     scope = scope_from(request.user, request.GET.get("scope"))

@@ -7,6 +7,7 @@ from salespath.forecast import cli
 from salespath.forecast.queries import evaluation_sheet
 from salespath.forecast.text import evaluation_table
 from salespath.forecast.xlsx import evaluation_workbook
+from salespath.replicas import reading_reports
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         cli.add_viewer(parser)
         cli.add_output(parser)
 
+    @reading_reports()
     @cli.refusals_as_errors
     def handle(self, *args, **options):
         as_of = cli.parse_date(options["as_of"])

@@ -10,6 +10,7 @@ from salespath.forecast.queries import BY, OVERDUE_LIMIT, forecast
 from salespath.forecast.state import VIEWS
 from salespath.forecast.text import forecast_table
 from salespath.forecast.xlsx import forecast_workbook
+from salespath.replicas import reading_reports
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         cli.add_viewer(parser)
         cli.add_output(parser)
 
+    @reading_reports()
     @cli.refusals_as_errors
     def handle(self, *args, **options):
         as_of = cli.parse_date(options["as_of"])

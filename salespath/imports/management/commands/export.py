@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from salespath.imports.exporters import EXPORTS, export_tables, write_csv, write_xlsx
 from salespath.org.models import Team
+from salespath.replicas import reading_reports
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--team", help="only records owned by this team's members (code)")
         parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
 
+    @reading_reports()
     def handle(self, *args, kind, format, output, team, lang, **options):
         path = Path(output)
         file_format = format or ("csv" if path.suffix.lower() == ".csv" else "xlsx")

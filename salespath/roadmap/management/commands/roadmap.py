@@ -14,6 +14,7 @@ from salespath.errors import DomainError
 from salespath.org import dates
 from salespath.org.models import Team, User
 from salespath.org.scopes import Scope, resolve_scope
+from salespath.replicas import reading_reports
 from salespath.roadmap.queries import PersonRoadmap, TeamRoadmap, roadmap_team
 from salespath.roadmap.status import Item
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
+    @reading_reports()
     def handle(self, *args, **options):
         as_of = _parse_date(options["as_of"])
         scope = _scope(options["viewer"], options["person"], options["team"])

@@ -1,0 +1,237 @@
+"""The forecast page's first visit: bytes on the wire and time, as a browser with an empty cache
+sees it (issue 20: ≤ 1.5 MB transferred, ≤ 500 ms on loopback).
+
+    .venv/bin/python benchmarks/forecast_first_load.py [--var-dir DIR] [--user zhuzhiqiang]
+        [--runs 5] [--workers 2] [--no-browser] [--collectstatic]
+    .venv/bin/python benchmarks/forecast_first_load.py --url http://127.0.0.1:8000 ...
+
+Without --url it builds, once, a demo company on SQLite in DIR (default
+/tmp/salespath-first-load; your ./var is not touched), collects the static files once (again
+with --collectstatic), and starts `salespath serve` on a free port. With --url it measures a
+server that is already running (for example `make demo`'s runserver, or an older release).
+
+Two measurements, each `--runs` times, each time with nothing cached:
+- **client**: a plain HTTP client logs in, then fetches the forecast page and every script,
+  stylesheet and icon it names, one after another, sending `Accept-Encoding: br, gzip` as
+  browsers do over HTTPS. Bytes are the response bodies as sent (compressed) plus headers.
+- **chromium** (Playwright, /usr/bin/chromium): a fresh browser context with the session
+  cookie opens the page; times to DOMContentLoaded, to the load event and to the chart drawn,
+  and the bytes Chromium counted on the wire (it offers br on loopback too).
+
+The CPU reference (a million Python additions, as `salespath bench` prints it) says how fast
+the machine was at the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SALESPATH = [sys.executable, "-m", "salespath"]
+PASSWORD = "salespath"  # the demo's (salespath/demo/people.py)
+FORECAST = "/reports/forecast/"
+# Scripts, stylesheets, the icon, and the chart's plotly.js (data-plotly-src, fetched by app.js
+# after the load event); /assets/ is where releases before 18 §1 served plotly.js from a view.
+ASSET = re.compile(r'(?:src|href|data-plotly-src)="(/(?:static|assets)/[^"]+)"')
+CHROMIUM = "/usr/bin/chromium"
+
+
+def cpu_reference_ms() -> float:
+    """The median of five runs of `salespath bench`'s CPU reference."""
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
+
+
+# --- a server of our own -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(var_dir: Path, workers: int, fresh_static: bool) -> tuple[subprocess.Popen, str]:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["SALESPATH_VAR_DIR"] = str(var_dir)
+    if not (var_dir / "salespath.sqlite3").exists():
+        print(f"building the demo company in {var_dir} …", file=sys.stderr)
+        subprocess.run([*SALESPATH, "migrate", "--noinput"], env=env, cwd=ROOT, check=True)
+        subprocess.run([*SALESPATH, "demo", "--no-serve"], env=env, cwd=ROOT, check=True)
+    if fresh_static or not (var_dir / "static" / "staticfiles.json").exists():
+        print("collecting static files (brotli level 11: a minute or more) …", file=sys.stderr)
+        subprocess.run(
+            [*SALESPATH, "collectstatic", "--noinput"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    port = _free_port()
+    env.update(SALESPATH_BIND=f"127.0.0.1:{port}", SALESPATH_WORKERS=str(workers))
+    env["LOG_LEVEL"] = "WARNING"
+    process = subprocess.Popen([*SALESPATH, "serve"], env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
+            return process, base
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise SystemExit("salespath serve did not start") from None
+            time.sleep(0.2)
+
+
+# --- a plain client ------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def logged_in_opener(base: str, user: str) -> tuple[urllib.request.OpenerDirector, str]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": user, "password": PASSWORD}
+    ).encode()
+    request = urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": base})
+    opener.open(request).read()
+    session = next((c.value for c in jar if c.name == "sessionid"), None)
+    if session is None:
+        raise SystemExit(f"could not log in as {user}")
+    return opener, session
+
+
+def _fetch(opener, url: str) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+    with opener.open(request) as response:
+        body = response.read()
+        headers = str(response.headers)
+        return len(body) + len(headers), response.headers.get("Content-Encoding", ""), body
+
+
+def client_first_visit(base: str, user: str) -> dict:
+    opener, _ = logged_in_opener(base, user)
+    started = time.perf_counter()
+    size, _, body = _fetch(opener, base + FORECAST)
+    files = {FORECAST: size}
+    encodings = {}
+    for path in dict.fromkeys(ASSET.findall(body.decode())):
+        files[path], encodings[path], _ = _fetch(opener, base + path)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return {"bytes": sum(files.values()), "ms": elapsed_ms, "files": files, "enc": encodings}
+
+
+# --- chromium ------------------------------------------------------------------------------
+
+
+def chromium_first_visits(base: str, user: str, runs: int) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    _, session = logged_in_opener(base, user)
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for _ in range(runs):
+            context = browser.new_context()
+            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            wire: list[float] = []
+            cdp.on("Network.loadingFinished", lambda e, w=wire: w.append(e["encodedDataLength"]))
+            page.goto(base + FORECAST, wait_until="load")
+            page.locator("[data-plotly][data-drawn] svg.main-svg").first.wait_for(timeout=60_000)
+            chart_ms = page.evaluate("performance.now()")
+            timing = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])")
+            navigation = json.loads(timing)
+            results.append(
+                {
+                    "bytes": sum(wire),
+                    "ms": navigation["loadEventEnd"],
+                    "interactive_ms": navigation["domContentLoadedEventEnd"],
+                    "chart_ms": chart_ms,
+                }
+            )
+            context.close()
+        browser.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", help="measure this running server instead of starting one")
+    parser.add_argument("--var-dir", default="/tmp/salespath-first-load")
+    parser.add_argument("--user", default="zhuzhiqiang", help="a demo login (the executive)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--collectstatic", action="store_true", help="collect again (after changing the code)"
+    )
+    args = parser.parse_args()
+
+    process = None
+    if args.url:
+        base = args.url.rstrip("/")
+    else:
+        var_dir = Path(args.var_dir).resolve()
+        process, base = start_server(var_dir, args.workers, args.collectstatic)
+    try:
+        print(f"CPU reference: {cpu_reference_ms():.1f} ms (a million Python additions)")
+        client_first_visit(base, args.user)  # warm the server's caches, not the client's
+        visits = [client_first_visit(base, args.user) for _ in range(args.runs)]
+        last = visits[-1]
+        for path, size in last["files"].items():
+            encoding = last["enc"].get(path) or "identity"
+            print(f"  {size:>10,} B  {encoding:<8} {path}")
+        print(
+            f"client (Accept-Encoding: br, gzip): {last['bytes'] / 1e6:.2f} MB, "
+            f"median {statistics.median(v['ms'] for v in visits):.0f} ms over {args.runs} runs"
+        )
+        if not args.no_browser and os.path.exists(CHROMIUM):
+            loads = chromium_first_visits(base, args.user, args.runs)
+            print(
+                f"chromium, empty cache: {statistics.median(v['bytes'] for v in loads) / 1e6:.2f}"
+                f" MB on the wire; medians over {args.runs} runs: DOMContentLoaded "
+                f"{statistics.median(v['interactive_ms'] for v in loads):.0f} ms, load event "
+                f"{statistics.median(v['ms'] for v in loads):.0f} ms, chart drawn "
+                f"{statistics.median(v['chart_ms'] for v in loads):.0f} ms"
+            )
+            for key in ("interactive_ms", "ms", "chart_ms"):
+                print(f"  {key}: {', '.join(f'{load[key]:.0f}' for load in loads)}")
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
