@@ -356,3 +356,20 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DATABASE_ROUTERS = ["salespath.replicas.ReportRouter"]
 MIDDLEWARE += ["salespath.replicas.PrimaryAfterWriteMiddleware"]
 REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
+
+# --- access: Content-Security-Policy on every response (issue 16 item 13, docs/security.md) ---
+SALESPATH_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # plotly.js injects its styles
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+MIDDLEWARE.insert(1, "salespath.security.csp.ContentSecurityPolicyMiddleware")

@@ -1,5 +1,5 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import customers, errors, opportunities, reports, views, work
@@ -47,7 +47,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", views.TokenLoginView.as_view(), name="token-login"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("reports/forecast/", reports.ForecastReport.as_view(), name="report-forecast"),
     path("reports/evaluation/", reports.EvaluationReport.as_view(), name="report-evaluation"),
     path("reports/roadmap/", reports.RoadmapReport.as_view(), name="report-roadmap"),

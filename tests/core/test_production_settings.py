@@ -30,7 +30,8 @@ def run(env: dict, *args: str, tmp_path: Path) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG"} and not k.startswith("SALESPATH_")
+        if k not in {"SECRET_KEY", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not k.startswith("SALESPATH_")
     }
     return subprocess.run(
         [SALESPATH, *args],

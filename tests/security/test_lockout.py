@@ -129,7 +129,7 @@ def test_each_lockout_is_logged_on_the_security_logger(cast, caplog):
     assert "li" in records[0].getMessage() and ATTACKER in records[0].getMessage()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_wrong_guesses_lock_the_pair(live_server, cast):
     """Twenty-four wrong guesses at once, half on the web login and half on the API: the
     count is the database's, so the right password afterwards is refused on both."""

@@ -271,4 +271,9 @@
     script.onload = window.salespathCharts;
     document.head.appendChild(script);
   });
+  // No inline handlers (the Content-Security-Policy forbids them): print buttons carry
+  // data-print.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
