@@ -85,22 +85,3 @@ def test_a_stale_copy_is_found_and_recomputed(cast):
     copy_team_and_lines([opportunity.pk])
     assert stale_copies() == []
     assert copies(opportunity) == (None, {erp.pk})
-
-
-def test_saving_an_opportunity_in_the_admin_copies_its_inlines(cast, rf):
-    from django.contrib import admin as django_admin
-    from django.forms import modelform_factory
-
-    erp = ProductFactory(code="erp")
-    opportunity = new_deal(cast, "后台项目", amount="100000")
-    # what the admin's inlines save, before the admin's own step after them
-    opportunity.lines.create(product=erp, amount="100000")
-    opportunity.team.create(person=cast.teammate, role="project_manager")
-    model_admin = django_admin.site._registry[Opportunity]
-    form = modelform_factory(Opportunity, fields=["name"])(
-        {"name": "后台项目"}, instance=opportunity
-    )
-    assert form.is_valid()
-    form.save(commit=False)  # as the admin's save_form does
-    model_admin.save_related(rf.post("/"), form, formsets=[], change=True)
-    assert copies(opportunity) == (cast.teammate.pk, {erp.pk})
