@@ -207,3 +207,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- notify: notifications, background tasks and e-mail (docs/notifications.md) ---
+# SALESPATH_TASKS_BACKEND  "database" (default: a `salespath jobs worker` process runs the
+#                          sends) or "immediate" (sent inside the request, no worker).
+# SALESPATH_WORKER_STALE_SECONDS  a task waiting longer than this makes the worker unhealthy.
+# SALESPATH_DELIVERY_MAX_ATTEMPTS  sends of one delivery before it is marked failed.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "salespath.notifications"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("SALESPATH_TASKS_BACKEND", "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("SALESPATH_TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
+SALESPATH_WORKER_STALE_SECONDS = int(os.environ.get("SALESPATH_WORKER_STALE_SECONDS", "300"))
+SALESPATH_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SALESPATH_DELIVERY_MAX_ATTEMPTS", "5"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Salespath <salespath@localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if os.environ.get("EMAIL_HOST") and "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Links in e-mails and robot messages start with this (e.g. https://sales.example.com).
+SALESPATH_BASE_URL = os.environ.get("SALESPATH_BASE_URL", "http://127.0.0.1:8000")

@@ -94,3 +94,12 @@ def _forecast_reads_opportunities(settings):
     opportunities directly (factories, builders); so forecasts read the opportunities here
     unless a test turns `SALESPATH_FORECAST_ROLLUP` on (tests/forecast/test_rollups*.py)."""
     settings.SALESPATH_FORECAST_ROLLUP = False
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background tasks run inside the test (django-tasks' immediate backend); one test in
+    tests/notifications/test_worker.py runs them in a real worker on the database backend."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }

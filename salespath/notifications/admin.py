@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import Delivery, JobRun, Notification, Recipient
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    readonly_fields = ["channel", "state", "attempts", "last_error", "next_attempt_at", "sent_at"]
+    can_delete = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "key", "recipient__username"]
+    readonly_fields = ["recipient", "kind", "key", "title", "body", "link", "created_at"]
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["notification", "channel", "state", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["state", "channel"]
+    readonly_fields = ["notification", "channel", "attempts", "last_error", "sent_at"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "due", "started_at", "finished_at", "notified"]
+    list_filter = ["job"]
