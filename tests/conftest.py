@@ -100,6 +100,4 @@ def _forecast_reads_opportunities(settings):
 def _tasks_run_inline(settings):
     """Background tasks run inside the test (django-tasks' immediate backend); one test in
     tests/notifications/test_worker.py runs them in a real worker on the database backend."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
