@@ -2,13 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import customers, opportunities, reports, views, work
+from . import calendars, customers, opportunities, reports, views, work
 
 router = DefaultRouter()
 router.register("branches", views.BranchViewSet)
 router.register("teams", views.TeamViewSet)
 router.register("people", views.PersonViewSet, basename="person")
 router.register("quotas", views.QuotaViewSet, basename="quota")
+router.register("forecast-calendars", calendars.ForecastCalendarViewSet)
 router.register("product-categories", views.ProductCategoryViewSet)
 router.register("industries", views.IndustryViewSet)
 router.register("competitors", views.CompetitorViewSet)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -13,7 +13,7 @@ from salespath.errors import Conflict, DomainError, NotAllowed
 from salespath.org.models import Role, User
 from salespath.pipeline.models import Opportunity, OpportunityLine, Status
 
-from .models import ForecastSnapshot, ForecastSubmission
+from .models import ForecastSnapshot, ForecastSubmission, How
 from .state import Horizon, status_since, with_columns
 
 
@@ -104,7 +104,13 @@ def snapshot_rows(person: User, as_of: date) -> list[dict]:
     ]
 
 
-def forecast_submit(*, person: User, as_of: date, by: User) -> ForecastSubmission:
+def forecast_submit(
+    *,
+    person: User,
+    as_of: date,
+    by: User,
+    at: datetime | None = None,
+) -> ForecastSubmission:
     """Freeze `person`'s forecast for `as_of` with every opportunity behind it.
 
     One submission per person and date: a submission is what was reported, so it is never
@@ -127,13 +133,23 @@ def forecast_submit(*, person: User, as_of: date, by: User) -> ForecastSubmissio
             code="invalid",
             fields={"as_of": [_("The date is in the future.")]},
         )
+    return _freeze(person=person, as_of=as_of, by=by, at=at or timezone.now(), how=How.PERSON)
+
+
+def forecast_auto_freeze(*, person: User, as_of: date, at: datetime) -> ForecastSubmission:
+    """At the calendar's deadline, freeze the forecast of someone who has not submitted, as
+    of the cutoff, marked "auto" (自动冻结) so accuracy and changes can tell it apart."""
+    return _freeze(person=person, as_of=as_of, by=person, at=at, how=How.AUTO)
+
+
+def _freeze(*, person: User, as_of: date, by: User, at: datetime, how: str) -> ForecastSubmission:
     conflict = _already_submitted(person, as_of)
     if conflict is not None:
         raise conflict
     try:
         with transaction.atomic():
             submission = ForecastSubmission.objects.create(
-                person=person, as_of=as_of, submitted_at=timezone.now(), submitted_by=by
+                person=person, as_of=as_of, submitted_at=at, submitted_by=by, how=how
             )
             ForecastSnapshot.objects.bulk_create(
                 ForecastSnapshot(submission=submission, **row)

@@ -17,6 +17,7 @@ from salespath.org.models import Role, Team, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
+from .calendar import deadline_for, timeliness
 from .models import ForecastSnapshot, ForecastSubmission
 from .queries import MONEY, booked_by_owner, forecast, members_of, people_rows, scope_dict
 from .rows import Figures, money, rows_and_total
@@ -57,6 +58,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
         for row in forecast(Scope("team", team=team), as_of, view=CATEGORY)["rows"]
         if row["level"] == "person"
     }
+    deadline = deadline_for(team.branch_id, as_of)
     rows = []
     for person in people:
         submission = submissions.get(person.pk)
@@ -66,6 +68,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
                 "person": person.username,
                 "label": str(person),
                 "submitted": submission is not None,
+                "timeliness": timeliness(submission, deadline) if submission else None,
                 "submitted_at": (
                     timezone.localtime(submission.submitted_at).isoformat() if submission else None
                 ),
@@ -81,6 +84,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
     return {
         "team": {"key": team.code, "label": str(team)},
         "as_of": as_of.isoformat(),
+        "deadline": timezone.localtime(deadline).isoformat() if deadline else None,
         "columns": list(CATEGORY_COLUMNS),
         "people": rows,
         "submitted": [r["person"] for r in rows if r["submitted"]],

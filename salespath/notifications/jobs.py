@@ -50,10 +50,17 @@ def _stuck(now: datetime) -> int:
     return stuck_notify(now=now)
 
 
+def _deadlines(now: datetime) -> int:
+    from .deadlines import forecast_deadlines
+
+    return forecast_deadlines(now=now)
+
+
 JOBS: list[Job] = [
     Job("deliveries-retry", minutely, _retry),
     Job("deals-overdue", daily, _overdue),
     Job("deals-stuck", daily, _stuck),
+    Job("forecast-deadlines", minutely, _deadlines),
 ]
 
 

@@ -72,5 +72,35 @@ KINDS: dict[str, Kind] = {
             gettext_noop("Gate overridden: %(deal)s"),
             gettext_noop("%(by)s moved %(deal)s to %(stage)s past its gate. Reason: %(reason)s"),
         ),
+        Kind(
+            "forecast_reminder",
+            _("Forecast due"),
+            gettext_noop("Forecast due by %(deadline)s"),
+            gettext_noop(
+                "Submit your forecast as of %(date)s by %(deadline)s. If you do not, it is "
+                "frozen automatically at the deadline."
+            ),
+        ),
+        Kind(
+            "forecast_missing",
+            _("Team forecasts missing"),
+            gettext_noop("%(count)s forecasts missing for %(date)s"),
+            gettext_noop("Not yet submitted as of %(date)s (deadline %(deadline)s): %(people)s."),
+        ),
+        Kind(
+            "forecast_auto",
+            _("Forecast frozen automatically"),
+            gettext_noop("Your forecast as of %(date)s was frozen automatically"),
+            gettext_noop(
+                "You did not submit by the deadline, so your forecast was frozen as it stood "
+                "on %(date)s, marked auto."
+            ),
+        ),
+        Kind(
+            "forecast_auto_team",
+            _("Team forecasts frozen automatically"),
+            gettext_noop("%(count)s forecasts frozen automatically for %(date)s"),
+            gettext_noop("Frozen automatically at the deadline as of %(date)s: %(people)s."),
+        ),
     ]
 }
