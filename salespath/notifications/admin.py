@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Delivery, JobRun, Notification, Recipient
+from .kinds import KINDS
+from .models import Delivery, JobRun, Notification, Preference, Recipient
 
 
 class DeliveryInline(admin.TabularInline):
@@ -35,3 +37,17 @@ class RecipientAdmin(admin.ModelAdmin):
 class JobRunAdmin(admin.ModelAdmin):
     list_display = ["job", "due", "started_at", "finished_at", "notified"]
     list_filter = ["job"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "channel", "enabled"]
+    list_filter = ["kind", "channel", "enabled"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                choices=[(k.code, k.label) for k in KINDS.values()],
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

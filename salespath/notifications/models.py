@@ -119,3 +119,40 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.due}"
+
+
+class Preference(models.Model):
+    """Whether a kind of notification goes out on a channel: a person's own choice, or with
+    no person the administrators' default for everyone who has not chosen. Without either,
+    every channel is on. The in-app list always has every notification."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
+        help_text=_("Empty: the default for everyone."),
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    enabled = models.BooleanField(_("send"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "channel"], name="preference_once_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "channel"],
+                condition=models.Q(user__isnull=True),
+                name="preference_one_default",
+                violation_error_message=_("There is already a default for this kind and channel."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or '*'} {self.kind} {self.channel} {self.enabled}"

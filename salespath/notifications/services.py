@@ -16,7 +16,7 @@ from salespath.org.models import User
 
 from . import channels
 from .kinds import KINDS
-from .models import Channel, Delivery, Notification, Recipient
+from .models import Channel, Delivery, Notification, Preference, Recipient
 
 # Minutes to wait before attempt n+1 after n failed ones: 1, 5, 30, 120, then 6 hours.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360)
@@ -28,8 +28,42 @@ def language_of(user: User) -> str:
 
 
 def channels_for(user: User, kind: str) -> list[str]:
-    """The channels besides the in-app list that `user` gets `kind` on."""
-    return [Channel.EMAIL] if user.email else []
+    """The channels besides the in-app list that `user` gets `kind` on: their own choice,
+    else the administrators' default, else on; e-mail only with an address."""
+    chosen = {
+        (p.user_id is not None, p.channel): p.enabled
+        for p in Preference.objects.filter(Q(user=user) | Q(user=None), kind=kind)
+    }
+    wanted = []
+    for channel in Channel.values:
+        if chosen.get((True, channel), chosen.get((False, channel), True)):
+            wanted.append(channel)
+    return [c for c in wanted if c != Channel.EMAIL or user.email]
+
+
+def preferences_set(*, user: User, channel: str, kinds_on: set[str]) -> None:
+    """`user` gets the kinds in `kinds_on` on `channel`, and not the others."""
+    unknown = set(kinds_on) - set(KINDS)
+    if channel not in Channel.values or unknown:
+        raise DomainError(
+            _("Unknown kind of notification or channel: %(names)s.")
+            % {"names": ", ".join(sorted(unknown)) or channel},
+            fields={"kinds": [_("Choose from the list.")]},
+        )
+    with transaction.atomic():
+        for kind in KINDS:
+            Preference.objects.update_or_create(
+                user=user, kind=kind, channel=channel, defaults={"enabled": kind in kinds_on}
+            )
+
+
+def preferences_of(user: User, channel: str) -> dict[str, bool]:
+    """kind → on/off for `user` on `channel`, as `channels_for` decides it."""
+    chosen = {
+        (p.user_id is not None, p.kind): p.enabled
+        for p in Preference.objects.filter(Q(user=user) | Q(user=None), channel=channel)
+    }
+    return {kind: chosen.get((True, kind), chosen.get((False, kind), True)) for kind in KINDS}
 
 
 def notify(

@@ -65,6 +65,11 @@ urlpatterns = [
     path("roadmap/<str:username>/sign-off/", roadmap.roadmap_sign_off, name="roadmap_sign_off"),
     path("import/", imports.import_page, name="import"),
     path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
     path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
     path(
         "notifications/read-all/",
