@@ -56,11 +56,18 @@ def _deadlines(now: datetime) -> int:
     return forecast_deadlines(now=now)
 
 
+def _digest(now: datetime) -> int:
+    from .digest import weekly_digest
+
+    return weekly_digest(now=now)
+
+
 JOBS: list[Job] = [
     Job("deliveries-retry", minutely, _retry),
     Job("deals-overdue", daily, _overdue),
     Job("deals-stuck", daily, _stuck),
     Job("forecast-deadlines", minutely, _deadlines),
+    Job("weekly-digest", daily, _digest),
 ]
 
 

@@ -102,5 +102,17 @@ KINDS: dict[str, Kind] = {
             gettext_noop("%(count)s forecasts frozen automatically for %(date)s"),
             gettext_noop("Frozen automatically at the deadline as of %(date)s: %(people)s."),
         ),
+        Kind(
+            "digest",
+            _("Weekly digest"),
+            gettext_noop("Your week %(week)s on the roadmap"),
+            gettext_noop("%(lines)s"),
+        ),
+        Kind(
+            "digest_team",
+            _("Team weekly digest"),
+            gettext_noop("Your team's week %(week)s on the roadmap"),
+            gettext_noop("%(lines)s"),
+        ),
     ]
 }
