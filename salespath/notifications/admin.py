@@ -2,7 +2,15 @@ from django import forms
 from django.contrib import admin
 
 from .kinds import KINDS
-from .models import Delivery, JobRun, Notification, Preference, Recipient
+from .models import (
+    ChatRobot,
+    Delivery,
+    JobRun,
+    Notification,
+    Preference,
+    Recipient,
+    RobotMessage,
+)
 
 
 class DeliveryInline(admin.TabularInline):
@@ -51,3 +59,16 @@ class PreferenceAdmin(admin.ModelAdmin):
                 choices=[(k.code, k.label) for k in KINDS.values()],
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(ChatRobot)
+class ChatRobotAdmin(admin.ModelAdmin):
+    list_display = ["name", "platform", "team", "branch", "active"]
+    list_filter = ["platform", "active"]
+
+
+@admin.register(RobotMessage)
+class RobotMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "robot", "key", "state", "attempts", "next_attempt_at"]
+    list_filter = ["state", "robot__platform"]
+    readonly_fields = ["robot", "key", "text", "created_at", "attempts", "last_error", "sent_at"]

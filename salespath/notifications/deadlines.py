@@ -15,7 +15,8 @@ from salespath.forecast.models import ForecastCalendar, ForecastSubmission
 from salespath.forecast.services import forecast_auto_freeze
 from salespath.org.models import User
 
-from .services import notify
+from .robots import robot_post
+from .services import group_text, notify
 from .work import supervisors_of
 
 # A deadline missed while no run-due ran is still acted on within this time.
@@ -43,6 +44,13 @@ def _tell_supervisors(kind: str, key: str, people: list[User], params: dict, now
     made = 0
     for team_people in _by_team(people).values():
         names = "、".join(str(p) for p in team_people)
+        if team_people[0].team is not None:
+            made += robot_post(
+                team=team_people[0].team,
+                key=f"{key}:{team_people[0].team_id}",
+                text=group_text(kind, {**params, "people": names, "count": len(team_people)}),
+                now=now,
+            )
         for supervisor in supervisors_of(team_people[0]):
             made += bool(
                 notify(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,7 +17,8 @@ from salespath.org.models import Role, User
 from salespath.roadmap.queries import PersonRoadmap, roadmaps
 from salespath.roadmap.status import BEHIND
 
-from .services import language_of, notify
+from .robots import robot_post
+from .services import group_text, language_of, notify
 from .work import supervisors_of
 
 COACHED_PHASES = {"P0", "P1", "P2", "P3"}
@@ -102,6 +104,15 @@ def weekly_digest(*, now: datetime) -> int:
             )
         )
     for members in teams.values():
+        if members[0].team is not None:
+            with translation.override(settings.LANGUAGE_CODE):
+                lines = team_lines([read(settings.LANGUAGE_CODE)[m.pk] for m in members])
+            made += robot_post(
+                team=members[0].team,
+                key=f"digest-team:{week}",
+                text=group_text("digest_team", {"week": week, "lines": lines}),
+                now=now,
+            )
         for supervisor in supervisors_of(members[0]):
             language = language_of(supervisor)
             found = read(language)

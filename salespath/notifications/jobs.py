@@ -33,9 +33,10 @@ def minutely(now: datetime) -> str:
 
 
 def _retry(now: datetime) -> int:
+    from .robots import robot_messages_retry
     from .services import deliveries_retry
 
-    return deliveries_retry(now=now)
+    return deliveries_retry(now=now) + robot_messages_retry(now=now)
 
 
 def _overdue(now: datetime) -> int:

@@ -156,3 +156,87 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or '*'} {self.kind} {self.channel} {self.enabled}"
+
+
+class ChatRobot(models.Model):
+    """A group chat robot's webhook (WeCom 企业微信, DingTalk 钉钉, Feishu 飞书) for a team or
+    a branch: it receives the group's deadline reminders and weekly digest."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("WeCom")
+        DINGTALK = "dingtalk", _("DingTalk")
+        FEISHU = "feishu", _("Feishu")
+
+    name = models.CharField(_("name"), max_length=100)
+    team = models.ForeignKey(
+        "org.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    branch = models.ForeignKey(
+        "org.Branch",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
+    platform = models.CharField(_("platform"), max_length=8, choices=Platform.choices)
+    url = models.URLField(_("webhook URL"), max_length=500)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("DingTalk's (and Feishu's) signing secret, if the robot has one."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group chat robot")
+        verbose_name_plural = _("group chat robots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "branch", "platform"], name="chat_robot_one_per_platform"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=False, branch__isnull=True)
+                | models.Q(team__isnull=True, branch__isnull=False),
+                name="chat_robot_team_or_branch",
+                violation_error_message=_("A robot belongs to a team or to a branch."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RobotMessage(models.Model):
+    """One message to one robot, recorded before it is sent, once per event key."""
+
+    robot = models.ForeignKey(
+        ChatRobot, on_delete=models.CASCADE, related_name="messages", verbose_name=_("robot")
+    )
+    key = models.CharField(_("event key"), max_length=200)
+    text = models.TextField(_("message text"))
+    created_at = models.DateTimeField(_("created at"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=Delivery.State.choices, default=Delivery.State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("robot message")
+        verbose_name_plural = _("robot messages")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["robot", "key"], name="robot_message_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.robot} {self.key}"

@@ -110,6 +110,14 @@ def notify(
     return notification
 
 
+def group_text(kind: str, params: dict[str, Any]) -> str:
+    """A kind's title and text for a group chat, in the company's language."""
+    spec = KINDS[kind]
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {name: str(value) for name, value in params.items()}
+        return f"{_(spec.title) % values}\n{_(spec.body) % values}"
+
+
 def enqueue_send(delivery_id: int) -> None:
     from .tasks import send_delivery
 

@@ -11,3 +11,11 @@ def send_delivery(delivery_id: int) -> str:
 
     delivery = delivery_send(delivery_id=delivery_id)
     return delivery.state if delivery is not None else "skipped"
+
+
+@task()
+def send_robot_message(message_id: int) -> str:
+    from .robots import robot_message_send
+
+    message = robot_message_send(message_id=message_id)
+    return message.state if message is not None else "skipped"
