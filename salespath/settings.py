@@ -237,3 +237,18 @@ if os.environ.get("EMAIL_HOST") and "EMAIL_BACKEND" not in os.environ:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # Links in e-mails and robot messages start with this (e.g. https://sales.example.com).
 SALESPATH_BASE_URL = os.environ.get("SALESPATH_BASE_URL", "http://127.0.0.1:8000")
+# EMAIL_URL=smtp://user:password@host:587?tls=1 (or smtps://… for SSL) sets the SMTP fields.
+if os.environ.get("EMAIL_URL"):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _mail = urlsplit(os.environ["EMAIL_URL"])
+    if _mail.scheme not in {"smtp", "smtps"} or not _mail.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:port.")
+    _mail_options = parse_qs(_mail.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = _mail_options.get("tls", ["0"])[0] in {"1", "true", "yes"}
