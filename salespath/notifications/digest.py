@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from salespath.org.models import Role, User
 from salespath.roadmap.queries import PersonRoadmap, roadmaps
-from salespath.roadmap.status import BEHIND
+from salespath.roadmap.status import BEHIND, MET
 
 from .robots import robot_post
 from .services import group_text, language_of, notify
-from .work import supervisors_of
+from .work import deciders_of, supervisors_of
 
 COACHED_PHASES = {"P0", "P1", "P2", "P3"}
 
@@ -125,6 +125,44 @@ def weekly_digest(*, now: datetime) -> int:
                     key=f"digest-team:{week}:{members[0].team_id}",
                     params={"week": week, "lines": lines},
                     link=reverse("web:roadmap_grid"),
+                    now=now,
+                )
+            )
+    return made
+
+
+def phase_end_notify(*, now: datetime) -> int:
+    """The day after a salesperson's phase ended with goals unmet, their supervisors and
+    branch GM are told, with the roadmap where the sign-off waits."""
+    yesterday = timezone.localtime(now).date() - timedelta(days=1)
+    people = list(
+        User.objects.filter(roles__role=Role.SALESPERSON, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+    ended = [
+        rm
+        for rm in roadmaps(people, yesterday)
+        if rm.phase is not None
+        and rm.phase.end == yesterday
+        and not rm.phase.estimated_end
+        and any(goal.status != MET for goal in rm.goals)
+    ]
+    by_pk = {person.pk: person for person in people}
+    made = 0
+    for rm in ended:
+        person = by_pk[rm.person_id]
+        unmet = [goal for goal in rm.goals if goal.status != MET]
+        for boss in deciders_of(person):
+            with translation.override(language_of(boss)):
+                goals = "、".join(goal.label for goal in unmet)
+            made += bool(
+                notify(
+                    recipient=boss,
+                    kind="phase_ended",
+                    key=f"phase-end:{person.pk}:{rm.phase.code}:{rm.phase.end.isoformat()}",
+                    params={"person": person, "phase": rm.phase.code, "goals": goals},
+                    link=reverse("web:roadmap_person", args=[person.username]),
                     now=now,
                 )
             )

@@ -63,12 +63,19 @@ def _digest(now: datetime) -> int:
     return weekly_digest(now=now)
 
 
+def _phase_end(now: datetime) -> int:
+    from .digest import phase_end_notify
+
+    return phase_end_notify(now=now)
+
+
 JOBS: list[Job] = [
     Job("deliveries-retry", minutely, _retry),
     Job("deals-overdue", daily, _overdue),
     Job("deals-stuck", daily, _stuck),
     Job("forecast-deadlines", minutely, _deadlines),
     Job("weekly-digest", daily, _digest),
+    Job("phase-ends", daily, _phase_end),
 ]
 
 

@@ -114,5 +114,14 @@ KINDS: dict[str, Kind] = {
             gettext_noop("Your team's week %(week)s on the roadmap"),
             gettext_noop("%(lines)s"),
         ),
+        Kind(
+            "phase_ended",
+            _("Roadmap phase ended with goals unmet"),
+            gettext_noop("%(person)s ended %(phase)s with goals unmet"),
+            gettext_noop(
+                "%(person)s's phase %(phase)s has ended. Goals not met: %(goals)s. "
+                "Review the roadmap and its sign-off."
+            ),
+        ),
     ]
 }

@@ -37,3 +37,17 @@ def test_monday_digest_for_the_new_salesperson_and_their_supervisor(cast, run_du
     assert [m.to for m in mail.outbox] == [["li@example.com"]]
     run_due("2026-03-16T08:00")  # the next Monday: next week's digest
     assert Notification.objects.filter(recipient=li, kind="digest").count() == 2
+
+
+def test_a_phase_ending_with_goals_unmet_tells_the_supervisor_and_the_gm(cast, run_due):
+    li = cast.salesperson
+    li.quota_start_date = date(2026, 1, 5)  # P1 ends on 2026-04-04
+    li.save()
+    run_due("2026-04-04T09:00")
+    assert not Notification.objects.filter(kind="phase_ended").exists()
+    run_due("2026-04-05T09:00")
+    run_due("2026-04-05T10:00")
+    told = Notification.objects.filter(kind="phase_ended").order_by("recipient__username")
+    assert [n.recipient.username for n in told] == ["huang", "zhao"]
+    assert told[0].title == "李明 的 P1 阶段已结束，目标未达成"
+    assert told[0].link == "/roadmap/li/"
