@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 ## Build the demo company in ./var/salespath.sqlite3 and serve it on http://127.0.0.1:8000
 demo: install
 	env -u DATABASE_URL $(SALESPATH) migrate --noinput
-	env -u DATABASE_URL $(SALESPATH) demo
+	env -u DATABASE_URL SALESPATH_TASKS_BACKEND=$${SALESPATH_TASKS_BACKEND:-immediate} $(SALESPATH) demo
 
 ## The whole suite on the configured database (SQLite unless DATABASE_URL says otherwise)
 test: install

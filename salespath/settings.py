@@ -293,7 +293,9 @@ if not 0 <= SALESPATH_STATIC_BROTLI_QUALITY <= 11:
     raise ImproperlyConfigured("SALESPATH_STATIC_BROTLI_QUALITY must be between 0 and 11.")
 # Further checks for GET /healthz, {"name": "dotted.path.to.function"}; the database is
 # always checked. A function returns (ok, detail).
-SALESPATH_HEALTH_CHECKS: dict[str, str] = {}
+SALESPATH_HEALTH_CHECKS: dict[str, str] = {
+    "worker": "salespath.notifications.health.worker_heartbeat_ok",  # background work (issue 19)
+}
 # Health probes come from inside (a load balancer, monitoring, `curl` on the host) in plain
 # HTTP; with SALESPATH_SSL_REDIRECT they would get a redirect instead of the answer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -373,3 +375,47 @@ SALESPATH_CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 MIDDLEWARE.insert(1, "salespath.security.csp.ContentSecurityPolicyMiddleware")
+# --- notify: notifications, background tasks and e-mail (docs/notifications.md) ---
+# SALESPATH_TASKS_BACKEND  "database" (default: a `salespath jobs worker` process runs the
+#                          sends) or "immediate" (sent inside the request, no worker).
+# SALESPATH_WORKER_STALE_SECONDS  a task waiting longer than this makes the worker unhealthy.
+# SALESPATH_DELIVERY_MAX_ATTEMPTS  sends of one delivery before it is marked failed.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "salespath.notifications"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("SALESPATH_TASKS_BACKEND", "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("SALESPATH_TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
+SALESPATH_WORKER_STALE_SECONDS = int(os.environ.get("SALESPATH_WORKER_STALE_SECONDS", "300"))
+SALESPATH_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("SALESPATH_DELIVERY_MAX_ATTEMPTS", "5"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Salespath <salespath@localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if os.environ.get("EMAIL_HOST") and "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Links in e-mails and robot messages start with this (e.g. https://sales.example.com).
+SALESPATH_BASE_URL = os.environ.get("SALESPATH_BASE_URL", "http://127.0.0.1:8000")
+# EMAIL_URL=smtp://user:password@host:587?tls=1 (or smtps://… for SSL) sets the SMTP fields.
+if os.environ.get("EMAIL_URL"):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _mail = urlsplit(os.environ["EMAIL_URL"])
+    if _mail.scheme not in {"smtp", "smtps"} or not _mail.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:port.")
+    _mail_options = parse_qs(_mail.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = _mail_options.get("tls", ["0"])[0] in {"1", "true", "yes"}

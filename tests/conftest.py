@@ -109,3 +109,10 @@ def _cache_in_process(settings):
     are the app's own, so tests keep the cache in memory unless they test the cache itself
     (tests/backups/test_shared_cache.py runs real server processes)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background tasks run inside the test (django-tasks' immediate backend); one test in
+    tests/notifications/test_worker.py runs them in a real worker on the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

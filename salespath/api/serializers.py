@@ -407,7 +407,7 @@ class ForecastSubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ForecastSubmission
-        fields = ["id", "person", "as_of", "submitted_at", "submitted_by"]
+        fields = ["id", "person", "as_of", "submitted_at", "submitted_by", "how"]
 
 
 class ForecastSnapshotSerializer(serializers.ModelSerializer):

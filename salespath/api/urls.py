@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import customers, errors, opportunities, reports, views, work
+from . import calendars, customers, errors, opportunities, reports, views, work
 
 
 class Router(DefaultRouter):
@@ -16,6 +16,7 @@ router.register("branches", views.BranchViewSet)
 router.register("teams", views.TeamViewSet)
 router.register("people", views.PersonViewSet, basename="person")
 router.register("quotas", views.QuotaViewSet, basename="quota")
+router.register("forecast-calendars", calendars.ForecastCalendarViewSet)
 router.register("product-categories", views.ProductCategoryViewSet)
 router.register("industries", views.IndustryViewSet)
 router.register("competitors", views.CompetitorViewSet)

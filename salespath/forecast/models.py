@@ -5,10 +5,17 @@ A submission and its snapshot rows are append-only, like the stage history: writ
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salespath.pipeline.models.opportunity import AppendOnly
+
+
+class How(models.TextChoices):
+    PERSON = "person", _("Submitted")
+    AUTO = "auto", _("Frozen automatically")
 
 
 class ForecastSubmission(AppendOnly):
@@ -25,6 +32,9 @@ class ForecastSubmission(AppendOnly):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("submitted by"),
+    )
+    how = models.CharField(
+        _("how"), max_length=8, choices=How.choices, default=How.PERSON, db_default=How.PERSON
     )
 
     class Meta:
@@ -183,3 +193,122 @@ class ForecastDayMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} ({self.start_month})"
+
+
+class ForecastCalendar(models.Model):
+    """When forecasts are due (上报截止): each period's cutoff date (the forecast is as of
+    that day) and its submission deadline, by rule, for one branch or the whole company.
+    A branch's own calendar replaces the company-wide one for its people."""
+
+    class Period(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
+
+    name = models.CharField(_("name"), max_length=100)
+    branch = models.OneToOneField(
+        "org.Branch",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="forecast_calendar",
+        verbose_name=_("branch"),
+        help_text=_("Empty: the company-wide calendar."),
+    )
+    period = models.CharField(_("period"), max_length=8, choices=Period.choices)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+        help_text=_("Weekly calendars: the cutoff day."),
+    )
+    day_of_month = models.PositiveSmallIntegerField(
+        _("day of the month"),
+        null=True,
+        blank=True,
+        help_text=_("Monthly calendars: the cutoff day (a shorter month uses its last day)."),
+    )
+    deadline_time = models.TimeField(_("deadline time"))
+    reminder_hours = models.CharField(
+        _("reminders (hours before the deadline)"),
+        max_length=50,
+        default="24,2",
+        help_text=_("Comma-separated, e.g. 24,2."),
+        validators=[
+            RegexValidator(
+                r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
+                _("Enter whole hours separated by commas, e.g. 24,2."),
+            )
+        ],
+    )
+    starts_on = models.DateField(
+        _("applies from"),
+        default=timezone.localdate,
+        help_text=_("Cutoffs before this day are not reminded or frozen."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("forecast calendar")
+        verbose_name_plural = _("forecast calendars")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=models.Q(branch__isnull=True),
+                name="forecast_calendar_one_company_wide",
+                violation_error_message=_("There is already a company-wide forecast calendar."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(period="weekly", weekday__isnull=False, weekday__gte=0, weekday__lte=6)
+                    | models.Q(
+                        period="monthly",
+                        day_of_month__isnull=False,
+                        day_of_month__gte=1,
+                        day_of_month__lte=31,
+                    )
+                ),
+                name="forecast_calendar_rule_complete",
+                violation_error_message=_(
+                    "A weekly calendar needs its weekday, a monthly one its day of the month "
+                    "(1–31)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForecastCalendarException(models.Model):
+    """A holiday: the cutoff that the rule puts on `day` moves to `moved_to`, or is skipped
+    when `moved_to` is empty."""
+
+    calendar = models.ForeignKey(
+        ForecastCalendar,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        verbose_name=_("forecast calendar"),
+    )
+    day = models.DateField(_("cutoff by the rule"))
+    moved_to = models.DateField(_("moved to"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday exception")
+        verbose_name_plural = _("holiday exceptions")
+        ordering = ["calendar", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "day"], name="forecast_exception_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} {self.day}"

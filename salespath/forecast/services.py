@@ -13,7 +13,7 @@ from salespath.errors import Conflict, DomainError, NotAllowed
 from salespath.org.models import Role, User
 from salespath.pipeline.models import Opportunity, OpportunityLine, Status
 
-from .models import ForecastSnapshot, ForecastSubmission
+from .models import ForecastSnapshot, ForecastSubmission, How
 from .state import Horizon, status_since, with_columns
 
 
@@ -109,7 +109,11 @@ def _snapshot_row(row: dict, lines: dict[int, list[dict]]) -> dict:
 
 
 def forecast_submit(
-    *, person: User, as_of: date, by: User, at: datetime | None = None
+    *,
+    person: User,
+    as_of: date,
+    by: User,
+    at: datetime | None = None,
 ) -> ForecastSubmission:
     """Freeze `person`'s forecast for `as_of` with every opportunity behind it.
 
@@ -136,14 +140,29 @@ def forecast_submit(
             code="invalid",
             fields={"as_of": [_("The date is in the future.")]},
         )
-    submitted_at = min(at, timezone.now()) if at is not None else timezone.now()
+    return _freeze(person=person, as_of=as_of, by=by, at=_not_after_now(at), how=How.PERSON)
+
+
+def _not_after_now(at: datetime | None) -> datetime:
+    """The time a submission was made: now, or the given time if it is not in the future."""
+    now = timezone.now()
+    return now if at is None else min(at, now)
+
+
+def forecast_auto_freeze(*, person: User, as_of: date, at: datetime) -> ForecastSubmission:
+    """At the calendar's deadline, freeze the forecast of someone who has not submitted, as
+    of the cutoff, marked "auto" (自动冻结) so accuracy and changes can tell it apart."""
+    return _freeze(person=person, as_of=as_of, by=person, at=at, how=How.AUTO)
+
+
+def _freeze(*, person: User, as_of: date, by: User, at: datetime, how: str) -> ForecastSubmission:
     conflict = _already_submitted(person, as_of)
     if conflict is not None:
         raise conflict
     try:
         with transaction.atomic():
             submission = ForecastSubmission.objects.create(
-                person=person, as_of=as_of, submitted_at=submitted_at, submitted_by=by
+                person=person, as_of=as_of, submitted_at=at, submitted_by=by, how=how
             )
             ForecastSnapshot.objects.bulk_create(
                 ForecastSnapshot(submission=submission, **row)

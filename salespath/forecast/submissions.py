@@ -17,6 +17,7 @@ from salespath.org.models import Role, Team, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
+from .calendar import deadline_for, timeliness
 from .models import ForecastSnapshot, ForecastSubmission
 from .queries import (
     MONEY,
@@ -85,6 +86,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
         for row in forecast(Scope("team", team=team), as_of, view=CATEGORY)["rows"]
         if row["level"] == "person"
     }
+    deadline = deadline_for(team.branch_id, as_of)
     rows = []
     for person in people:
         submission = submissions.get(person.pk)
@@ -94,6 +96,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
                 "person": person.username,
                 "label": str(person),
                 "submitted": submission is not None,
+                "timeliness": timeliness(submission, deadline) if submission else None,
                 "submitted_at": (
                     timezone.localtime(submission.submitted_at).isoformat() if submission else None
                 ),
@@ -109,6 +112,7 @@ def team_submissions(team: Team, as_of: date) -> dict:
     return {
         "team": {"key": team.code, "label": str(team)},
         "as_of": as_of.isoformat(),
+        "deadline": timezone.localtime(deadline).isoformat() if deadline else None,
         "columns": list(CATEGORY_COLUMNS),
         "people": rows,
         "submitted": [r["person"] for r in rows if r["submitted"]],

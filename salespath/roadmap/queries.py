@@ -228,3 +228,8 @@ def roadmap_team(
         count=current.paginator.count,
         page=current,
     )
+
+
+def roadmaps(people: list[User], as_of: date) -> list[PersonRoadmap]:
+    """The roadmaps of the given people on `as_of`, read together (the weekly digest's)."""
+    return _roadmaps(people, as_of)

@@ -8,6 +8,7 @@ from .views import (
     home,
     imports,
     inbox,
+    notifications,
     opportunities,
     pipeline,
     reports,
@@ -62,4 +63,17 @@ urlpatterns = [
     path("roadmap/<str:username>/", roadmap.roadmap_person, name="roadmap_person"),
     path("roadmap/<str:username>/sign-off/", roadmap.roadmap_sign_off, name="roadmap_sign_off"),
     path("import/", imports.import_page, name="import"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

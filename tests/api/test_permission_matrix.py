@@ -176,6 +176,7 @@ LISTS = [
     "activities",
     "quotas",
     "forecast-submissions",
+    "forecast-calendars",
     "people",
     "branches",
     "teams",

@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_answers_without_a_login_and_names_the_database_check(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": {"ok": True, "detail": "ok"}}}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == {"ok": True, "detail": "ok"}
+    # the worker's heartbeat is checked too; in tests tasks run inline, so no worker is needed
+    assert body["checks"]["worker"]["ok"] is True
     assert "no-store" in response["Cache-Control"]
 
 
@@ -77,7 +81,7 @@ def test_an_unreachable_database_makes_503_naming_the_database(tmp_path):
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["status"] == 503
-    assert answer["body"]["failed"] == ["database"]
+    assert "database" in answer["body"]["failed"]  # (the worker check reads it too)
     assert answer["body"]["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
 
 
@@ -88,3 +92,22 @@ def test_healthz_answers_plain_http_probes_when_https_is_enforced(client, settin
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_a_task_nobody_takes_makes_the_worker_check_fail(client, settings):
+    """With the database queue, a task waiting longer than SALESPATH_WORKER_STALE_SECONDS
+    means no `salespath jobs worker` is running: /healthz answers 503 naming the worker."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from salespath.notifications.tasks import send_delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_delivery.enqueue(0)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(hours=1))
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"]["ok"] is False

@@ -19,6 +19,7 @@ from salespath.org.models import User
 from .. import errors, policy
 from ..models import Contract, Installment, Opportunity, Payment, Shipment, Status
 from . import base
+from .waiting import notify_waiting
 
 
 @transaction.atomic
@@ -110,13 +111,15 @@ def payment_record(*, contract: Contract, amount: Any, received_on: date, by: Us
             _("The payment %(amount)s is more than the contract's outstanding %(left)s.")
             % {"amount": value, "left": left},
         )
-    return Payment.objects.create(
+    payment = Payment.objects.create(
         contract=locked,
         amount=value,
         received_on=received_on,
         recorded_by=by,
         recorded_at=timezone.now(),
     )
+    notify_waiting("payment_recorded_notify", payment)
+    return payment
 
 
 @transaction.atomic

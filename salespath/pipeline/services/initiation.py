@@ -18,6 +18,7 @@ from .. import errors, policy
 from ..copies import copy_team_and_lines
 from ..models import InitiationRequest, Opportunity, ProjectMember, ProjectRole, Status
 from . import base
+from .waiting import notify_waiting
 
 
 @transaction.atomic
@@ -66,6 +67,7 @@ def initiation_submit(
     if amount is not None and current.budget_amount is None:
         current.budget_amount = amount
         base.save(current, opportunity)
+    notify_waiting("initiation_requested_notify", request)
     return request
 
 
@@ -118,6 +120,7 @@ def initiation_approve(
     current.decided_by, current.decided_at = by, timezone.now()
     current.decision_comment = base.text(comment)
     current.save()
+    notify_waiting("initiation_decided_notify", current)
     return current
 
 
@@ -132,4 +135,5 @@ def initiation_reject(*, request: InitiationRequest, by: User, comment: str) -> 
     current.decided_by, current.decided_at = by, timezone.now()
     current.decision_comment = comment
     current.save()
+    notify_waiting("initiation_decided_notify", current)
     return current

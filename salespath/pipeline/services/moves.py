@@ -18,6 +18,7 @@ from salespath.org.models import User
 from .. import criteria, errors, policy
 from ..models import FieldChange, Opportunity, Stage, StageChange, Status
 from . import base
+from .waiting import notify_waiting
 
 LAST_STAGE = "S7"
 
@@ -144,7 +145,7 @@ def opportunity_override(
     current, target = _forward(opportunity, to_stage, by, version)
     day = base.effective_date(current, on)
     status = Status.WON if target.code == LAST_STAGE else Status.OPEN
-    _move(
+    change = _move(
         current,
         to=target,
         status=status,
@@ -154,7 +155,9 @@ def opportunity_override(
         reason=reason,
         override=True,
     )
-    return base.save(current, opportunity)
+    saved = base.save(current, opportunity)
+    notify_waiting("gate_override_notify", change)
+    return saved
 
 
 @transaction.atomic

@@ -58,6 +58,9 @@ class Command(BaseCommand):
                 _("Built the demo company as of %(day)s (seed %(seed)s).")
                 % {"day": day.isoformat(), "seed": seed}
             )
+        # What is due today is told once now: the bell and the notification list have content.
+        now = f"{day.isoformat()}T{timezone.localtime().strftime('%H:%M')}"
+        call_command("jobs", "run-due", "--now", now, stdout=self.stdout)
         self._print_summary()
         self._print_logins(day)
         if not no_serve:
