@@ -109,6 +109,10 @@ def _cache_in_process(settings):
     are the app's own, so tests keep the cache in memory unless they test the cache itself
     (tests/backups/test_shared_cache.py runs real server processes)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # LocMemCache keeps its data per process, not per test: throttle counts would carry over
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
