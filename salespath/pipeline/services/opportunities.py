@@ -16,12 +16,10 @@ from salespath.customers.models import Customer
 from salespath.org import columns
 from salespath.org.models import User
 
-from .. import errors, policy
+from .. import errors, policy, rules
 from ..models import ForecastCategory, Opportunity, StageChange, Status
 from ..signals import announce_owners
 from . import base
-
-ENTRY_STAGE = "S2"
 
 
 def _category(value: Any) -> str:
@@ -126,7 +124,7 @@ def opportunity_create(
     external_id = base.text(external_id) or None
     taken = errors.external_id_taken()
     columns.check_unique(Opportunity, "external_id", external_id, error=taken)
-    stage = base.stages()[ENTRY_STAGE]
+    stage = base.stages()[rules.ENTRY_STAGE]
     manual = probability is not None
     with columns.unique_write(Opportunity, "external_id", external_id, error=taken):
         opportunity = Opportunity.objects.create(
@@ -141,7 +139,11 @@ def opportunity_create(
             stage_entered_on=created_on,
             status=Status.OPEN,
             amount=total,
-            probability=_probability(probability) if manual else stage.default_probability,
+            probability=rules.probability(
+                status=Status.OPEN,
+                stage_default=stage.default_probability,
+                manual=_probability(probability) if manual else None,
+            ),
             probability_manual=manual,
             forecast_category=category,
             expected_close=expected_close,
