@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..signals import announce_owners
 
-# Fields whose every change is kept in FieldChange (SPEC §3, issue 3).
+# Fields whose every change is kept in FieldChange (SPEC §3).
 WATCHED_FIELDS = ("amount", "expected_close", "forecast_category", "probability", "owner", "stage")
 
 
