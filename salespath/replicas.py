@@ -1,4 +1,4 @@
-"""Read replicas (issue 18 §3): with DATABASE_REPLICA_URL set, the report reads go to the
+"""Read replicas: with DATABASE_REPLICA_URL set, the report reads go to the
 replica (database alias `replica`) and everything else stays on the primary (`default`).
 
 A report marks its reads with `reading_reports()` — a context manager and a decorator — which

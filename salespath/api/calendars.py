@@ -1,4 +1,4 @@
-"""The forecast calendar (issue 19 §1), read by everyone; administrators keep it in the admin."""
+"""The forecast calendar, read by everyone; administrators keep it in the admin."""
 
 from __future__ import annotations
 

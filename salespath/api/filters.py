@@ -11,7 +11,7 @@ MAX_ID = 2**53
 class IdFilter(filters.NumberFilter):
     """A filter on a related record's id. It only narrows what the caller may already see, so
     an id that does not exist answers exactly as one the caller may not see: an empty list
-    (issue 16: a "no such record" error for one and not the other tells who has what)."""
+    (a "no such record" error for one and not the other tells who has what)."""
 
     field_class = forms.IntegerField
 

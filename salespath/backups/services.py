@@ -1,4 +1,4 @@
-"""Backups and restores of the whole database (issue 18 §2), taken while the app runs.
+"""Backups and restores of the whole database, taken while the app runs.
 
 SQLite: through SQLite's online backup API (`sqlite3.Connection.backup`), which copies a
 consistent snapshot page by page and starts again if another connection writes meanwhile —

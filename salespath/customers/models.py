@@ -107,7 +107,7 @@ class Customer(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["owner", "basics_completed_on"]),
-            # the customers list, a page at a time by name (issue 9)
+            # the customers list, a page at a time by name
             models.Index(fields=["name", "id"], name="customer_by_name"),
         ]
 

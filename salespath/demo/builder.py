@@ -88,7 +88,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         counts["activities"] = write_activities(plan_activities(rng, org, customers, today))
         counts["signoffs"] = write_signoffs(rng, org, today)
         counts["forecast_submissions"] = write_submissions(rng, org, today)
-        # issue 9: the deals and their history were written in bulk
+        # the deals and their history were written in bulk, past the services' copies
         demo_deals = Opportunity.objects.filter(external_id__startswith=OPPORTUNITY_PREFIX)
         copy_history_dates(demo_deals.values_list("pk", flat=True))
         copy_team_and_lines(demo_deals.values_list("pk", flat=True))
@@ -131,7 +131,7 @@ def delete_demo(*, reference_data: bool = False) -> None:
     _delete(opportunities)
     _delete(Customer.objects.filter(Q(external_id__startswith=CUSTOMER_PREFIX)))
     _delete(people)
-    rebuild_forecast_rollup()  # issue 9: demo deals of other owners went too
+    rebuild_forecast_rollup()  # demo deals of other owners went too
     if reference_data:
         for queryset in (
             Team.objects.filter(code__in=[t[0] for t in data.TEAMS]),

@@ -214,7 +214,7 @@ def write_people(org: Organisation, today: date) -> None:
             first_name=p.display_name[1:],
             email=f"{p.username}@demo.salespath.example",
             password=password,
-            # Only administrators reach the admin (issue 16): it does not apply the
+            # Only administrators reach the admin: it does not apply the
             # visibility rules.
             is_staff=p.superuser or Role.ADMIN in p.roles,
             is_superuser=p.superuser,

@@ -1,5 +1,5 @@
 """The forecast calendar's rules: which cutoffs a calendar has, when each is due, who is
-held to it, and whether a submission came on time (issue 19 §1)."""
+held to it, and whether a submission came on time."""
 
 from __future__ import annotations
 

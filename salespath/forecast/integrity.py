@@ -1,4 +1,4 @@
-"""One checker for the derived data (issue 17): every value kept for speed, compared with a
+"""One checker for the derived data: every value kept for speed, compared with a
 recomputation from the rows it is derived from, and repaired through the code its writers
 use (`salespath verify [--repair]`, docs/verify.md).
 

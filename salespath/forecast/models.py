@@ -96,10 +96,11 @@ class ForecastSnapshot(AppendOnly):
 
 
 class ForecastRollup(models.Model):
-    """Per-salesperson sums behind the forecast when nothing happened after the cutoff date
-    (issue 9). Derived data, not a record: `forecast.rollups` rewrites an owner's rows in the
-    same transaction as every change to their opportunities, and `rebuild()` recomputes the
-    whole table from the opportunities (`salespath forecast-rollup --check` compares them).
+    """Per-salesperson sums behind the forecast when nothing happened after the cutoff date,
+    so it need not read every opportunity. Derived data, not a record: `forecast.rollups`
+    rewrites an owner's rows in the same transaction as every change to their
+    opportunities, and `rebuild()` recomputes the whole table from the opportunities
+    (`salespath forecast-rollup --check` compares them).
 
     One row per owner × view × the few values its columns depend on (see `rollups.py`):
     `done_month` is the month of the S7 date (time view) or of the signing date (category
@@ -137,7 +138,7 @@ DAY_COLUMNS = 6
 
 
 class ForecastDay(models.Model):
-    """One salesperson's forecast columns in one view on one day (issue 9): the month rollup
+    """One salesperson's forecast columns in one view on one day: the month rollup
     already split into that day's columns, so the day's forecast reads one row per person.
     Column i is `state.COLUMNS[view][i]`; `overdue` counts their overdue opportunities.
     Derived data for the day `ForecastDayMark` names; `forecast.rollups` prepares it on the

@@ -1,4 +1,4 @@
-"""The forecast rollup (issue 9): per-salesperson sums the forecast reads instead of every
+"""The forecast rollup: per-salesperson sums the forecast reads instead of every
 opportunity, when that gives the same answer.
 
 When no opportunity has an event after the cutoff date D (created, signed, completed, lost,

@@ -198,8 +198,8 @@ def _overdue_sheet(sheet: Worksheet, overdue: list[dict]) -> None:
 
 def evaluation_workbook(sheet_data: dict) -> Workbook:
     """The 销售阶段评估表 as a write-only workbook: each row is written out as it is added,
-    so a company's sheet at scale L (260,000 rows) takes constant memory; built cell by cell
-    in memory it took 1.3 GiB and a minute (issue 9)."""
+    so a company's sheet of hundreds of thousands of rows takes constant memory; built cell
+    by cell in memory it would take gigabytes."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Stage evaluation"))
     stages = sheet_data["stages"]

@@ -1,6 +1,7 @@
 """Opportunities with their product lines and stage history: validation into a plan.
 
-The rules the pipeline services keep hold for imported data too:
+The rules the pipeline services keep hold for imported data too (the invariants of stage,
+status and probability are checked with the services' own, in pipeline/rules.py):
 - the amount is the sum of the product lines, where there are lines;
 - the stage history's last row is the current stage and status; history rows are written with
   kind `import` and `imported=True`, dated as the file says, and are not gate-checked;
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salespath.pipeline import rules
 from salespath.pipeline.models import (
     Contract,
     ForecastCategory,
@@ -48,8 +50,8 @@ from .validators import LIST_SEPARATORS, Registries
 from .values import normalise, text
 
 CHUNK = 5000
-WON_STAGE = "S7"
-FIRST_STAGE = "S2"
+WON_STAGE = rules.WON_STAGE
+FIRST_STAGE = rules.ENTRY_STAGE
 
 STATUSES = choices_table(
     Status.choices,
@@ -245,7 +247,7 @@ class PipelineValidator:
                 stage = self.stage(row, "stage", required=True)
                 entered_on = row.date("entered_on", required=True)
                 status = row.choice("status", STATUSES)
-                if status == Status.WON and stage and stage != WON_STAGE:
+                if rules.won_stage_conflict(stage, status) == "status":
                     row.problem("status", _("Only S7 is won."))
                 if row.ok:
                     by_opportunity[normalise(external_id)].append((row, stage, status, entered_on))
@@ -330,14 +332,56 @@ class PipelineValidator:
         return plans
 
     def _opportunity(self, row, sheet, external_id, given_lines, given_history) -> Plan | None:
+        """One row of the opportunities sheet as a plan, in the steps below; None (with the
+        row's problems recorded) if the row breaks a rule."""
         ref = self.registries.opportunities.by_key(external_id)
         existing: Existing | None = ref.data["existing"] if ref is not None else None
         base = _values_of(existing.opportunity) if existing else {}
         values = dict(base)
+        self._name_and_people(row, sheet, existing, values)
+        stage = self.stage(row, "stage", required=existing is None or row.present("stage"))
+        if stage:
+            values["stage"] = stage
+        status = self._status(row, stage, base, values)
+        self._won(row, status, base, values)
+        competitors = self._lost(row, status, base, values)
+        self._signed(row, values)
+        self._created(row, values, given_history)
+        self._expected_close(row, status, base, values)
+        if _given(row, "forecast_category"):
+            values["forecast_category"] = row.choice("forecast_category", FORECASTS)
+        values.setdefault("forecast_category", ForecastCategory.PIPELINE)
+        if row.present("note"):
+            values["note"] = row.text("note")
+        self._probability(row, status, values)
 
-        def given(name: str) -> bool:
-            return row.present(name) and not row.blank(name)
+        plan = Plan(
+            ref=ref or Ref(None, external_id),
+            external_id=external_id,
+            existing=existing,
+            values=values,
+        )
+        if ref is None:
+            self.registries.opportunities.add(plan.ref, keys=[external_id])
+        if competitors:
+            plan.competitors = competitors
+        self._amount(row, plan, given_lines, sheet.create_missing)
+        if _given(row, "contract_signed") and values.get("signed_on"):
+            amount = row.amount("contract_amount") if _given(row, "contract_amount") else None
+            plan.contract = (
+                values["signed_on"],
+                amount if amount is not None else values["amount"],
+            )
+        opened = self.stage(row, "opened_stage") if _given(row, "opened_stage") else None
+        self._dates_in_order(row, values)
+        if not row.ok:
+            return None
+        self._history(row, plan, given_history, opened)
+        return plan if row.ok and _history_rows_ok(given_history) else None
 
+    def _name_and_people(self, row, sheet, existing, values) -> Ref | None:
+        """The project name, the account manager and the customer; a new opportunity needs
+        all three, an existing one keeps those the file leaves out."""
         name = row.text("name", required=existing is None or row.present("name"))
         if name:
             values["name"] = name
@@ -353,30 +397,35 @@ class PipelineValidator:
                 values["owner"] = owner
         if existing is None or row.present("customer"):
             values["customer"] = self._customer(row, sheet.create_missing, owner)
-        stage = self.stage(row, "stage", required=existing is None or row.present("stage"))
-        if stage:
-            values["stage"] = stage
+        return owner
+
+    def _status(self, row, stage, base, values) -> str:
+        """The status the row gives, or the one its stage implies; S7 ⇔ won."""
         status = row.choice("status", STATUSES)
-        current_stage = values.get("stage")
         if status is None:
-            if stage == WON_STAGE:
+            if stage and rules.status_on_entering(stage) == Status.WON:
                 status = Status.WON
             elif stage is not None and base.get("status") == Status.WON:
                 status = Status.OPEN  # moved back out of S7: reopened
             else:
                 status = base.get("status", Status.OPEN)
-        if status == Status.WON and current_stage and current_stage != WON_STAGE:
+        current_stage = values.get("stage")
+        conflict = rules.won_stage_conflict(current_stage, status)
+        if conflict == "status":
             row.problem(
                 "status",
                 _("A won opportunity is in S7; its stage says %(stage)s.")
                 % {"stage": current_stage},
             )
-        if current_stage == WON_STAGE and status != Status.WON:
+        elif conflict == "stage":
             row.problem(
                 "stage", _("An opportunity in S7 has completed the sale: its status is won.")
             )
         values["status"] = status
+        return status
 
+    def _won(self, row, status, base, values) -> None:
+        """A won deal has its completion date (成交日期); no other deal has one."""
         completed = row.date("completed")
         if status == Status.WON:
             values["won_on"] = completed or (
@@ -392,6 +441,9 @@ class PipelineValidator:
                 row.problem("completed", _("Only a won (S7) opportunity has a completion date."))
             values["won_on"] = None
 
+    def _lost(self, row, status, base, values) -> list[Ref] | None:
+        """A lost deal has the date and the reason it was lost, and maybe who won it; no
+        other deal has them. Returns the competitors the row names, if it has the column."""
         lost_on = row.date("lost_on")
         lost_reason = row.text("lost_reason")
         competitors = self._competitors(row) if row.present("competitor") else None
@@ -399,12 +451,13 @@ class PipelineValidator:
             was_lost = base.get("status") == Status.LOST
             values["lost_on"] = lost_on or (base.get("lost_on") if was_lost else None)
             values["lost_reason"] = lost_reason or (base.get("lost_reason") if was_lost else "")
-            if values["lost_on"] is None:
+            missing = rules.loss_missing(values["lost_on"], values["lost_reason"])
+            if "lost_on" in missing:
                 row.problem(
                     "lost_on" if row.present("lost_on") else "status",
                     _("A lost opportunity needs the date it was lost (丢单日期)."),
                 )
-            if not values["lost_reason"]:
+            if "lost_reason" in missing:
                 row.problem(
                     "lost_reason" if row.present("lost_reason") else "status",
                     _("A lost opportunity needs the reason it was lost (丢单原因)."),
@@ -417,22 +470,29 @@ class PipelineValidator:
             if lost_reason:
                 row.problem("lost_reason", _("Only a lost opportunity has a reason lost."))
             values.update(lost_on=None, lost_reason="", lost_to=None)
+        return competitors
 
-        if given("contract_signed"):
-            signed_on = row.date("contract_signed")
-            values["signed_on"] = signed_on
-        elif given("contract_amount"):
+    def _signed(self, row, values) -> None:
+        """The contract's signing date; a contract amount alone is refused."""
+        if _given(row, "contract_signed"):
+            values["signed_on"] = row.date("contract_signed")
+        elif _given(row, "contract_amount"):
             row.problem(
                 "contract_amount", _("A contract amount needs the signing date (签约日期).")
             )
 
-        if given("created"):
+    def _created(self, row, values, given_history) -> None:
+        """The creation date: the file's, else the one kept, else the first history row's,
+        else the import date."""
+        if _given(row, "created"):
             values["created_on"] = row.date("created")
         elif "created_on" not in values:
             first_history = min((h[3] for h in given_history or []), default=None)
             values["created_on"] = first_history or self.today
 
-        if given("expected_close"):
+    def _expected_close(self, row, status, base, values) -> None:
+        """An open deal needs its expected close date; a closed one defaults to its end."""
+        if _given(row, "expected_close"):
             values["expected_close"] = row.date("expected_close")
         elif status == Status.WON and values.get("won_on"):
             values["expected_close"] = base.get("expected_close") or values["won_on"]
@@ -443,45 +503,20 @@ class PipelineValidator:
                 "expected_close",
                 _("An open opportunity needs its expected close date (预计成交日期)."),
             )
-        if given("forecast_category"):
-            values["forecast_category"] = row.choice("forecast_category", FORECASTS)
-        values.setdefault("forecast_category", ForecastCategory.PIPELINE)
-        if row.present("note"):
-            values["note"] = row.text("note")
 
-        if given("probability"):
+    def _probability(self, row, status, values) -> None:
+        """A probability in the file is set by hand; a blank one hands it back to the
+        stage's default (pipeline/rules.py)."""
+        if _given(row, "probability"):
             values["probability"] = row.percent("probability")
             values["probability_manual"] = True
         elif row.present("probability") or not values.get("probability_manual"):
             values["probability_manual"] = False
+        current_stage = values.get("stage")
         if not values.get("probability_manual") and current_stage:
-            values["probability"] = (
-                0 if status == Status.LOST else self.stage_default[current_stage]
+            values["probability"] = rules.probability(
+                status=status, stage_default=self.stage_default[current_stage], manual=None
             )
-
-        plan = Plan(
-            ref=ref or Ref(None, external_id),
-            external_id=external_id,
-            existing=existing,
-            values=values,
-        )
-        if ref is None:
-            self.registries.opportunities.add(plan.ref, keys=[external_id])
-        if competitors:
-            plan.competitors = competitors
-        self._amount(row, plan, given_lines, sheet.create_missing)
-        if given("contract_signed") and values.get("signed_on"):
-            amount = row.amount("contract_amount") if given("contract_amount") else None
-            plan.contract = (
-                values["signed_on"],
-                amount if amount is not None else values["amount"],
-            )
-        opened = self.stage(row, "opened_stage") if given("opened_stage") else None
-        self._dates_in_order(row, values)
-        if not row.ok:
-            return None
-        self._history(row, plan, given_history, opened)
-        return plan if row.ok and _history_rows_ok(given_history) else None
 
     def _customer(self, row: Row, create_missing, owner: Ref | None) -> Ref | None:
         value = row.text("customer")
@@ -669,6 +704,11 @@ class PipelineValidator:
                 plan.history = target
                 values["stage_entered_on"] = stage_entered_on(target)
         return plan
+
+
+def _given(row: Row, name: str) -> bool:
+    """The file has the column and this row fills it in."""
+    return row.present(name) and not row.blank(name)
 
 
 def _history_rows_ok(given_history) -> bool:

@@ -254,7 +254,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     now = timezone.now()
     by_id = pk(by)
     new = [plan for plan in plans if plan.existing is None]
-    # issue 9: the owners whose forecast rollup this import changes, before and after
+    # the owners whose forecast rollup this import changes, before and after
     owners = {plan.existing.opportunity.owner_id for plan in plans if plan.existing}
     _insert_opportunities(new, by_id)
     changed_objects, fields = [], set()

@@ -1,4 +1,4 @@
-"""`CACHE_URL` → one entry of Django's CACHES (issue 18 §3). Pure: no Django import.
+"""`CACHE_URL` → one entry of Django's CACHES. Pure: no Django import.
 
     db://salespath_cache      the database's table (default): shared by every app process
                               on the same database; made by `salespath migrate`

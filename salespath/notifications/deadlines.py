@@ -1,4 +1,4 @@
-"""Forecast deadlines (issue 19 §1), run by `jobs run-due`: remind who has not submitted
+"""Forecast deadlines, run by `jobs run-due`: remind who has not submitted
 before the deadline, and at the deadline freeze their forecast as of the cutoff ("auto")."""
 
 from __future__ import annotations

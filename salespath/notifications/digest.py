@@ -1,4 +1,4 @@
-"""The weekly digest (issue 19 §2), run by `jobs run-due` on Mondays: each salesperson in
+"""The weekly digest, run by `jobs run-due` on Mondays: each salesperson in
 P0–P3 gets last week against their weekly standards and their phase goals; each supervisor
 one digest for the team, the people who are behind first."""
 

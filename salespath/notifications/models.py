@@ -1,4 +1,4 @@
-"""Notifications (issue 19): what a person was told, and how each channel delivered it.
+"""Notifications: what a person was told, and how each channel delivered it.
 
 A notification is recorded before anything is sent, and its `key` names the event it is
 about ("overdue:<opportunity>:<week>"), so the same event never makes two however often a

@@ -1,4 +1,4 @@
-"""Work waiting on someone (issue 19 §3): who is told, about what, with which event key."""
+"""Work waiting on someone: who is told, about what, with which event key."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ class PersonAdmin(UserAdmin):
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     list_select_related = ["team", "branch"]
     inlines = [PersonRoleInline, QuotaInline]
-    # The staff flag follows the roles (issue 16): only administrators are staff.
+    # The staff flag follows the roles: only administrators are staff.
     readonly_fields = ["is_staff"]
     fieldsets = [
         *UserAdmin.fieldsets,

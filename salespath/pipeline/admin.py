@@ -62,7 +62,7 @@ class StageChangeInline(ReadOnlyInline):
 
 
 # Opportunities, their contracts and everything recorded on them change only through the
-# services (version check, field history, rollups); the admin shows them (issue 16).
+# services (version check, field history, rollups); the admin shows them.
 @admin.register(Opportunity)
 class OpportunityAdmin(ReadOnlyAdmin):
     list_display = [

@@ -1,9 +1,9 @@
 """What an opportunity row carries copied from its project team and its product lines.
 
 The evaluation sheet shows, for thousands of opportunities at once, each one's project
-manager and products. Looked up per row in the team and line tables, that cost more than
-everything else on the sheet together (about 12 µs a row on this machine, 14,000 rows for a
-branch at scale L); copied onto the row, the sheet reads both from one index (issue 9).
+manager and products. Looked up per row in the team and line tables, that would cost more
+than everything else on the sheet together; copied onto the row, the sheet reads both from
+one index.
 
 - `project_manager`: the team's first project manager (by when they were added); empty if
   the team has none. The sheet then names the account manager.

@@ -384,9 +384,9 @@ def _opportunity_ids(opportunities: Any) -> QuerySet | list[int]:
 
 
 def _evidence_rows(ids: Any, customer_ids: QuerySet) -> QuerySet:
-    """The small evidence of the given opportunities as one query (issue 9): rows of (key,
-    tag, text, day, number), a UNION ALL of one indexed read per kind, each aggregated by the
-    database to what the rules read —
+    """The small evidence of the given opportunities as one query, not one per deal: rows
+    of (key, tag, text, day, number), a UNION ALL of one indexed read per kind, each
+    aggregated by the database to what the rules read —
 
     - "role": a project role among a customer's contacts (key: the customer);
     - "competitor": a competitor's name, in name order (the database's collation, as before);

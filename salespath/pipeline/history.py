@@ -35,8 +35,8 @@ def changed_after(as_of: date) -> Q:
     is empty, one probe of the history's (opportunity, date) index. Not
     `pk IN (changes after as_of)`: for a date a year back that set is most of the history —
     millions of rows at scale — built once per use on SQLite, and re-scanned for every row
-    on PostgreSQL once it outgrows work_mem: at scale L a branch's evaluation sheet for last
-    quarter's end took 8–34 s on SQLite and minutes on PostgreSQL that way."""
+    on PostgreSQL once it outgrows work_mem, which makes a report on a past date
+    unusably slow on both engines."""
     probe = Exists(StageChange.objects.filter(opportunity=OuterRef("pk"), effective_on__gt=as_of))
     return Q(history_until__gt=as_of) | (Q(history_until__isnull=True) & probe)
 

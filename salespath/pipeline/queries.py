@@ -49,7 +49,7 @@ def integrity_report(
     page: int | str | None = None,
     per_page: int = INTEGRITY_PAGE,
 ) -> dict[str, Any]:
-    """Stage integrity (issue 3): for each open or won opportunity in `scope`, the highest
+    """Stage integrity: for each open or won opportunity in `scope`, the highest
     stage its evidence supports (its criteria and every earlier stage's, from S2) against the
     stage on record. Lists the opportunities ahead of their evidence, those moved by a gate
     override, and those with imported history (never gate-checked), with the reasons.

@@ -1,4 +1,4 @@
-"""Text people type is plain text: no control characters (issue 16, item 5).
+"""Text people type is plain text: no control characters.
 
 A bell (U+0007) or an escape in a deal's name cannot be shown, breaks the xlsx exports and
 serves no one. Every text input refuses them — tab, newline and carriage return are allowed

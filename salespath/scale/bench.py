@@ -1,5 +1,5 @@
 """The benchmark: median and p95 wall time of the reads a manager waits for, on whatever data
-the configured database holds (usually a generated company), with their targets (issue 9).
+the configured database holds (usually a generated company), with their targets.
 
 Each measurement calls the same query or view the product uses — nothing here is a
 special fast path. One warm-up run (not timed) counts the SQL queries; then `repeat` timed
@@ -48,9 +48,9 @@ from salespath.pipeline.services.moves import opportunity_advance, opportunity_o
 from .sizes import SIZES
 
 IMPORT_ROWS = 10_000
-# The write-side figures: this many calls each (issue 20), fewer with a small --repeat.
+# The write-side figures: this many calls each, fewer with a small --repeat.
 WRITE_CALLS = 200
-# The CPU reference's median on the day the targets were set (BENCHMARKS.md, issue 9). Each
+# The CPU reference's median on the day the targets were set (BENCHMARKS.md). Each
 # result is also shown scaled by (this ÷ today's reference), so a slow day does not read as a
 # regression nor a fast day as progress.
 REFERENCE_CPU_MS = 18.0
@@ -473,8 +473,8 @@ def measurements(
             _floor(s.as_of),
         ),
         (
-            # The quarter-end review, and a date further back (issue 20: any date in the last
-            # three years).
+            # The quarter-end review, and a date further back (a report may be asked for any
+            # date in the last three years).
             Measurement(
                 "forecast_company_last_quarter",
                 gettext_noop("Forecast, company, both views, as of %(day)s"),

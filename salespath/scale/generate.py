@@ -83,7 +83,7 @@ def generate(
             with connection.cursor() as cursor:  # memory for sorting the rebuilt indexes
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _write(size, seed, today, counts, say, started)
-        rebuild_forecast_rollup()  # issue 9: one INSERT … SELECT … GROUP BY
+        rebuild_forecast_rollup()  # one INSERT … SELECT … GROUP BY, not per owner
     say(_("Analysing tables for the query planner…"))
     with connection.cursor() as cursor:
         # PostgreSQL: VACUUM too, as autovacuum would soon after a load this size, so the

@@ -1,4 +1,4 @@
-"""The sizes of generated companies (issue 9). S is about the demo's size; L is the target."""
+"""The sizes of generated companies. S is about the demo's size; L is the target."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Content-Security-Policy header on every response (issue 16, docs/security.md).
+"""The Content-Security-Policy header on every response (docs/security.md).
 
 Scripts only from our own origin (app.js, htmx from django-htmx's static files, plotly.js
 from our own URL), none inline and no inline event handlers: an injected `<script>` or

@@ -1,8 +1,9 @@
 """Two reports of the web pages: the stage funnel and attainment versus quota. A few
 set-based queries each, never one per opportunity.
 
-(Kept in the web app while the pipeline app is being changed by its own engineer; it reads
-only the pipeline's models and `history`.)
+It lives in the web app, above the apps it reads, because only the analysis pages show
+these reports and each combines several apps: the pipeline's stage history, the forecast's
+booked amounts and people in scope, and the quotas of `org`.
 
 Readings of SPEC for the funnel, as a sales manager would expect them:
 - the *cohort* is the scope's opportunities created in the period;
@@ -171,7 +172,7 @@ def _stays(scope: Scope, period: Period, today: date) -> list[tuple]:
     `period` (up to `today`). A stay ends with the opportunity's next change — the next by
     date, then by id — read with LEAD over its history from the period's start (every change
     after a stay that began in the period is in it): one pass over the period's history
-    instead of a look-up per stay, which took seconds for a company at scale L."""
+    instead of a look-up per stay, which is far too slow for a large company."""
     changes = (
         StageChange.objects.filter(
             effective_on__gte=period.start, **scope.owner_filter("opportunity__owner")

@@ -21,16 +21,10 @@ COLUMN_PAGE = 20
 
 
 def visible(user: User) -> QuerySet:
-    """The opportunities `user` may see, as a plain queryset that aggregates correctly.
-
-    `visible_opportunities` joins the project team and de-duplicates with DISTINCT, which
-    does not stop SUM/COUNT from counting a deal once per joined row; selecting by primary
-    key from it does.
-    """
-    seen = visible_opportunities(user)
-    if not seen.query.distinct:
-        return seen
-    return Opportunity.objects.filter(pk__in=seen.values("pk"))
+    """The opportunities `user` may see, as a plain queryset that aggregates correctly:
+    `visible_opportunities` selects by id from a UNION of the owned and the project-team
+    deals, with no join, so SUM and COUNT over it count each deal once."""
+    return visible_opportunities(user)
 
 
 def opportunity_stages() -> list[Stage]:
@@ -58,8 +52,8 @@ def _visible_parts(user: User, rows: QuerySet) -> list[QuerySet]:
     """The deals of `rows` that `user` may see, as disjoint parts (`visible_opportunity_
     parts`): each keeps the filters of `rows` and those a caller adds (a board column, the
     overdue ones), so the database reads the owner indexes for just the viewer's people
-    instead of matching every deal against a list of visible ids, which PostgreSQL did by
-    scanning whole stages (issue 9). Counts and sums per part add up."""
+    instead of matching every deal against a list of visible ids, which PostgreSQL does by
+    scanning whole stages. Counts and sums per part add up."""
     rows = rows.order_by()
     parts = visible_opportunity_parts(user)
     return [rows] if parts is None else [rows.filter(part) for part in parts]
@@ -152,8 +146,8 @@ class ListedDeals:
     """The deals of `rows` that `user` may see, soonest close first, as a Paginator reads
     them: the count and each page come part by part (`visible_opportunity_parts`) like the
     board's, each part one indexed read of the viewer's people, instead of matching every
-    deal against the set of visible ids (a branch GM's list took 0.6 s on PostgreSQL at
-    scale L). A page is the page's window of the union of each part's first deals."""
+    deal against the set of visible ids, which PostgreSQL does slowly for a branch GM's
+    many deals. A page is the page's window of the union of each part's first deals."""
 
     def __init__(self, user: User, rows: QuerySet):
         self.parts = _visible_parts(user, rows)
@@ -228,8 +222,8 @@ def home_summary(user: User, today: date, *, limit: int = 8) -> HomeSummary:
     Three queries whatever the data: the counts and amounts per part of what `user` may see
     (`visible_opportunity_parts`, each read by owner) and stage, with the overdue and stuck
     ones counted in the same pass; then the first `limit` overdue and the first `limit`
-    stuck deals, each a UNION of every part's first ones (issue 9: an executive's or a
-    branch GM's home page took about a second at scale L)."""
+    stuck deals, each a UNION of every part's first ones, so an executive's or a branch
+    GM's home page does not read every deal they may see."""
     stages = opportunity_stages()
     overdue, stuck = Q(expected_close__lt=today), stuck_filter(stages, today)
     parts = _visible_parts(user, Opportunity.objects.filter(status=Status.OPEN))

@@ -1,4 +1,4 @@
-"""Who has a success roadmap and who looks at others' (issue 15 §2.2).
+"""Who has a success roadmap and who looks at others'.
 
 A roadmap belongs to a person with a quota or the salesperson role. Leaders (supervisor,
 general manager, executive, administrator) look at the grid of the people they may see.

@@ -1,4 +1,4 @@
-"""The index `customer_by_name` for the customers list, a page at a time by name (issue 9),
+"""The index `customer_by_name` for the customers list, a page at a time by name,
 with its statistics on SQLite: an index created after the last ANALYZE has none, and SQLite
 then takes it for a very selective one (see pipeline migration 0010 for what that cost).
 """

@@ -1,4 +1,4 @@
-"""H1: indexes the forecast rollup reads (issue 9; `salespath/forecast/rollups.py`).
+"""Indexes the forecast rollup reads (`salespath/forecast/rollups.py`).
 
 - The latest date of each event (`rollups.covers`): one index lookup per column, partial
   where the column is mostly empty.

@@ -1,4 +1,4 @@
-"""H2: indexes for the evaluation sheet and the roadmap's big sales (issue 9).
+"""Indexes for the evaluation sheet and the roadmap's big sales.
 
 The evaluation sheet on D reads a scope's opportunities that are open today, or were won or
 lost since the start of D's quarter (`forecast.queries._sheet_candidates`). Per owner, the

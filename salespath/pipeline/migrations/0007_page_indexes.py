@@ -1,9 +1,9 @@
-"""H3: an index for the kanban of someone who sees every deal (issue 9), on PostgreSQL.
+"""An index for the kanban of someone who sees every deal, on PostgreSQL.
 
 The board of a supervisor or a branch GM reads `opportunity_on_board` (owner, stage, expected
 close; migration 0004) for just their people. An executive's has no owner to start from:
 each column's first cards are the deals of one stage, not lost, soonest close first — with
-this index twenty index entries, without it a sort of the whole stage (a second at scale L).
+this index twenty index entries, without it a sort of the whole stage.
 `id` is in the key for the order's tie-break, `amount` so that the count and amount per
 column can be read from the index alone where vacuum has marked the pages all-visible. The
 condition is written as the ORM writes it (`NOT (status = 'lost')`).

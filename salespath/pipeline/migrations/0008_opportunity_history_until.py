@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 
-# Every opportunity's latest stage-change date, from its history (issue 9).
+# Every opportunity's latest stage-change date, from its history.
 BACKFILL = """
     UPDATE pipeline_opportunity SET history_until = (
         SELECT MAX(effective_on) FROM pipeline_stagechange

@@ -1,4 +1,4 @@
-"""The evaluation sheet reads each salesperson's rows from one index (issue 9).
+"""The evaluation sheet reads each salesperson's rows from one index.
 
 - Each opportunity carries its project manager and product ids, copied from its team and
   lines (`pipeline.copies`), backfilled here.

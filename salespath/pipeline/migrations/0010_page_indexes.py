@@ -1,28 +1,28 @@
-"""Indexes for the pages people open at their widest scope (issue 9), measured at scale L
-by `salespath bench` (BENCHMARKS.md).
+"""Indexes for the pages people open at their widest scope, as `salespath bench` measures
+them (BENCHMARKS.md).
 
 - `opportunity_customers_by_owner` (owner, customer): the customers someone may see from
   their people's deals, from the index alone (`policy.visible_customers`).
 - `opportunity_listed` (close date) of the deals not lost: the opportunity list, soonest
   close first, a page at a time. By close date alone: keyed (close date, id) it gave the
   overdue lists' order too, and PostgreSQL read a branch's overdue list from it, passing
-  years of won deals (0.35 s instead of 0.09).
+  years of won deals.
 - `opportunity_by_status_close` (status, close date, id), in place of (status, close date):
   the home page's oldest overdue deals, read in the index's order.
 - `opportunity_open_by_entered` (day entered the stage) of the open deals: the home page's
   deals stuck in their stage, longest first.
 - The forecast's overdue indexes of 0005 keyed (close date, id, …), the overdue list's
   order: without the id, both engines read the overdue list from `opportunity_listed` once
-  it existed, and the company forecast went from 74 ms to over 500 ms.
+  it existed, several times slower for the company forecast.
 - The board's index by stage (0007, PostgreSQL only until now) on SQLite too: SQLite read an
-  executive's board columns through `opportunity_listed`, 1.8 s instead of 0.75 s. 0007 kept
+  executive's board columns through `opportunity_listed`, the slower way. 0007 kept
   it off SQLite because, without statistics, SQLite chose it for every board; with them a
   team's board still reads its people's deals by owner.
 
 On SQLite each new index is analyzed here. SQLite plans from the statistics ANALYZE keeps
 (`salespath generate` analyzes every table); an index created after them has none, and
 SQLite takes it for a very selective one: unanalyzed, (owner, customer) was read for the
-forecast's overdue list, every owner's deals (1.4 s).
+forecast's overdue list, every owner's deals.
 """
 
 from django.db import migrations, models

@@ -182,25 +182,25 @@ class Opportunity(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["owner", "status", "stage"]),
-            # Open deals by close date, then id: the home page's oldest overdue (issue 9).
+            # Open deals by close date, then id: the home page's oldest overdue.
             models.Index(
                 fields=["status", "expected_close", "id"], name="opportunity_by_status_close"
             ),
             models.Index(fields=["customer", "status"]),
             # The kanban board: a scope's owners × one stage, soonest close first; lost deals
-            # (most of the table after a few years) are never on the board (issue 9).
+            # (most of the table after a few years) are never on the board.
             models.Index(
                 fields=["owner", "stage", "expected_close"],
                 condition=~models.Q(status="lost"),
                 name="opportunity_on_board",
             ),
             # The customers someone may see, from their people's deals, read from the index
-            # alone (`policy.visible_customers`; issue 9).
+            # alone (`policy.visible_customers`).
             models.Index(fields=["owner", "customer"], name="opportunity_customers_by_owner"),
             # The opportunity list, soonest close first, a page at a time (`web.views`). By
             # close date alone: keyed (close date, id) like the overdue indexes, it was what
             # PostgreSQL read a branch's overdue list from, passing years of won deals
-            # (migration 0016).
+            # (pipeline migration 0010).
             models.Index(
                 fields=["expected_close"],
                 condition=~models.Q(status="lost"),

@@ -10,14 +10,23 @@ from typing import Any
 
 from django.utils import timezone
 
+from salespath.catalog.models import ProductCategory
 from salespath.org import columns
 from salespath.org.models import User
 
 from .. import errors
-from ..models import OPPORTUNITY_STAGES, FieldChange, Opportunity, Stage, StageChange
+from ..copies import product_ids_text
+from ..models import (
+    OPPORTUNITY_STAGES,
+    FieldChange,
+    Opportunity,
+    OpportunityLine,
+    Stage,
+    StageChange,
+)
 from ..signals import announce_owners
 
-# Fields whose every change is kept in FieldChange (SPEC §3, issue 3).
+# Fields whose every change is kept in FieldChange (SPEC §3).
 WATCHED_FIELDS = ("amount", "expected_close", "forecast_category", "probability", "owner", "stage")
 
 
@@ -141,6 +150,17 @@ def total(values: Iterable[Decimal], field: str, label: str) -> Decimal:
 
 def text(value: Any) -> str:
     return str(value or "").strip()
+
+
+def write_lines(current: Opportunity, lines: Iterable[tuple[ProductCategory, Decimal]]) -> None:
+    """Insert the opportunity's product lines and keep the row's copy of their products
+    (`product_ids`, see pipeline/copies.py). The caller removes old lines and saves `current`."""
+    lines = list(lines)
+    OpportunityLine.objects.bulk_create(
+        OpportunityLine(opportunity=current, product=product, amount=amount)
+        for product, amount in lines
+    )
+    current.product_ids = product_ids_text(product.pk for product, _amount in lines)
 
 
 def stage_change(

@@ -15,12 +15,10 @@ from django.utils.translation import gettext as _
 from salespath.customers.models import Competitor
 from salespath.org.models import User
 
-from .. import criteria, errors, policy
+from .. import criteria, errors, policy, rules
 from ..models import FieldChange, Opportunity, Stage, StageChange, Status
 from . import base
 from .waiting import notify_waiting
-
-LAST_STAGE = "S7"
 
 
 def _target(code: Any, known: dict[str, Stage]) -> Stage:
@@ -30,9 +28,10 @@ def _target(code: Any, known: dict[str, Stage]) -> Stage:
     return base.opportunity_stage(code, known)
 
 
-def _probability_after(current: Opportunity, stage: Stage) -> int:
-    """A hand-set probability is kept on every move; otherwise the stage's default."""
-    return current.probability if current.probability_manual else stage.default_probability
+def _probability_after(current: Opportunity, stage: Stage, status: str = Status.OPEN) -> int:
+    """The probability once `current` is in `stage` with `status` (pipeline/rules.py)."""
+    manual = current.probability if current.probability_manual else None
+    return rules.probability(status=status, stage_default=stage.default_probability, manual=manual)
 
 
 def _move(
@@ -57,7 +56,7 @@ def _move(
         current.won_on = current.won_on if from_status == Status.WON else on
     else:
         current.won_on = None
-    current.probability = 0 if status == Status.LOST else _probability_after(current, to)
+    current.probability = _probability_after(current, to, status)
     base.record_field(current, "probability", old_probability, current.probability, by)
     return base.stage_change(
         current,
@@ -110,7 +109,7 @@ def opportunity_advance(
     if gaps:
         raise errors.gate_not_met(target.code, [gap.as_missing() for gap in gaps])
     day = base.effective_date(current, on)
-    status = Status.WON if target.code == LAST_STAGE else Status.OPEN
+    status = rules.status_on_entering(target.code)
     _move(
         current,
         to=target,
@@ -144,7 +143,7 @@ def opportunity_override(
         raise errors.reason_required()
     current, target = _forward(opportunity, to_stage, by, version)
     day = base.effective_date(current, on)
-    status = Status.WON if target.code == LAST_STAGE else Status.OPEN
+    status = rules.status_on_entering(target.code)
     change = _move(
         current,
         to=target,

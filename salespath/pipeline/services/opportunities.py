@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespath.catalog.models import ProductCategory
@@ -17,13 +16,10 @@ from salespath.customers.models import Customer
 from salespath.org import columns
 from salespath.org.models import User
 
-from .. import errors, policy
-from ..copies import product_ids_text
-from ..models import ForecastCategory, Opportunity, OpportunityLine, StageChange, Status
+from .. import errors, policy, rules
+from ..models import ForecastCategory, Opportunity, StageChange, Status
 from ..signals import announce_owners
 from . import base
-
-ENTRY_STAGE = "S2"
 
 
 def _category(value: Any) -> str:
@@ -128,7 +124,7 @@ def opportunity_create(
     external_id = base.text(external_id) or None
     taken = errors.external_id_taken()
     columns.check_unique(Opportunity, "external_id", external_id, error=taken)
-    stage = base.stages()[ENTRY_STAGE]
+    stage = base.stages()[rules.ENTRY_STAGE]
     manual = probability is not None
     with columns.unique_write(Opportunity, "external_id", external_id, error=taken):
         opportunity = Opportunity.objects.create(
@@ -141,10 +137,13 @@ def opportunity_create(
             created_on=created_on,
             stage=stage,
             stage_entered_on=created_on,
-            history_until=created_on,  # its first stage change, below
             status=Status.OPEN,
             amount=total,
-            probability=_probability(probability) if manual else stage.default_probability,
+            probability=rules.probability(
+                status=Status.OPEN,
+                stage_default=stage.default_probability,
+                manual=_probability(probability) if manual else None,
+            ),
             probability_manual=manual,
             forecast_category=category,
             expected_close=expected_close,
@@ -152,21 +151,19 @@ def opportunity_create(
             customer_need=base.text(customer_need),
             budget_amount=budget,
             note=base.text(note),
-            product_ids=product_ids_text(product.pk for product, _amount in cleaned_lines),
         )
-    OpportunityLine.objects.bulk_create(
-        OpportunityLine(opportunity=opportunity, product=product, amount=line_amount)
-        for product, line_amount in cleaned_lines
-    )
-    StageChange.objects.create(
-        opportunity=opportunity,
+    # The lines and the opening stage change keep the row's copies (`product_ids`,
+    # `history_until`) the way every later edit and move does.
+    base.write_lines(opportunity, cleaned_lines)
+    base.stage_change(
+        opportunity,
         kind=StageChange.Kind.CREATE,
-        to_stage=stage,
-        to_status=Status.OPEN,
-        effective_on=created_on,
-        at=timezone.now(),
+        from_stage=None,
+        from_status="",
         by=by,
+        on=created_on,
     )
+    opportunity.save(update_fields=["product_ids", "history_until"])
     announce_owners([owner.pk])  # the forecast rollup, in this transaction
     return opportunity
 
@@ -268,11 +265,7 @@ def opportunity_set_lines(
     current = base.lock(opportunity, version)
     old_amount = current.amount
     current.lines.all().delete()
-    OpportunityLine.objects.bulk_create(
-        OpportunityLine(opportunity=current, product=product, amount=amount)
-        for product, amount in cleaned
-    )
+    base.write_lines(current, cleaned)
     current.amount = _lines_total(cleaned)
-    current.product_ids = product_ids_text(product.pk for product, _amount in cleaned)
     base.record_field(current, "amount", old_amount, current.amount, by)
     return base.save(current, opportunity)

@@ -99,8 +99,8 @@ _id_paths: dict[tuple, tuple[str, str] | None] = {}
 def id_url(name: str, pk: int) -> str:
     """`{% url name pk %}` for a view whose only argument is an integer id. The pattern is
     reversed once per name (and script prefix and URL conf) and the id put into it: the board
-    shows 120 cards with two links each, and reversing each took a tenth of the page's time
-    (issue 9)."""
+    shows many cards with two links each, and `reverse` for each is a noticeable part of the
+    page's time."""
     key = (name, get_script_prefix(), get_urlconf())
     if key not in _id_paths:
         pieces = reverse(name, args=[_ID_MARK]).split(str(_ID_MARK))

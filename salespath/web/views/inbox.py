@@ -118,7 +118,7 @@ def payment_inbox(request: HttpRequest) -> HttpResponse:
 def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     from salespath.pipeline.services import payment_confirm as confirm
 
-    # Visibility before permission (issue 16): a payment one may not see answers 404 like a
+    # Visibility before permission: a payment one may not see answers 404 like a
     # missing one; only then does the service say who may confirm (403).
     visible = visible_opportunities(request.user).values("pk")
     payment = (

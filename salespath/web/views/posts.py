@@ -2,7 +2,7 @@
 
 A refused form is answered at its POST address (422 with the errors beside the fields), so
 that address is what the browser shows afterwards. Reloading or revisiting it is a GET: it
-goes back to the page the form is on instead of a blank 405 (issue 15 §2.6)."""
+goes back to the page the form is on instead of a blank 405."""
 
 from __future__ import annotations
 

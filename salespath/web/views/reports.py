@@ -90,7 +90,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     rows = report["rows"]
     people = sum(row["level"] == "person" for row in rows)
     # A company of thousands: the table stops at teams (each opens its own forecast), as a
-    # page of 2,000 people's rows weighed 8 MB and took seconds to draw (issue 9).
+    # page of every person's rows is too heavy to send and too slow to draw.
     teams_only = params["by"] == "owner" and people > PEOPLE_ON_SCREEN
     if teams_only:
         rows = [row for row in rows if row["level"] != "person"]

@@ -3,10 +3,10 @@
 
 from django.core.management.base import BaseCommand
 
-from salespath.forecast import cli
 from salespath.forecast.queries import evaluation_sheet
 from salespath.forecast.text import evaluation_table
 from salespath.forecast.xlsx import evaluation_workbook
+from salespath.org import cli
 from salespath.replicas import reading_reports
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "The stage evaluation sheet on a date, for a person, team, branch or the company."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", required=True, metavar="YYYY-MM-DD")
+        cli.add_as_of(parser)
         cli.add_scope(parser)
         cli.add_viewer(parser)
         cli.add_output(parser)
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     @reading_reports()
     @cli.refusals_as_errors
     def handle(self, *args, **options):
-        as_of = cli.parse_date(options["as_of"])
+        as_of = cli.as_of(options)
         sheet = evaluation_sheet(cli.scope(options), as_of)
         cli.emit(
             self,

@@ -3,16 +3,16 @@
 
 from django.core.management.base import BaseCommand
 
-from salespath.forecast import cli
 from salespath.forecast.submissions import forecast_accuracy
 from salespath.forecast.text import accuracy_table
+from salespath.org import cli
 
 
 class Command(BaseCommand):
     help = "Forecast accuracy of a fiscal quarter: booked versus committed (and best case)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--quarter", required=True, metavar="2026Q2")
+        cli.add_quarter(parser)
         cli.add_scope(parser)
         cli.add_viewer(parser)
         cli.add_output(parser, formats=("table", "json"))

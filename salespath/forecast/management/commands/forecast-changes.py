@@ -5,10 +5,10 @@ and their submission for D2, or live data (as of today or --live-as-of)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from salespath.forecast import cli
 from salespath.forecast.models import ForecastSubmission
 from salespath.forecast.submissions import forecast_changes
 from salespath.forecast.text import changes_table
+from salespath.org import cli
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ who in the team has submitted for a date, submitted figures beside live ones."""
 
 from django.core.management.base import BaseCommand
 
-from salespath.forecast import cli
 from salespath.forecast.submissions import team_submissions
 from salespath.forecast.text import submissions_table
+from salespath.org import cli
 
 
 class Command(BaseCommand):
@@ -13,13 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--team", required=True, metavar="CODE")
-        parser.add_argument("--as-of", dest="as_of", required=True, metavar="YYYY-MM-DD")
+        cli.add_as_of(parser)
         cli.add_viewer(parser)
         cli.add_output(parser, formats=("table", "json"))
 
     @cli.refusals_as_errors
     def handle(self, *args, **options):
-        as_of = cli.parse_date(options["as_of"])
+        as_of = cli.as_of(options)
         team = cli.scope(options).team
         report = team_submissions(team, as_of)
         cli.emit(self, options, data=report, table=submissions_table(report))

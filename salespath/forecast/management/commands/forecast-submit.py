@@ -5,8 +5,8 @@ Without --as the person submits their own forecast."""
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from salespath.forecast import cli
 from salespath.forecast.services import forecast_submit
+from salespath.org import cli
 
 
 class Command(BaseCommand):
@@ -14,12 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--person", required=True, metavar="USERNAME")
-        parser.add_argument("--as-of", dest="as_of", required=True, metavar="YYYY-MM-DD")
+        cli.add_as_of(parser)
         cli.add_viewer(parser)
 
     @cli.refusals_as_errors
     def handle(self, *args, **options):
-        as_of = cli.parse_date(options["as_of"])
+        as_of = cli.as_of(options)
         person = cli.scope(options).person
         by = cli.viewer(options) if options["viewer"] else person
         submission = forecast_submit(person=person, as_of=as_of, by=by)

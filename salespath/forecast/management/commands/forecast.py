@@ -5,11 +5,11 @@ sheet (json: a list of the two reports)."""
 
 from django.core.management.base import BaseCommand
 
-from salespath.forecast import cli
 from salespath.forecast.queries import BY, OVERDUE_LIMIT, forecast
 from salespath.forecast.state import VIEWS
 from salespath.forecast.text import forecast_table
 from salespath.forecast.xlsx import forecast_workbook
+from salespath.org import cli
 from salespath.replicas import reading_reports
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "The sales forecast on a cutoff date, by time or by forecast category."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", required=True, metavar="YYYY-MM-DD")
+        cli.add_as_of(parser)
         parser.add_argument("--view", choices=[*VIEWS, "both"], default="time")
         parser.add_argument("--by", choices=BY, default="owner")
         parser.add_argument("--weighted", action="store_true", help="amount × probability")
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     @reading_reports()
     @cli.refusals_as_errors
     def handle(self, *args, **options):
-        as_of = cli.parse_date(options["as_of"])
+        as_of = cli.as_of(options)
         scope = cli.scope(options)
         views = VIEWS if options["view"] == "both" else (options["view"],)
         # the workbook's sheet lists every overdue deal; JSON and the table the oldest

@@ -1,16 +1,13 @@
-"""`salespath integrity [--person P|--team T|--branch B] [--as USER] [--format json|table]`:
+"""`salespath integrity [--person P|--team T|--branch B] [--as USER] [--format json|table]
+[-o FILE]`:
 opportunities ahead of their evidence, gate overrides and imported history."""
 
 from __future__ import annotations
 
-import json
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from salespath.errors import DomainError
-from salespath.org.models import Branch, Team, User
-from salespath.org.scopes import Scope, resolve_scope
+from salespath.org import cli
 from salespath.pipeline.queries import integrity_report
 
 
@@ -18,48 +15,14 @@ class Command(BaseCommand):
     help = "List opportunities whose recorded stage is ahead of their evidence, and overrides."
 
     def add_arguments(self, parser):
-        group = parser.add_mutually_exclusive_group()
-        group.add_argument("--person", help="username")
-        group.add_argument("--team", help="team code")
-        group.add_argument("--branch", help="branch code")
-        parser.add_argument("--as", dest="as_user", help="report as this user (their view)")
-        parser.add_argument("--format", choices=["json", "table"], default="table")
+        cli.add_scope(parser)
+        cli.add_viewer(parser)
+        cli.add_output(parser, formats=("table", "json"))
 
+    @cli.refusals_as_errors
     def handle(self, *args, **options):
-        try:
-            scope, viewer = self._scope(options)
-            report = integrity_report(scope, viewer=viewer)
-        except DomainError as error:
-            raise CommandError(error.message) from error
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
-        else:
-            self.stdout.write(render_table(report))
-
-    def _scope(self, options) -> tuple[Scope, User | None]:
-        names = {key: options[key] for key in ("person", "team", "branch")}
-        if options["as_user"]:
-            viewer = User.objects.filter(username=options["as_user"]).first()
-            if viewer is None:
-                raise CommandError(_("No user “%(name)s”.") % {"name": options["as_user"]})
-            return resolve_scope(viewer, **names), viewer
-        # Run by an operator at the console: every scope is open.
-        if names["person"]:
-            person = User.objects.filter(username=names["person"]).first()
-            if person is None:
-                raise CommandError(_("No user “%(name)s”.") % {"name": names["person"]})
-            return Scope("person", person=person), None
-        if names["team"]:
-            team = Team.objects.filter(code=names["team"]).first()
-            if team is None:
-                raise CommandError(_("No team “%(name)s”.") % {"name": names["team"]})
-            return Scope("team", team=team), None
-        if names["branch"]:
-            branch = Branch.objects.filter(code=names["branch"]).first()
-            if branch is None:
-                raise CommandError(_("No branch “%(name)s”.") % {"name": names["branch"]})
-            return Scope("branch", branch=branch), None
-        return Scope("company"), None
+        report = integrity_report(cli.scope(options), viewer=cli.chosen_viewer(options))
+        cli.emit(self, options, data=report, table=render_table(report) + "\n")
 
 
 def render_table(report: dict) -> str:

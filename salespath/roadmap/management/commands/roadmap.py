@@ -1,19 +1,13 @@
-"""`salespath roadmap --as-of D [--person U | --team T] [--as USERNAME] --format table|json`."""
+"""`salespath roadmap [--as-of D] [--person U | --team T] [--as USERNAME] [--format table|json]
+[-o FILE]`."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salespath.errors import DomainError
-from salespath.org import dates
-from salespath.org.models import Team, User
-from salespath.org.scopes import Scope, resolve_scope
+from salespath.org import cli
 from salespath.replicas import reading_reports
 from salespath.roadmap.queries import PersonRoadmap, TeamRoadmap, roadmap_team
 from salespath.roadmap.status import Item
@@ -25,58 +19,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", dest="as_of", help=gettext_lazy("YYYY-MM-DD; default today"))
-        who = parser.add_mutually_exclusive_group()
-        who.add_argument("--person", help=gettext_lazy("username"))
-        who.add_argument("--team", help=gettext_lazy("team code"))
-        parser.add_argument(
-            "--as",
-            dest="viewer",
-            help=gettext_lazy("show what this user may see (default: everything)"),
-        )
-        parser.add_argument("--format", choices=["table", "json"], default="table")
+        cli.add_as_of(parser, required=False)
+        cli.add_scope(parser, kinds=("person", "team"))
+        cli.add_viewer(parser)
+        cli.add_output(parser, formats=("table", "json"))
 
     @reading_reports()
+    @cli.refusals_as_errors
     def handle(self, *args, **options):
-        as_of = _parse_date(options["as_of"])
-        scope = _scope(options["viewer"], options["person"], options["team"])
-        result = roadmap_team(scope, as_of)
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
-        else:
-            self.stdout.write(render_table(result))
-
-
-def _parse_date(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return dates.parse_day(text, field="--as-of")
-    except DomainError as refused:
-        raise CommandError(refused.message) from None
-
-
-def _scope(viewer_name: str | None, person: str | None, team: str | None) -> Scope:
-    if viewer_name:
-        viewer = User.objects.filter(username=viewer_name).first()
-        if viewer is None:
-            raise CommandError(_("No user “%(name)s”.") % {"name": viewer_name})
-        try:
-            return resolve_scope(viewer, person=person, team=team)
-        except DomainError as refused:
-            raise CommandError(refused.message) from None
-    # Run by whoever operates the server: every person and team may be named.
-    if person:
-        found = User.objects.filter(username=person).first()
-        if found is None:
-            raise CommandError(_("No person “%(name)s”.") % {"name": person})
-        return Scope("person", person=found)
-    if team:
-        found_team = Team.objects.filter(code=team).select_related("branch").first()
-        if found_team is None:
-            raise CommandError(_("No team “%(name)s”.") % {"name": team})
-        return Scope("team", team=found_team)
-    return Scope("company")
+        as_of = cli.as_of(options)
+        result = roadmap_team(cli.scope(options), as_of)
+        cli.emit(self, options, data=result.as_dict(), table=render_table(result))
 
 
 def _number(value) -> str:

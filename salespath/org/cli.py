@@ -1,4 +1,9 @@
-"""What the forecast commands share: arguments, the viewer, the scope, writing the output.
+"""What every report command shares: its arguments (scope, viewer, as-of date, quarter,
+format and output file), reading them with the one date and quarter parser of the pages and
+the API (`org/dates.py`), and writing the output.
+
+It lives in `org`, beside the scopes and dates it reads, so that the commands of every app
+(pipeline, forecast, roadmap) can share it without importing each other.
 
 Output files are written to a temporary file beside the target and renamed into place, so
 a refused or failed run never leaves a partial file behind.
@@ -13,13 +18,14 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from salespath.errors import DomainError
 from salespath.lib.fiscal import FiscalQuarter
 from salespath.org import dates
-from salespath.org.models import User
+from salespath.org.models import Branch, Team, User
 from salespath.org.scopes import Scope, resolve_scope
 
 
@@ -32,11 +38,26 @@ def add_viewer(parser) -> None:
     )
 
 
-def add_scope(parser) -> None:
+SCOPE_METAVARS = {"person": "USERNAME", "team": "CODE", "branch": "CODE"}
+
+
+def add_scope(parser, kinds=("person", "team", "branch")) -> None:
+    """At most one of --person, --team and --branch (those of `kinds` the report offers)."""
     who = parser.add_mutually_exclusive_group()
-    who.add_argument("--person", metavar="USERNAME")
-    who.add_argument("--team", metavar="CODE")
-    who.add_argument("--branch", metavar="CODE")
+    for kind in kinds:
+        who.add_argument(f"--{kind}", metavar=SCOPE_METAVARS[kind])
+
+
+def add_as_of(parser, *, required: bool = True) -> None:
+    """--as-of: the report's date; without `required`, today when left out (`as_of`)."""
+    help_text = None if required else "default: today"
+    parser.add_argument(
+        "--as-of", dest="as_of", required=required, metavar="YYYY-MM-DD", help=help_text
+    )
+
+
+def add_quarter(parser) -> None:
+    parser.add_argument("--quarter", required=True, metavar="2026Q2")
 
 
 def add_output(parser, formats=("table", "json", "xlsx")) -> None:
@@ -51,6 +72,13 @@ def parse_date(text: str | None, option: str = "--as-of") -> date:
         return dates.parse_day(text, field=option)
     except DomainError as refused:
         raise CommandError(refused.message) from None
+
+
+def as_of(options: dict) -> date:
+    """The --as-of date; today if the command lets it be left out and it was."""
+    if options.get("as_of") is None:
+        return timezone.localdate()
+    return parse_date(options["as_of"])
 
 
 def parse_fiscal_quarter(text: str) -> FiscalQuarter:
@@ -77,16 +105,40 @@ def viewer(options: dict) -> User:
     return found
 
 
+def chosen_viewer(options: dict) -> User | None:
+    """The user named by --as, or None for the operator (who sees everything)."""
+    return viewer(options) if options.get("viewer") else None
+
+
 def scope(options: dict) -> Scope:
+    """The scope named by --person, --team or --branch (default the widest), as the viewer
+    may see it. The operator may name any, so a refusal only says the name is unknown."""
+    names = {kind: options.get(kind) for kind in ("person", "team", "branch")}
+    if not options.get("viewer"):
+        return _operator_scope(**names)
     try:
-        return resolve_scope(
-            viewer(options),
-            person=options.get("person"),
-            team=options.get("team"),
-            branch=options.get("branch"),
-        )
+        return resolve_scope(viewer(options), **names)
     except DomainError as refused:
         raise CommandError(refused.message) from None
+
+
+def _operator_scope(person: str | None, team: str | None, branch: str | None) -> Scope:
+    if person:
+        found = User.objects.filter(username=person).select_related("team", "branch").first()
+        if found is None:
+            raise CommandError(_("No person “%(name)s”.") % {"name": person})
+        return Scope("person", person=found)
+    if team:
+        found_team = Team.objects.filter(code=team).select_related("branch").first()
+        if found_team is None:
+            raise CommandError(_("No team “%(name)s”.") % {"name": team})
+        return Scope("team", team=found_team)
+    if branch:
+        found_branch = Branch.objects.filter(code=branch).first()
+        if found_branch is None:
+            raise CommandError(_("No branch “%(name)s”.") % {"name": branch})
+        return Scope("branch", branch=found_branch)
+    return Scope("company")
 
 
 def refusals_as_errors(function):
