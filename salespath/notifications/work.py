@@ -16,7 +16,7 @@ from salespath.pipeline.models import (
     StageChange,
     Status,
 )
-from salespath.web.queries import opportunity_stages, stuck_filter
+from salespath.pipeline.queries import opportunity_stages, stuck_filter
 
 from .services import notify
 

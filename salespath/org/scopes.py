@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from salespath.errors import NotFound
+from salespath.org.access import sees_everything
 from salespath.org.models import Branch, Role, Team, User
-from salespath.policy import sees_everything
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ each, whatever the number of opportunities."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -12,10 +12,32 @@ from django.utils import timezone
 
 from salespath.org.models import User
 from salespath.org.scopes import Scope
-from salespath.policy import visible_opportunities
+from salespath.pipeline.visibility import visible_opportunities
 
 from . import criteria
-from .models import InitiationRequest, Opportunity, Payment, StageChange, Status
+from .models import (
+    OPPORTUNITY_STAGES,
+    InitiationRequest,
+    Opportunity,
+    Payment,
+    Stage,
+    StageChange,
+    Status,
+)
+
+
+def opportunity_stages() -> list[Stage]:
+    """The stages of an open opportunity's life, in order (the board's columns)."""
+    return list(Stage.objects.filter(code__in=OPPORTUNITY_STAGES).order_by("order"))
+
+
+def stuck_filter(stages: list[Stage], today: date) -> Q:
+    """Open opportunities in their stage for longer than that stage's `stuck_after_days`."""
+    stuck = Q(pk__in=[])
+    for stage in stages:
+        since = today - timedelta(days=stage.stuck_after_days)
+        stuck |= Q(stage_id=stage.code, stage_entered_on__lt=since)
+    return Q(status=Status.OPEN) & stuck
 
 
 def sellers_page(scope: Scope, page: int | str | None, per_page: int) -> tuple[list[int], dict]:
