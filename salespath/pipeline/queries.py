@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from salespath.org.access import supervised
 from salespath.org.models import User
 from salespath.org.scopes import Scope
 from salespath.pipeline.visibility import visible_opportunities
@@ -178,16 +179,12 @@ def _integrity_rows(
 
 def initiations_awaiting(user: User):
     """Pending initiation requests `user` may decide (their team's, or branch's as GM)."""
-    from salespath.org.models import Role
-
     pending = InitiationRequest.objects.filter(status=InitiationRequest.Decision.PENDING).exclude(
         requested_by=user
     )
-    decides = Q(pk__in=[])
-    if user.has_role(Role.SUPERVISOR) and user.team_id:
-        decides |= Q(opportunity__owner__team_id=user.team_id)
-    if user.has_role(Role.BRANCH_GM) and user.branch_id:
-        decides |= Q(opportunity__owner__branch_id=user.branch_id)
+    decides = supervised(user, "opportunity__owner")
+    if decides is None:
+        return InitiationRequest.objects.none()
     return pending.filter(decides).select_related("opportunity", "requested_by")
 
 
