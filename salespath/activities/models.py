@@ -6,15 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from salespath.pipeline.activity_kinds import ActivityKind
 
-class ActivityKind(models.TextChoices):
-    VISIT = "visit", _("Customer visit")
-    PROSPECTING = "prospecting", _("Prospecting")
-    GUIDANCE = "guidance", _("Product direction / white paper presentation")
-    PRODUCT_OVERVIEW = "product_overview", _("Product overview")
-    DEMO = "demo", _("Product demo")
-    CALL = "call", _("Call")
-    MEETING = "meeting", _("Meeting")
+__all__ = ["Activity", "ActivityKind"]
 
 
 class Activity(models.Model):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from salespath.org.access import owner_filter
 from salespath.org.models import User
-from salespath.policy import owner_filter
 
 from .models import Activity
 

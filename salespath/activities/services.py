@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from salespath.customers.models import Customer
 from salespath.org.models import User
 from salespath.pipeline.models import Opportunity
-from salespath.policy import visible_customers, visible_opportunities
+from salespath.pipeline.visibility import visible_customers, visible_opportunities
 
 from .errors import ActivityInvalid, ActivityNotYours, ActivitySubjectNotFound
 from .models import Activity, ActivityKind

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from salespath import policy
 from salespath.customers import errors as customer_errors
 from salespath.customers.models import Contact, Customer
-from salespath.customers.qualification import qualify_customer
 from salespath.customers.services import (
     contact_add,
     customer_create,
@@ -20,6 +19,7 @@ from salespath.customers.services import (
 from salespath.errors import DomainError
 from salespath.pipeline import policy as pipeline_policy
 from salespath.pipeline.models import Attestation
+from salespath.pipeline.qualification import qualify_customer
 from salespath.pipeline.services import attestation_add, attestation_withdraw
 
 from . import access, inputs

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salespath.customers import access as policy
 from salespath.org import columns
 from salespath.org.models import User
-from salespath.pipeline import policy
 
 from . import errors
 from .models import (

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salespath.errors import Conflict, DomainError, NotAllowed
-from salespath.org.models import Role, User
+from salespath.org.access import supervises
+from salespath.org.models import User
 from salespath.pipeline.models import Opportunity, OpportunityLine, Status
 
 from .models import ForecastSnapshot, ForecastSubmission, How
@@ -19,12 +20,7 @@ from .state import Horizon, status_since, with_columns
 
 def may_submit_for(by: User, person: User) -> bool:
     """The person themself, the supervisor of their team or the GM of their branch."""
-    if by.pk == person.pk:
-        return True
-    if by.has_role(Role.SUPERVISOR) and by.team_id and by.team_id == person.team_id:
-        return True
-    person_branch = person.team.branch_id if person.team_id else person.branch_id
-    return bool(by.has_role(Role.BRANCH_GM) and by.branch_id and by.branch_id == person_branch)
+    return by.pk == person.pk or supervises(by, person)
 
 
 def _snapshot_population(person: User, horizon: Horizon) -> QuerySet:

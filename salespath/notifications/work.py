@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from salespath.org.access import supervisors
 from salespath.org.models import Role, User
 from salespath.pipeline.models import (
     InitiationRequest,
@@ -16,7 +17,7 @@ from salespath.pipeline.models import (
     StageChange,
     Status,
 )
-from salespath.web.queries import opportunity_stages, stuck_filter
+from salespath.pipeline.queries import opportunity_stages, stuck_filter
 
 from .services import notify
 
@@ -95,12 +96,10 @@ def stuck_notify(*, now: datetime) -> int:
 
 
 def deciders_of(person: User) -> QuerySet[User]:
-    """Who decides for the person (`pipeline.policy.supervises`): the sales supervisors of
+    """Who decides for the person (`org.access.supervises`): the sales supervisors of
     their team and the GM of their branch."""
-    team = Q(roles__role=Role.SUPERVISOR, team_id=person.team_id) if person.team_id else Q()
-    branch = Q(roles__role=Role.BRANCH_GM, branch_id=person.branch_id)
     found = User.objects.filter(is_active=True).exclude(pk=person.pk)
-    return found.filter((team | branch) if person.team_id else branch).distinct()
+    return found.filter(supervisors(person)).distinct()
 
 
 def initiation_requested_notify(request: InitiationRequest) -> int:

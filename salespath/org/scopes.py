@@ -8,8 +8,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from salespath.errors import NotFound
-from salespath.org.models import Branch, Role, Team, User
-from salespath.policy import sees_everything
+from salespath.org.access import (
+    sees_everything,
+    supervised_branch_id,
+    supervised_team_id,
+    supervises,
+    widest_scope_kind,
+)
+from salespath.org.models import Branch, Team, User
 
 
 @dataclass(frozen=True)
@@ -77,11 +83,12 @@ def resolve_scope(
         if found_branch is None or not may_see_scope(viewer, Scope("branch", branch=found_branch)):
             raise NotFound(_("No branch “%(name)s” that you may see.") % {"name": branch})
         return Scope("branch", branch=found_branch)
-    if sees_everything(viewer):
+    widest = widest_scope_kind(viewer)
+    if widest == "company":
         return Scope("company")
-    if viewer.has_role(Role.BRANCH_GM) and viewer.branch_id:
+    if widest == "branch":
         return Scope("branch", branch=viewer.branch)
-    if viewer.has_role(Role.SUPERVISOR) and viewer.team_id:
+    if widest == "team":
         return Scope("team", team=viewer.team)
     return Scope("person", person=viewer)
 
@@ -89,8 +96,7 @@ def resolve_scope(
 def may_see_scope(viewer: User, scope: Scope) -> bool:
     if sees_everything(viewer):
         return True
-    gm_branch = viewer.branch_id if viewer.has_role(Role.BRANCH_GM) else None
-    supervised_team = viewer.team_id if viewer.has_role(Role.SUPERVISOR) else None
+    gm_branch, supervised_team = supervised_branch_id(viewer), supervised_team_id(viewer)
     if scope.kind == "company":
         return False
     if scope.kind == "branch":
@@ -99,9 +105,4 @@ def may_see_scope(viewer: User, scope: Scope) -> bool:
         return (supervised_team is not None and scope.team.pk == supervised_team) or (
             gm_branch is not None and scope.team.branch_id == gm_branch
         )
-    person = scope.person
-    return (
-        person.pk == viewer.pk
-        or (supervised_team is not None and person.team_id == supervised_team)
-        or (gm_branch is not None and person.branch_id == gm_branch)
-    )
+    return scope.person.pk == viewer.pk or supervises(viewer, scope.person)

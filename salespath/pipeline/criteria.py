@@ -43,15 +43,15 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salespath.activities.models import Activity, ActivityKind
 from salespath.customers.models import Contact, ContactRole, EconomicCondition, SystemStatus
-from salespath.customers.qualification import (
+from salespath.lib.fiscal import add_months
+from salespath.pipeline.activity_kinds import ActivityKind
+from salespath.pipeline.qualification import (
     Qualification,
     attested_by,
     attested_why,
     qualify_customers,
 )
-from salespath.lib.fiscal import add_months
 
 from .models import (
     OPPORTUNITY_STAGES,
@@ -434,11 +434,12 @@ def _evidence_rows(ids: Any, customer_ids: QuerySet) -> QuerySet:
             number=Count("pk"),
         ),
         rows(
-            Activity.objects.filter(opportunity__in=ids, kind__in=guidance),
-            "opportunity_id",
+            # Through the reverse relation: the activities app sits above the pipeline.
+            Opportunity.objects.filter(pk__in=ids, activities__kind__in=guidance),
+            "pk",
             "activity",
-            text=F("kind"),
-            day=Min("occurred_on"),
+            text=F("activities__kind"),
+            day=Min("activities__occurred_on"),
         ),
         rows(
             Quote.objects.filter(opportunity__in=ids),

@@ -1,5 +1,5 @@
 """Who may do what with an opportunity (SPEC §1), in one module. Visibility itself is
-`salespath.policy`; this adds the actions.
+`salespath.org.access` and `.visibility`; this adds the actions.
 
 - the owner and the project team edit and move their opportunities;
 - a sales supervisor sees the team's and, for the owner's team, approves initiations,
@@ -16,28 +16,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from salespath.customers.access import (
+    may_create_for,
+    may_edit_customer,
+    may_mark_target,
+    may_see_customer,
+)
+from salespath.org.access import sees_everything, supervises
 from salespath.org.models import Role, User
-from salespath.policy import sees_everything, visible_opportunities
 
 from . import errors
+from .visibility import visible_opportunities
 
 if TYPE_CHECKING:
-    from salespath.customers.models import Customer
-
     from .models import InitiationRequest, Opportunity
+
+__all__ = [
+    "may_create_for",
+    "may_edit_customer",
+    "may_mark_target",
+    "may_see_customer",
+    "supervises",
+]
 
 
 def _owner(opportunity: Opportunity) -> User:
     return opportunity.owner
-
-
-def supervises(user: User, person: User) -> bool:
-    """`user` is the sales supervisor of `person`'s team, or the GM of their branch."""
-    if user.has_role(Role.SUPERVISOR) and user.team_id and user.team_id == person.team_id:
-        return True
-    return bool(
-        user.has_role(Role.BRANCH_GM) and user.branch_id and user.branch_id == person.branch_id
-    )
 
 
 def is_on_team(user: User, opportunity: Opportunity) -> bool:
@@ -63,10 +67,6 @@ def may_reassign(user: User, opportunity: Opportunity) -> bool:
     return supervises(user, _owner(opportunity)) or user.has_role(Role.ADMIN)
 
 
-def may_create_for(user: User, owner: User) -> bool:
-    return user.pk == owner.pk or supervises(user, owner) or user.has_role(Role.ADMIN)
-
-
 def may_decide_initiation(user: User, request: InitiationRequest) -> bool:
     if request.requested_by_id == user.pk:
         return False
@@ -75,28 +75,6 @@ def may_decide_initiation(user: User, request: InitiationRequest) -> bool:
 
 def may_confirm_payments(user: User) -> bool:
     return user.has_role(Role.FINANCE)
-
-
-def may_see_customer(user: User, customer: Customer) -> bool:
-    from salespath.policy import visible_customers
-
-    if sees_everything(user) or customer.owner_id == user.pk:
-        return True
-    return visible_customers(user).filter(pk=customer.pk).exists()
-
-
-def may_edit_customer(user: User, customer: Customer) -> bool:
-    """The owner, their supervisor or GM, and whoever may edit an opportunity with them."""
-    if customer.owner_id == user.pk or supervises(user, customer.owner):
-        return True
-    return (
-        customer.opportunities.filter(owner=user).exists()
-        or customer.opportunities.filter(team__person=user).exists()
-    )
-
-
-def may_mark_target(user: User, customer: Customer) -> bool:
-    return supervises(user, customer.owner)
 
 
 # --- load and authorise -------------------------------------------------------------------

@@ -3,19 +3,42 @@ each, whatever the number of opportunities."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from salespath.org.access import supervised
 from salespath.org.models import User
 from salespath.org.scopes import Scope
-from salespath.policy import visible_opportunities
+from salespath.pipeline.visibility import visible_opportunities
 
 from . import criteria
-from .models import InitiationRequest, Opportunity, Payment, StageChange, Status
+from .models import (
+    OPPORTUNITY_STAGES,
+    InitiationRequest,
+    Opportunity,
+    Payment,
+    Stage,
+    StageChange,
+    Status,
+)
+
+
+def opportunity_stages() -> list[Stage]:
+    """The stages of an open opportunity's life, in order (the board's columns)."""
+    return list(Stage.objects.filter(code__in=OPPORTUNITY_STAGES).order_by("order"))
+
+
+def stuck_filter(stages: list[Stage], today: date) -> Q:
+    """Open opportunities in their stage for longer than that stage's `stuck_after_days`."""
+    stuck = Q(pk__in=[])
+    for stage in stages:
+        since = today - timedelta(days=stage.stuck_after_days)
+        stuck |= Q(stage_id=stage.code, stage_entered_on__lt=since)
+    return Q(status=Status.OPEN) & stuck
 
 
 def sellers_page(scope: Scope, page: int | str | None, per_page: int) -> tuple[list[int], dict]:
@@ -156,16 +179,12 @@ def _integrity_rows(
 
 def initiations_awaiting(user: User):
     """Pending initiation requests `user` may decide (their team's, or branch's as GM)."""
-    from salespath.org.models import Role
-
     pending = InitiationRequest.objects.filter(status=InitiationRequest.Decision.PENDING).exclude(
         requested_by=user
     )
-    decides = Q(pk__in=[])
-    if user.has_role(Role.SUPERVISOR) and user.team_id:
-        decides |= Q(opportunity__owner__team_id=user.team_id)
-    if user.has_role(Role.BRANCH_GM) and user.branch_id:
-        decides |= Q(opportunity__owner__branch_id=user.branch_id)
+    decides = supervised(user, "opportunity__owner")
+    if decides is None:
+        return InitiationRequest.objects.none()
     return pending.filter(decides).select_related("opportunity", "requested_by")
 
 

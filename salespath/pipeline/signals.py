@@ -17,3 +17,10 @@ def announce_owners(owner_ids: Iterable[int | None]) -> None:
     owners = {pk for pk in owner_ids if pk is not None}
     if owners:
         opportunities_changed.send(sender=None, owner_ids=owners)
+
+
+# Sent with `event` (the name of a function in `salespath.notifications.work`) and `subject`
+# at the end of a service's transaction: work now waits on someone. The notifications app,
+# above the pipeline, listens (`salespath/notifications/apps.py`); receivers run before
+# `send` returns, so the notification is recorded with the change or not at all.
+work_waiting = Signal()

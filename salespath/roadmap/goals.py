@@ -41,13 +41,13 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from salespath.customers.models import Customer
-from salespath.customers.qualification import target_customer_q
 from salespath.forecast.state import in_cents
 from salespath.lib.fiscal import Period
 from salespath.org.models import User
 from salespath.org.quotas import prorated, quarter_amounts_by_person
 from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import ForecastCategory, Opportunity, Stage, StageChange, Status
+from salespath.pipeline.qualification import target_customer_q
 from salespath.replicas import report_connection
 
 from .models import Playbook, SignOff, SkillItem

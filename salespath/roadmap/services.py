@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salespath.org.models import Role, User
+from salespath.org.access import supervised_team_id
+from salespath.org.models import User
 
 from .errors import AlreadySignedOff, SignOffInvalid, SignOffNotAllowed
 from .models import SignOff, SkillItem
@@ -19,8 +20,7 @@ def is_supervisor_of(supervisor: User, person: User) -> bool:
     return (
         supervisor.pk != person.pk
         and person.team_id is not None
-        and supervisor.team_id == person.team_id
-        and supervisor.has_role(Role.SUPERVISOR)
+        and supervised_team_id(supervisor) == person.team_id
     )
 
 

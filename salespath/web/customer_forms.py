@@ -15,9 +15,9 @@ from salespath.customers.models import (
     Industry,
     SystemStatus,
 )
-from salespath.customers.qualification import ATTESTED_CODES
 from salespath.org.models import User
 from salespath.pipeline.models import ForecastCategory
+from salespath.pipeline.qualification import ATTESTED_CODES
 from salespath.policy import visible_people
 
 from .forms import DomainErrorsMixin

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from salespath.org.access import SUPERVISING
 from salespath.org.models import Role, User
 
 from .roadmap_access import roadmap_url
-
-APPROVERS = {Role.SUPERVISOR, Role.BRANCH_GM}
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def navigation(user: User) -> list[NavItem]:
         NavItem("pipeline", pgettext("navigation", "Pipeline"), reverse("web:pipeline")),
         NavItem("customers", _("Customers"), reverse("web:customers")),
     ]
-    if roles & APPROVERS:
+    if roles & SUPERVISING:
         items.append(NavItem("initiations", _("Approvals"), reverse("web:initiations")))
     if Role.FINANCE in roles:
         items.append(NavItem("payments", _("Payments"), reverse("web:payments")))

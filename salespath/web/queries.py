@@ -4,7 +4,7 @@ queries, always starting from what the viewer may see (`salespath.policy`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from salespath.org.models import User
 from salespath.pipeline.criteria import Facts
 from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, Stage, Status
+from salespath.pipeline.queries import opportunity_stages, stuck_filter
 from salespath.policy import visible_customers, visible_opportunities, visible_opportunity_parts
 
 BOARD_STAGES = OPPORTUNITY_STAGES
@@ -25,10 +26,6 @@ def visible(user: User) -> QuerySet:
     `visible_opportunities` selects by id from a UNION of the owned and the project-team
     deals, with no join, so SUM and COUNT over it count each deal once."""
     return visible_opportunities(user)
-
-
-def opportunity_stages() -> list[Stage]:
-    return list(Stage.objects.filter(code__in=BOARD_STAGES).order_by("order"))
 
 
 def card_queryset(qs: QuerySet) -> QuerySet:
@@ -205,15 +202,6 @@ class HomeSummary:
     overdue_count: int
     stuck: list[Opportunity]
     stuck_count: int
-
-
-def stuck_filter(stages: list[Stage], today: date) -> Q:
-    """Open opportunities in their stage for longer than that stage's `stuck_after_days`."""
-    stuck = Q(pk__in=[])
-    for stage in stages:
-        since = today - timedelta(days=stage.stuck_after_days)
-        stuck |= Q(stage_id=stage.code, stage_entered_on__lt=since)
-    return Q(status=Status.OPEN) & stuck
 
 
 def home_summary(user: User, today: date, *, limit: int = 8) -> HomeSummary:

@@ -12,10 +12,15 @@ from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotFound
 from salespath.lib.fiscal import FiscalQuarter, Period
+from salespath.org.access import (
+    sees_everything,
+    supervised_branch_id,
+    supervised_team_id,
+    visible_people,
+)
 from salespath.org.dates import parse_day, parse_fiscal_quarter, parse_period
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope, resolve_scope
-from salespath.policy import sees_everything, visible_people
 
 LEVEL_RANK = {"person": 0, "product": 0, "team": 1, "branch": 2, "company": 3}
 
@@ -37,10 +42,10 @@ def scope_options(viewer: User) -> list[ScopeOption]:
     else:
         branches = Branch.objects.none()
         teams = Team.objects.none()
-        if viewer.has_role(Role.BRANCH_GM) and viewer.branch_id:
+        if supervised_branch_id(viewer):
             branches = Branch.objects.filter(pk=viewer.branch_id)
             teams = Team.objects.filter(branch_id=viewer.branch_id)
-        elif viewer.has_role(Role.SUPERVISOR) and viewer.team_id:
+        elif supervised_team_id(viewer):
             teams = Team.objects.filter(pk=viewer.team_id)
     branch_word, team_word = _("Branch"), _("Team")
     options += [ScopeOption(f"branch:{b.code}", f"{branch_word} · {b}") for b in branches]

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salespath.errors import NotAllowed
+from salespath.org.access import LEADERS
 from salespath.org.models import Role, User
-
-LEADERS = {Role.SUPERVISOR, Role.BRANCH_GM, Role.EXECUTIVE, Role.ADMIN}
 
 
 def has_roadmap(person: User) -> bool:

@@ -4,9 +4,9 @@ import pytest
 from django.utils import translation
 
 from salespath.customers.models import Customer
-from salespath.customers.qualification import qualify_customer, target_customer_q
 from salespath.customers.services import customer_mark_target
 from salespath.errors import DomainError, NotAllowed
+from salespath.pipeline.qualification import qualify_customer, target_customer_q
 from tests.factories import CustomerFactory, industry
 from tests.pipeline.evidence import attest_customer
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from salespath.customers import services as customer_services
 from salespath.customers.models import Customer
-from salespath.customers.qualification import ATTESTED_CODES, qualify_customer
 from salespath.errors import DomainError, NotAllowed, NotFound
 from salespath.pipeline import policy as pipeline_policy
 from salespath.pipeline import services as pipeline_services
+from salespath.pipeline.qualification import ATTESTED_CODES, qualify_customer
 from salespath.policy import visible_customers
 
 from ..customer_forms import (

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salespath.org.access import widest_scope_kind
 from salespath.org.models import Role, User
-from salespath.policy import sees_everything
 from salespath.roadmap.queries import roadmap
 
 from .. import inbox
@@ -18,11 +18,12 @@ from .base import page, render_page
 def pipeline_title(user: User) -> str:
     """What the home page's pipeline card shows, named for whose deals they are: the same
     widest scope as `resolve_scope(user)`, read from the roles alone (no query)."""
-    if sees_everything(user):
+    widest = widest_scope_kind(user)
+    if widest == "company":
         return _("Company pipeline by stage")
-    if user.has_role(Role.BRANCH_GM) and user.branch_id:
+    if widest == "branch":
         return _("My branch's pipeline by stage")
-    if user.has_role(Role.SUPERVISOR) and user.team_id:
+    if widest == "team":
         return _("My team's pipeline by stage")
     return _("My pipeline by stage")
 

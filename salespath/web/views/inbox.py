@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotAllowed, NotFound
-from salespath.org.models import Role, User
+from salespath.org.access import SUPERVISING, visible_people
+from salespath.org.models import User
 from salespath.pipeline import policy, services
 from salespath.pipeline.models import InitiationRequest, Payment
-from salespath.policy import visible_opportunities, visible_people
+from salespath.pipeline.visibility import visible_opportunities
 
 from .. import inbox
 from ..forms import InitiationDecisionForm
@@ -45,7 +46,7 @@ def _decision_forms(user: User, requests: list[InitiationRequest], bound=None) -
 
 @page
 def initiation_inbox(request: HttpRequest) -> HttpResponse:
-    if not request.user.role_codes & {Role.SUPERVISOR, Role.BRANCH_GM}:
+    if not request.user.role_codes & SUPERVISING:
         raise PermissionDenied(_("Only sales supervisors and branch GMs decide initiations."))
     pending = inbox.initiations_to_decide(request.user)
     return render_page(

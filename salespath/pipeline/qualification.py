@@ -18,9 +18,9 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from salespath.pipeline.results import Attested, CriterionResult
+from salespath.customers.models import CompanySize, Customer
 
-from .models import CompanySize, Customer
+from .results import Attested, CriterionResult
 
 TARGET_SIZES = (CompanySize.LARGE, CompanySize.MEDIUM)
 ATTESTED_CODES = ("S1.3", "S1.4")
@@ -121,7 +121,7 @@ def qualify_customers(
 
     `among`, a queryset of customer pks, lets the attestation query use a subquery instead
     of a long list of ids."""
-    from salespath.pipeline.models import Attestation, Criterion
+    from .models import Attestation, Criterion
 
     customers = list(customers)
     criteria = list(Criterion.objects.filter(stage_id="S1").order_by("order"))
@@ -145,7 +145,7 @@ def qualify_customer(customer: Customer) -> Qualification:
 def target_customer_q(prefix: str = "") -> Q:
     """A filter for target customers, for set-based reports (e.g. the roadmap's "target
     customers researched"). `prefix` reaches the customer from another model: "customer__"."""
-    from salespath.pipeline.models import Attestation
+    from .models import Attestation
 
     outer = prefix.removesuffix("__") or "pk"
 
