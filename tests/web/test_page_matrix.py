@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -24,8 +25,11 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from salespath.errors import NotFound
+from salespath.forecast.services import forecast_submit
 from salespath.notifications.models import Notification
 from salespath.org.models import Role
+from salespath.org.scopes import resolve_scope
 from salespath.pipeline import services
 from salespath.pipeline.models import Contract, InitiationRequest, Payment
 from salespath.policy import visible_customers, visible_opportunities, visible_people
@@ -419,4 +423,86 @@ def test_only_the_administrator_gets_an_admin_page(world, client):
                 "/admin/login/"
             ):
                 problems.append(f"{role} GET {url}: {response.status_code}, not the login")
+    assert problems == [], "\n".join(problems)
+
+
+# --- scopes named in the query string ------------------------------------------------------
+
+SCOPED_ROLES = ["salesperson", "teammate", "other_supervisor", "branch_gm", "presales"]
+
+
+def _scope_probes(cast, sides) -> list[tuple[str, str, str]]:
+    """(what, hidden value, missing value) for every way a page is told whose figures to show."""
+    other = sides[1].owner
+    probes = [
+        ("scope", f"person:{other.username}", f"person:{MISSING_NAME}"),
+        ("scope", f"team:{other.team.code}", "team:no-such-team"),
+        ("scope", f"branch:{cast.admin.branch.code}", "branch:no-such-branch"),
+        ("person", other.username, MISSING_NAME),
+    ]
+    return probes
+
+
+def _scope_visible(user, value: str) -> bool:
+    kind, _, key = value.partition(":") if ":" in value else ("person", "", value)
+    try:
+        resolve_scope(user, **{kind: key})
+    except NotFound:
+        return False
+    return True
+
+
+def _unnamed(body: bytes, value: str) -> bytes:
+    """The body without the value asked for, as typed and as the page's links quote it (an
+    id is left alone: its digits occur elsewhere on any page)."""
+    if value.isdigit():
+        return body
+    for form in (value, quote(value)):
+        body = body.replace(form.encode(), b"KEY")
+    return body
+
+
+@pytest.mark.parametrize("role", SCOPED_ROLES)
+def test_a_scope_the_role_may_not_see_answers_like_one_that_does_not_exist(
+    role, world, cast, client
+):
+    people, sides = world
+    user = people[role]
+    client.force_login(user)
+    problems = []
+    other = sides[1].owner
+    hidden_submission = forecast_submit(person=other, as_of=date(2026, 3, 31), by=other)
+    unseen = [s for side in sides if not _sees(user, "opportunity", side) for s in side.secrets]
+    pages = [reverse(f"web:{name}") for name, rule in RULES.items() if rule.kind == "none"]
+    for page in pages:
+        probes = _scope_probes(cast, sides)
+        if page == reverse("web:forecast_changes"):
+            probes.append(("earlier", str(hidden_submission.pk), str(MISSING)))
+        if page == reverse("web:forecast_cell"):  # the drill-down's row
+            probes.append(("level=person&key", other.username, MISSING_NAME))
+            probes.append(("level=team&key", other.team.code, "no-such-team"))
+        for parameter, hidden_value, missing_value in probes:
+            whose = {
+                "earlier": other.username,
+                "level=person&key": other.username,
+                "level=team&key": f"team:{other.team.code}",
+            }.get(parameter, hidden_value)
+            if _scope_visible(user, whose):
+                continue
+            hidden_url = f"{page}?{parameter}={hidden_value}"
+            missing_url = f"{page}?{parameter}={missing_value}"
+            hidden, missing = client.get(hidden_url), client.get(missing_url)
+            shown = _shape(hidden, hidden_url, hidden_value)
+            absent = _shape(missing, missing_url, missing_value)
+            shown_body, absent_body = (
+                _unnamed(shown[2], hidden_value),
+                _unnamed(absent[2], missing_value),
+            )
+            if shown[:2] != absent[:2]:
+                problems.append(f"GET {hidden_url}: {shown[:2]}, missing {absent[:2]}")
+            elif shown_body != absent_body:
+                problems.append(f"GET {hidden_url}: invisible and missing bodies differ")
+            leaked = [secret for secret in unseen if secret.encode() in hidden.content]
+            if leaked:
+                problems.append(f"GET {hidden_url}: names hidden records ({leaked})")
     assert problems == [], "\n".join(problems)
