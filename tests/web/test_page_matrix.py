@@ -34,6 +34,8 @@ from salespath.pipeline import services
 from salespath.pipeline.models import Contract, InitiationRequest, Payment
 from salespath.policy import visible_customers, visible_opportunities, visible_people
 from salespath.web import inbox
+from salespath.web.queries import BOARD_STAGES
+from salespath.web.roadmap_access import roadmap_url
 from salespath.web.views.customers import CUSTOMER_ACTIONS
 from salespath.web.work import WORK_FORMS
 from tests.factories import CustomerFactory, OpportunityFactory, UserFactory
@@ -300,6 +302,28 @@ def _send(client, method: str, url: str, headers: dict):
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+def _check_fixed_page(client, user, name: str, rule: Rule) -> list[str]:
+    """Pages without a record in their URL that are not plain pages: the roadmap entry
+    (a redirect to one's own roadmap or the grid, 403 for who has none), a board column
+    (a stage that does not exist is 404), and the POST-only forms on one's own data, whose
+    GET sends back to their page (302) or is not allowed (405)."""
+    if rule.kind == "redirect":
+        expected = {reverse(f"web:{name}"): 302 if roadmap_url(user) else 403}
+    elif rule.kind == "stage":
+        expected = {
+            reverse(f"web:{name}", kwargs={"stage": BOARD_STAGES[0]}): 200,
+            reverse(f"web:{name}", kwargs={"stage": "S99"}): 404,
+        }
+    else:
+        expected = {reverse(f"web:{name}"): (302, 405)}
+    problems = []
+    for url, status in expected.items():
+        answered = client.get(url).status_code
+        if answered not in (status if isinstance(status, tuple) else (status,)):
+            problems.append(f"GET {url}: {answered}, expected {status}")
+    return problems
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_page_answers_by_its_rule_and_hides_what_the_role_may_not_see(role, world, client):
     people, sides = world
@@ -310,7 +334,10 @@ def test_each_page_answers_by_its_rule_and_hides_what_the_role_may_not_see(role,
     missing_answers: dict = {}  # (URL, htmx?) → the answer for the id that does not exist
 
     for name, rule in RULES.items():
-        if rule.kind in ("login", "logout", "redirect", "stage", "own"):
+        if rule.kind in ("login", "logout"):
+            continue
+        if rule.kind in ("redirect", "stage", "own"):
+            problems.extend(_check_fixed_page(client, user, name, rule))
             continue
         if rule.kind == "none":
             url = reverse(f"web:{name}")
