@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -238,10 +239,19 @@ def forecast(
 
     counted = counted_on(horizon, _scoped(scope))
 
+    # Grouped by `owner + 0`, not `owner`: SQLite would walk the index by owner to save a
+    # sort, fetching the opportunities in the index's order, one table page per row; the
+    # expression makes it read the table through and group after (issue 20: 2–3 times
+    # faster at scale M for a company on a past date). The filter by owner of a team's or
+    # branch's forecast still uses the index.
+    owner_key = ExpressionWrapper(F("owner") + 0, output_field=IntegerField())
     per_owner = list(
-        counted.values("owner").annotate(**_column_aggregates(view, _amount(weighted))).order_by()
+        counted.annotate(owner_key=owner_key)
+        .values("owner_key")
+        .annotate(**_column_aggregates(view, _amount(weighted)))
+        .order_by()
     )
-    owner_figures = {row["owner"]: _figures(row, view, weighted) for row in per_owner}
+    owner_figures = {row["owner_key"]: _figures(row, view, weighted) for row in per_owner}
 
     if by == "product":
         rows = _product_rows(counted, view, weighted)
@@ -380,9 +390,11 @@ def _product_rows(counted: QuerySet, view: str, weighted: bool) -> list[dict]:
 
 
 def _overdue(counted: QuerySet, horizon: Horizon, view: str, limit: int | None) -> dict:
-    overdue = counted.filter(overdue_filter(horizon, view)).annotate(
-        close_date=F(close_alias(view))
-    )
+    # An overdue close date is the expected one (a win or signing after D closes after D),
+    # so `expected_close <= D` adds no condition; it lets SQLite read the index by close
+    # date instead of every opportunity (issue 20).
+    overdue = counted.filter(overdue_filter(horizon, view), expected_close__lte=horizon.as_of)
+    overdue = overdue.annotate(close_date=F(close_alias(view)))
     return _overdue_list(overdue, "close_date", limit)
 
 

@@ -173,7 +173,11 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None) -> QuerySet:
     `category_column` and `weight` (percent the weighted forecast counts)."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
     return (
-        with_columns(h, queryset.filter(created_on__lte=h.as_of))
+        # "not created after D" rather than "created on or before D" (the same rows: the
+        # date is never empty): SQLite would otherwise read a company's opportunities in
+        # the order of the index by creation date, one table page per row, when nearly all
+        # of them match anyway — 2–3 times slower than reading the table (issue 20).
+        with_columns(h, queryset.exclude(created_on__gt=h.as_of))
         # A missing history row (status NULL) cannot happen for rows the services write;
         # such a row is treated as open rather than silently dropped.
         .filter(Q(status_on_d__isnull=True) | ~Q(status_on_d=Status.LOST))
