@@ -57,6 +57,8 @@ def server(tmp_path_factory):
         SALESPATH_WORKERS="1",
         SALESPATH_THREADS="2",
         LOG_FORMAT="json",
+        # no tables, so no task queue: the worker's health check has nothing to read
+        SALESPATH_TASKS_BACKEND="immediate",
     )
     # The admin's and the API browser's files are collected in production too; the test
     # leaves them out to spare a few seconds of compression.
