@@ -73,6 +73,30 @@ print(json.dumps({
     return json.loads(out.stdout.decode().strip().splitlines()[-1])
 
 
+def digest_email(env: dict, username: str, path: Path) -> None:
+    """The HTML part of the Monday digest e-mail `username` gets, written to `path`: the
+    digest is made by the job as on the Monday before the demo's day, in the demo database."""
+    code = f"""
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from django.utils import timezone
+from salespath.notifications.channels import email_parts
+from salespath.notifications.digest import weekly_digest
+from salespath.notifications.models import Notification
+from salespath.notifications.services import language_of
+from salespath.org.models import User
+today = timezone.localdate()
+monday = today - timedelta(days=today.weekday())
+weekly_digest(now=timezone.make_aware(datetime.combine(monday, time(8))))
+person = User.objects.get(username={username!r})  # the supervisor, if their team has one
+digests = Notification.objects.filter(kind="digest_team").order_by("recipient__username")
+digest = digests.filter(recipient=person).first() or digests.first()
+language = language_of(digest.recipient)
+Path({str(path)!r}).write_text(email_parts(digest, language)[2], encoding="utf-8")
+"""
+    subprocess.run([*SALESPATH, "shell", "-c", code], env=env, cwd=ROOT, check=True)
+
+
 def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -84,7 +108,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"the demo server did not answer at {url}")
 
 
-def shoot(base: str, people: dict, password: str, out: Path) -> list[str]:
+def shoot(base: str, people: dict, password: str, out: Path, digest: Path) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -123,6 +147,7 @@ def shoot(base: str, people: dict, password: str, out: Path) -> list[str]:
         save(page, "attainment", "/reports/attainment/")
         save(page, "submissions", "/reports/forecast/submissions/")
         save(page, "roadmap-grid", "/roadmap/team/")
+        save(page, "notifications", "/notifications/")
         if people.get("customer"):
             save(page, "customer", f"/customers/{people['customer']}/")
         context.close()
@@ -141,6 +166,13 @@ def shoot(base: str, people: dict, password: str, out: Path) -> list[str]:
             ".getBoundingClientRect().top + window.scrollY - 60)"
         )
         save(page, "pipeline-phone", full=False)
+        context.close()
+
+        # The digest e-mail's HTML part as a mail client shows it: a page of its own.
+        context = browser.new_context(viewport={"width": 760, "height": 860}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(digest.as_uri())
+        save(page, "digest-email")
         context.close()
 
         if people.get("admin"):
@@ -166,6 +198,8 @@ def main() -> None:
         run([*SALESPATH, "migrate", "--verbosity", "0"], env)
         run([*SALESPATH, "demo", "--no-serve"], env)
         people = demo_people(env)
+        digest = var_dir / "digest-email.html"
+        digest_email(env, people["supervisor"], digest)
         port = free_port()
         server = subprocess.Popen(
             [*SALESPATH, "runserver", f"127.0.0.1:{port}", "--insecure", "--noreload"],
@@ -176,7 +210,7 @@ def main() -> None:
         )
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/login/")
-        saved = shoot(base, people, people["password"], out)
+        saved = shoot(base, people, people["password"], out, digest)
         print(f"{len(saved)} screenshots in {out}")
     finally:
         if server is not None:

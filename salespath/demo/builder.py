@@ -21,6 +21,7 @@ from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Customer
 from salespath.errors import Conflict
+from salespath.forecast.models import ForecastCalendar
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import Branch, Role, Team, User
 from salespath.pipeline.copies import copy_team_and_lines
@@ -38,6 +39,7 @@ from .customers import (
 )
 from .deals import OPPORTUNITY_PREFIX, write_deals
 from .forecasts import write_submissions
+from .notices import write_notices
 from .people import DEMO_PASSWORD, USER_PREFIX, plan_people, write_people
 from .phases import is_second_year, phase_on
 from .signoffs import write_signoffs
@@ -88,6 +90,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         counts["activities"] = write_activities(plan_activities(rng, org, customers, today))
         counts["signoffs"] = write_signoffs(rng, org, today)
         counts["forecast_submissions"] = write_submissions(rng, org, today)
+        counts["notifications"] = write_notices()
         # the deals and their history were written in bulk, past the services' copies
         demo_deals = Opportunity.objects.filter(external_id__startswith=OPPORTUNITY_PREFIX)
         copy_history_dates(demo_deals.values_list("pk", flat=True))
@@ -138,6 +141,7 @@ def delete_demo(*, reference_data: bool = False) -> None:
             Branch.objects.filter(code__in=[b[0] for b in data.BRANCHES]),
             ProductCategory.objects.filter(code__in=[p[0] for p in data.PRODUCTS]),
             Competitor.objects.filter(name__in=[c[0] for c in data.COMPETITORS]),
+            ForecastCalendar.objects.filter(name=data.FORECAST_CALENDAR, branch=None),
         ):
             try:
                 with transaction.atomic():

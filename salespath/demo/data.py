@@ -393,3 +393,6 @@ OBJECTIONS = [
     ("担心与现有MES集成", "安排集成案例客户参观"),
 ]
 LOW_PAYMENT_TERMS = "签约付30%,上线付40%,验收付30%"
+
+# The company-wide forecast calendar (issue 19 §1): weekly, as of Friday, due Friday 18:00.
+FORECAST_CALENDAR = "每周五 18:00 上报"

@@ -15,16 +15,18 @@ def absolute(link: str) -> str:
     return f"{base}{link}" if link.startswith("/") else link
 
 
-def send_email(notification: Notification, language: str) -> None:
+def email_parts(notification: Notification, language: str) -> tuple[str, str, str]:
+    """The e-mail of a notification: its subject, plain-text part and HTML part."""
     with translation.override(language):
         context = {"notification": notification, "url": absolute(notification.link)}
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
-    message = EmailMultiAlternatives(
-        subject=f"[Salespath] {notification.title}",
-        body=text,
-        to=[notification.recipient.email],
-    )
+    return f"[Salespath] {notification.title}", text, html
+
+
+def send_email(notification: Notification, language: str) -> None:
+    subject, text, html = email_parts(notification, language)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[notification.recipient.email])
     message.attach_alternative(html, "text/html")
     message.send()
 

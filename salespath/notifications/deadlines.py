@@ -91,7 +91,6 @@ def _remind(occurrence: Occurrence, hours: int, now: datetime) -> int:
 
 
 def _freeze(occurrence: Occurrence, now: datetime) -> int:
-    cutoff = occurrence.cutoff.isoformat()
     frozen = []
     for person in _missing(occurrence):
         try:
@@ -99,6 +98,12 @@ def _freeze(occurrence: Occurrence, now: datetime) -> int:
         except Conflict:
             continue  # submitted in the meantime
         frozen.append(person)
+    return frozen_notify(occurrence, frozen, now)
+
+
+def frozen_notify(occurrence: Occurrence, frozen: list[User], now: datetime) -> int:
+    """Tell each person whose forecast the deadline froze, and their supervisors who."""
+    cutoff = occurrence.cutoff.isoformat()
     params = {"date": cutoff}
     key = f"forecast-auto:{occurrence.calendar.pk}:{cutoff}"
     made = 0

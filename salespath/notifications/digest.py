@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from salespath.org.models import Role, User
 from salespath.roadmap.queries import PersonRoadmap, roadmaps
+from salespath.roadmap.services import phase_end_record
 from salespath.roadmap.status import BEHIND, MET
 
 from .robots import robot_post
@@ -132,8 +133,8 @@ def weekly_digest(*, now: datetime) -> int:
 
 
 def phase_end_notify(*, now: datetime) -> int:
-    """The day after a salesperson's phase ended with goals unmet, their supervisors and
-    branch GM are told, with the roadmap where the sign-off waits."""
+    """The day after a salesperson's phase ended with goals unmet, the phase end waits in
+    the inbox of their supervisors and branch GM for a sign-off, and they are told."""
     yesterday = timezone.localtime(now).date() - timedelta(days=1)
     people = list(
         User.objects.filter(roles__role=Role.SALESPERSON, is_active=True)
@@ -153,6 +154,7 @@ def phase_end_notify(*, now: datetime) -> int:
     for rm in ended:
         person = by_pk[rm.person_id]
         unmet = [goal for goal in rm.goals if goal.status != MET]
+        phase_end_record(person=person, phase=rm.phase.code, ended_on=rm.phase.end)
         for boss in deciders_of(person):
             with translation.override(language_of(boss)):
                 goals = "、".join(goal.label for goal in unmet)

@@ -144,3 +144,37 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_item_display()} ({self.signed_on})"
+
+
+class PhaseEnd(models.Model):
+    """A phase of a person's roadmap that ended with goals unmet: it waits in the inbox of
+    their supervisors and branch GM until one of them signs it off (SPEC §6)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="phase_ends",
+        verbose_name=_("person"),
+    )
+    phase = models.CharField(_("phase"), max_length=4)
+    ended_on = models.DateField(_("ended on"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phase end")
+        verbose_name_plural = _("phase ends")
+        ordering = ["ended_on", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "phase", "ended_on"], name="phase_end_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.phase} ({self.ended_on})"

@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salespath.org.access import supervised_team_id
+from salespath.org.access import supervised_team_id, supervises
 from salespath.org.models import User
 
 from .errors import AlreadySignedOff, SignOffInvalid, SignOffNotAllowed
-from .models import SignOff, SkillItem
+from .models import PhaseEnd, SignOff, SkillItem
 
 
 def is_supervisor_of(supervisor: User, person: User) -> bool:
@@ -65,3 +65,34 @@ def signoff_record(*, person: User, item: str, by: User, on: date, note: str = "
             _("“%(item)s” is already signed off for %(person)s.")
             % {"item": label, "person": person}
         ) from None
+
+
+def may_sign_phase_end(user: User, person: User) -> bool:
+    """A sales supervisor of the person's team, or the GM of their branch (the one rule,
+    `org.access.supervises`), never the person themselves."""
+    return user.pk != person.pk and supervises(user, person)
+
+
+def phase_end_record(*, person: User, phase: str, ended_on: date) -> PhaseEnd:
+    """The phase ended with goals unmet: it waits for a sign-off. Recorded once."""
+    return PhaseEnd.objects.get_or_create(person=person, phase=phase, ended_on=ended_on)[0]
+
+
+def phase_end_sign(*, phase_end: PhaseEnd, by: User) -> PhaseEnd:
+    """A supervisor or the branch GM has reviewed the phase that ended with goals unmet."""
+    if not may_sign_phase_end(by, phase_end.person):
+        raise SignOffNotAllowed(
+            _("Only a sales supervisor or the branch GM of %(person)s may sign off their phase.")
+            % {"person": phase_end.person}
+        )
+    with transaction.atomic():
+        updated = PhaseEnd.objects.filter(pk=phase_end.pk, signed_at=None).update(
+            signed_by=by, signed_at=timezone.now()
+        )
+        if not updated:
+            raise AlreadySignedOff(
+                _("The end of %(phase)s for %(person)s is already signed off.")
+                % {"phase": phase_end.phase, "person": phase_end.person}
+            )
+    phase_end.refresh_from_db()
+    return phase_end

@@ -1,24 +1,28 @@
-"""What awaits a person: initiation requests to decide, payments to confirm — the pipeline's
-queries, with what the inbox pages show loaded in the same query."""
+"""What awaits a person: initiation requests to decide, payments to confirm, phase ends to
+sign off — the pipeline's and roadmap's queries, with what the inbox pages show loaded in
+the same query."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salespath.org.models import User
+from salespath.org.models import Role, User
 from salespath.pipeline import policy
 from salespath.pipeline.models import InitiationRequest, Payment
 from salespath.pipeline.queries import initiations_awaiting, payments_awaiting_confirmation
+from salespath.roadmap.models import PhaseEnd
+from salespath.roadmap.services import may_sign_phase_end
 
 
 @dataclass
 class Awaiting:
     initiations: list[InitiationRequest] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
+    phase_ends: list[PhaseEnd] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.initiations) + len(self.payments)
+        return len(self.initiations) + len(self.payments) + len(self.phase_ends)
 
 
 def initiations_to_decide(user: User) -> list[InitiationRequest]:
@@ -39,5 +43,25 @@ def payments_to_confirm(user: User) -> list[Payment]:
     )
 
 
+def phase_ends_to_sign(user: User) -> list[PhaseEnd]:
+    """Phases of the user's people that ended with goals unmet and are not signed off."""
+    waiting = PhaseEnd.objects.filter(signed_at=None).exclude(person=user)
+    if user.team_id is not None and user.has_role(Role.SUPERVISOR):
+        mine = waiting.filter(person__team_id=user.team_id)
+    else:
+        mine = PhaseEnd.objects.none()
+    if user.branch_id is not None and user.has_role(Role.BRANCH_GM):
+        mine = mine | waiting.filter(person__branch_id=user.branch_id)
+    return [
+        p
+        for p in mine.select_related("person").order_by("ended_on", "pk")
+        if may_sign_phase_end(user, p.person)
+    ]
+
+
 def awaiting(user: User) -> Awaiting:
-    return Awaiting(initiations=initiations_to_decide(user), payments=payments_to_confirm(user))
+    return Awaiting(
+        initiations=initiations_to_decide(user),
+        payments=payments_to_confirm(user),
+        phase_ends=phase_ends_to_sign(user),
+    )

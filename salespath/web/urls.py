@@ -45,6 +45,8 @@ urlpatterns = [
         name="initiation_decide",
     ),
     path("inbox/payments/", inbox.payment_inbox, name="payments"),
+    path("inbox/phase-ends/", inbox.phase_end_inbox, name="phase_ends"),
+    path("inbox/phase-ends/<int:pk>/sign/", inbox.phase_end_sign, name="phase_end_sign"),
     path("inbox/payments/<int:pk>/confirm/", inbox.payment_confirm, name="payment_confirm"),
     path("reports/", reports.reports_index, name="reports"),
     path("reports/forecast/", reports.forecast_page, name="forecast"),

@@ -18,8 +18,10 @@ from salespath.forecast.models import (
 )
 from salespath.forecast.services import forecast_submit
 from salespath.forecast.submissions import team_submissions
-from salespath.notifications.models import Notification
+from salespath.notifications.models import ChatRobot, Notification, RobotMessage
 from tests.factories import BranchFactory
+
+from .test_robots import SECRET, Platform, server  # noqa: F401 - `server` is a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +208,93 @@ def test_the_submissions_page_marks_on_time_late_and_auto(weekly, cast, run_due,
     client.force_login(cast.branch_gm)
     html = client.get(link.replace("gz-1", "gz-2")).content.decode()
     assert ">逾期<" in html
+
+
+def test_a_week_walk_reaches_the_robots_and_the_monday_digest(weekly, cast, server, run_due):  # noqa: F811
+    """Monday to Monday, each step: the notifications made, the e-mails sent and what the
+    group chat robots (a local server checking each platform's format and signature) heard."""
+    team = cast.salesperson.team
+    ChatRobot.objects.create(name="企业微信", team=team, platform="wecom", url=f"{server}/wecom")
+    ChatRobot.objects.create(
+        name="钉钉", team=team, platform="dingtalk", url=f"{server}/dingtalk", secret=SECRET
+    )
+    ChatRobot.objects.create(
+        name="飞书", branch=team.branch, platform="feishu", url=f"{server}/feishu"
+    )
+    weekly.starts_on = date(2026, 3, 1)
+    weekly.save()
+    li = cast.salesperson
+    li.quota_start_date = date(2026, 1, 5)  # P1, 王芳 and 陈静 P0: all get the Monday digest
+    li.save()
+
+    def step(now: str) -> tuple[list, list, list]:
+        Platform.received.clear()
+        sent = len(mail.outbox)
+        made = run_due(now)
+        heard = sorted((path, _text(body)) for path, body in Platform.received)
+        return made, sorted(m.to[0] for m in mail.outbox[sent:]), heard
+
+    made, emails, heard = step("2026-03-02T08:00")  # Monday: the digest of last week
+    digests = [
+        ("chen", "digest"),
+        ("li", "digest"),
+        ("wang", "digest"),
+        ("zhao", "digest_team"),
+        ("zhou", "digest_team"),
+    ]
+    assert made == digests
+    assert emails == ["li@example.com", "wang@example.com", "zhao@example.com"]
+    # gz-1's own robots hear gz-1's digest; the branch's Feishu robot hears both teams'.
+    assert [path for path, _text in heard] == ["/dingtalk", "/feishu", "/wecom"]
+    assert all(text.startswith("你的团队在成功路线图上的 2026-W09 周") for _p, text in heard)
+    team = dict(heard)["/wecom"]
+    assert "李明，P1" in team and "王芳，P0" in team and "陈静" not in team
+    assert "陈静" in dict(heard)["/feishu"]
+    assert step("2026-03-02T09:00") == ([], [], [])  # the same Monday again: nothing twice
+
+    assert step("2026-03-04T12:00") == ([], [], [])  # Wednesday: nothing due
+    made, emails, heard = step("2026-03-05T18:00")  # 24 h before Friday 18:00
+    assert made == [
+        ("chen", "forecast_reminder"),
+        ("li", "forecast_reminder"),
+        ("wang", "forecast_reminder"),
+        ("zhao", "forecast_missing"),
+        ("zhou", "forecast_missing"),
+    ]
+    assert emails == ["li@example.com", "wang@example.com", "zhao@example.com"]
+    assert [path for path, _text in heard] == ["/dingtalk", "/feishu", "/feishu", "/wecom"]
+    assert "截止 2026-03-06 18:00）：李明、王芳。" in dict(heard)["/wecom"]
+
+    forecast_submit(person=li, as_of=date(2026, 3, 6), by=li, at=at("2026-03-06T10:00"))
+    made, emails, heard = step("2026-03-06T16:00")  # 2 h before: who is still missing
+    assert ("li", "forecast_reminder") not in made and ("wang", "forecast_reminder") in made
+    assert emails == ["wang@example.com", "zhao@example.com"]
+    assert dict(heard)["/wecom"].endswith("：王芳。") and dict(heard)["/dingtalk"].endswith(
+        "：王芳。"
+    )
+
+    made, emails, heard = step("2026-03-06T18:00")  # the deadline: frozen, and told
+    assert made == [
+        ("chen", "forecast_auto"),
+        ("wang", "forecast_auto"),
+        ("zhao", "forecast_auto_team"),
+        ("zhou", "forecast_auto_team"),
+    ]
+    assert emails == ["wang@example.com", "zhao@example.com"]
+    assert dict(heard)["/wecom"] == (
+        "截至 2026-03-06 有 1 份预测被自动冻结\n截止时自动冻结（截至 2026-03-06）：王芳。"
+    )
+    assert len(heard) == 4
+    assert step("2026-03-07T09:00") == ([], [], [])  # Saturday: nothing twice
+
+    made, emails, heard = step("2026-03-09T08:00")  # the next Monday: the next digest
+    assert made == digests
+    assert [path for path, _text in heard] == ["/dingtalk", "/feishu", "/wecom"]
+    assert all(text.startswith("你的团队在成功路线图上的 2026-W10 周") for _p, text in heard)
+    assert set(RobotMessage.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def _text(body: dict) -> str:
+    if "text" in body:
+        return body["text"]["content"]
+    return body["content"]["text"]

@@ -1,5 +1,5 @@
-"""Inboxes: initiation requests to decide (supervisor, branch GM) and payments to confirm
-(finance)."""
+"""Inboxes: initiation requests to decide (supervisor, branch GM), payments to confirm
+(finance) and phase ends to sign off (supervisor, branch GM)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from salespath.org.models import User
 from salespath.pipeline import policy, services
 from salespath.pipeline.models import InitiationRequest, Payment
 from salespath.pipeline.visibility import visible_opportunities
+from salespath.roadmap import services as roadmap_services
 
 from .. import inbox
 from ..forms import InitiationDecisionForm
@@ -154,3 +155,33 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "web/opportunity/_payment_row.html",
         {"p": payment, "may_confirm": True, "in_inbox": request.POST.get("in_inbox")},
     )
+
+
+@page
+def phase_end_inbox(request: HttpRequest) -> HttpResponse:
+    """Phases that ended with goals unmet, waiting for the supervisor's or GM's sign-off."""
+    return render_page(
+        request,
+        "web/inbox/phase_ends.html",
+        {"phase_ends": inbox.phase_ends_to_sign(request.user)},
+    )
+
+
+@post_only("web:phase_ends")
+@page
+def phase_end_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    waiting = {e.pk: e for e in inbox.phase_ends_to_sign(request.user)}
+    phase_end = waiting.get(pk)
+    if phase_end is None:
+        raise Http404
+    try:
+        roadmap_services.phase_end_sign(phase_end=phase_end, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The end of %(phase)s for %(person)s is signed off.")
+            % {"phase": phase_end.phase, "person": phase_end.person},
+        )
+    return redirect("web:phase_ends")
