@@ -182,15 +182,24 @@ class Report(APIView):
     renderer_classes = [JSONRenderer]
 
     def perform_content_negotiation(self, request, force=False):
+        # `?format=` names one of the report's renderers, once; an empty or repeated value
+        # would otherwise fall back to json, which the schema does not allow.
+        asked = request.query_params.getlist("format")
+        known = {renderer.format for renderer in self.renderer_classes}
+        if asked and (len(asked) > 1 or asked[0] not in known):
+            self._unknown_format()
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
-            message = (
-                _("This report comes as json or xlsx.")
-                if XlsxRenderer in self.renderer_classes
-                else _("This report comes as json.")
-            )
-            raise DomainError(message, fields={"format": [message]}) from None
+            self._unknown_format()
+
+    def _unknown_format(self):
+        message = (
+            _("This report comes as json or xlsx.")
+            if XlsxRenderer in self.renderer_classes
+            else _("This report comes as json.")
+        )
+        raise DomainError(message, fields={"format": [message]}) from None
 
     def handle_exception(self, exc):
         # Errors are JSON even when a workbook was asked for.

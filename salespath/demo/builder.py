@@ -23,6 +23,7 @@ from salespath.customers.models import Competitor, Customer
 from salespath.errors import Conflict
 from salespath.forecast.models import ForecastCalendar
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
+from salespath.notifications.models import JobRun
 from salespath.org.models import Branch, Role, Team, User
 from salespath.pipeline.copies import copy_team_and_lines
 from salespath.pipeline.history import copy_history_dates
@@ -134,6 +135,9 @@ def delete_demo(*, reference_data: bool = False) -> None:
     _delete(opportunities)
     _delete(Customer.objects.filter(Q(external_id__startswith=CUSTOMER_PREFIX)))
     _delete(people)
+    # The job ledger: a rebuilt demo replays its history, so its jobs (overdue, stuck deals,
+    # deadlines) must run again rather than count as done for today.
+    _delete(JobRun.objects.all())
     rebuild_forecast_rollup()  # demo deals of other owners went too
     if reference_data:
         for queryset in (

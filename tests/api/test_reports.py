@@ -249,3 +249,10 @@ def test_the_integrity_report_comes_a_page_of_people_at_a_time_when_asked(pipeli
     flagged = sorted(row["opportunity"] for page in pages for row in page["rows"])
     assert flagged == sorted(row["opportunity"] for row in whole["rows"])
     assert all(len({row["owner"] for row in page["rows"]}) <= 1 for page in pages)
+
+
+@pytest.mark.parametrize("query", ["format=", "format=json&format=xlsx", "format=csv"])
+def test_a_format_the_report_does_not_have_is_refused_not_ignored(pipeline, api, query):
+    response = api(pipeline.executive, language="en").get(f"/api/v1/reports/forecast/?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["format"] == ["This report comes as json or xlsx."]

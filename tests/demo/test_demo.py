@@ -54,7 +54,11 @@ def run_demo(*args: str) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def built(django_db_setup, django_db_blocker):
     # The same fast hasher as every test (tests/conftest.py), so the logins check out.
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    # Its tasks run inline as under `make demo`: none is left queued for the later tests.
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    )
     with django_db_blocker.unblock(), fast:
         output = run_demo("--seed", str(SEED))
         yield output
