@@ -1,7 +1,8 @@
 """A real worker process on django-tasks' database backend sends what the app enqueued.
 
-Runs the `salespath` command in subprocesses on a fresh SQLite database of its own (the
-test database of the other tests lives in this process only)."""
+Runs the `salespath` command in subprocesses on a fresh database of its own, on the engine of
+this run (the test database of the other tests lives in this process only), so CI runs a real
+worker on SQLite and on PostgreSQL."""
 
 import json
 import os
@@ -9,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+
+from tests.backups.conftest import Databases
 
 RECORD = """
 from django.db import transaction
@@ -36,14 +39,19 @@ def salespath(env: dict, *args: str) -> str:
 
 @pytest.fixture
 def worker_env(tmp_path) -> dict:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    url = os.environ.get("DATABASE_URL", "")
+    engine = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    databases = Databases(engine, tmp_path)
+    env = dict(os.environ)
     env |= {
+        "DATABASE_URL": databases.fresh(),
         "SALESPATH_VAR_DIR": str(tmp_path),
         "SALESPATH_TASKS_BACKEND": "database",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
     }
     salespath(env, "migrate", "--noinput", "-v0")
-    return env
+    yield env
+    databases.drop_all()
 
 
 def test_a_worker_process_sends_what_was_enqueued(worker_env, tmp_path):
