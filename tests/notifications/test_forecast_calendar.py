@@ -298,3 +298,32 @@ def _text(body: dict) -> str:
     if "text" in body:
         return body["text"]["content"]
     return body["content"]["text"]
+
+
+def test_accuracy_has_every_persons_forecast_at_every_deadline_of_the_quarter(weekly, cast):
+    """Issue 19: with the calendar freezing what nobody submitted, accuracy runs over every
+    period of the quarter without gaps — each Friday is a point where every salesperson has
+    a forecast, whether they submitted it or the deadline froze it."""
+    from salespath.forecast.submissions import forecast_accuracy
+    from salespath.lib.fiscal import FiscalQuarter
+    from salespath.org.scopes import Scope
+
+    weekly.starts_on = date(2026, 4, 1)
+    weekly.save()
+    fridays = [o.cutoff for o in occurrences(weekly, date(2026, 4, 1), date(2026, 6, 30))]
+    forecast_submit(  # one person submits one week themselves
+        person=cast.salesperson, as_of=fridays[2], by=cast.salesperson, at=at("2026-04-17T09:00")
+    )
+    for friday in fridays:  # cron runs it every minute; here at each deadline
+        call_command("jobs", "run-due", "--now", f"{friday.isoformat()}T18:00")
+    team = Scope("team", team=cast.salesperson.team)
+    people = {cast.salesperson.pk, cast.teammate.pk}
+    by_person = {
+        (s.person_id, s.as_of): s.how for s in ForecastSubmission.objects.filter(person__in=people)
+    }
+    assert set(by_person) == {(p, f) for p in people for f in fridays}
+    assert by_person[(cast.salesperson.pk, fridays[2])] == How.PERSON
+    report = forecast_accuracy(FiscalQuarter(2026, 2), team)
+    total = report["total"]
+    assert [point["as_of"] for point in total["points"]] == [f.isoformat() for f in fridays]
+    assert all(point["submitted"] == len(people) for point in total["points"])
