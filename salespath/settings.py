@@ -229,6 +229,7 @@ MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "salespath.security.lockout.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "salespath.adminsite.backends.AdministratorRoleBackend",
 ]
 # One lockout for the web login, the admin login and the API token endpoint, counted in the
 # database per (username, client address): a stranger elsewhere cannot lock a user out.

@@ -4,6 +4,7 @@ shown, never changed."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import UserFactory
 
@@ -51,6 +52,21 @@ def test_a_salesperson_cannot_log_in_to_the_admin_with_the_right_password(cast, 
 def test_the_administrator_role_opens_the_admin(cast, client):
     client.force_login(cast.admin)
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_administrator_role_without_superuser_manages_the_method_and_the_organisation(
+    cast, client
+):
+    """The role, not the superuser flag, is what an import or the user admin gives: it must
+    open the model pages too, while transactional records stay read-only."""
+    cast.admin.is_superuser = False
+    cast.admin.save()
+    client.force_login(cast.admin)
+    team = cast.salesperson.team
+    assert client.get(reverse("admin:org_team_change", args=[team.pk])).status_code == 200
+    assert client.get(reverse("admin:pipeline_stage_changelist")).status_code == 200
+    assert client.get(reverse("admin:pipeline_opportunity_changelist")).status_code == 200
+    assert client.get(reverse("admin:pipeline_opportunity_add")).status_code == 403
 
 
 @pytest.fixture
