@@ -13,6 +13,7 @@ must write nothing. One test per role lists every difference at once.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from salespath.errors import NotFound
 from salespath.forecast.services import forecast_submit
@@ -33,6 +35,8 @@ from salespath.org.scopes import resolve_scope
 from salespath.pipeline import services
 from salespath.pipeline.models import Contract, InitiationRequest, Payment
 from salespath.policy import visible_customers, visible_opportunities, visible_people
+from salespath.roadmap.models import PhaseEnd
+from salespath.roadmap.services import phase_end_record
 from salespath.web import inbox
 from salespath.web.queries import BOARD_STAGES
 from salespath.web.roadmap_access import roadmap_url
@@ -125,6 +129,8 @@ RULES: dict[str, Rule] = {
     "notification_bell": Rule(),
     "notifications_read_all": Rule(kind="own", method="POST"),
     "notification_read": Rule(kind="notification", method="POST"),
+    "phase_ends": Rule(),  # everyone's own list: empty but for supervisors and GMs
+    "phase_end_sign": Rule(kind="phase_end", method="POST"),
 }
 
 
@@ -163,6 +169,7 @@ class Side:
     payment: object
     initiation: object
     notification: object
+    phase_end: object
     secrets: tuple[str, ...]
 
 
@@ -200,6 +207,7 @@ def _side(owner, tag: str) -> Side:
         title=f"{tag}通知机密",
         created_at=timezone.now(),
     )
+    phase_end = phase_end_record(person=owner, phase="P1", ended_on=date(2026, 3, 31))
     return Side(
         owner=owner,
         customer=customer,
@@ -207,6 +215,7 @@ def _side(owner, tag: str) -> Side:
         payment=payment,
         initiation=initiation,
         notification=notification,
+        phase_end=phase_end,
         secrets=(f"{tag}客户机密", f"{tag}机密项目", f"{tag}-secret-deal", f"{tag}通知机密"),
     )
 
@@ -232,6 +241,7 @@ def _ids(kind: str, side: Side) -> dict:
         "payment": side.payment.pk,
         "initiation": side.initiation.pk,
         "notification": side.notification.pk,
+        "phase_end": side.phase_end.pk,
         "person": side.owner.username,
     }[kind]
 
@@ -247,6 +257,8 @@ def _sees(user, kind: str, side: Side) -> bool:
         return any(r.pk == side.initiation.pk for r in inbox.initiations_to_decide(user))
     if kind == "notification":
         return side.notification.recipient_id == user.pk
+    if kind == "phase_end":
+        return any(e.pk == side.phase_end.pk for e in inbox.phase_ends_to_sign(user))
     if kind == "person":
         return visible_people(user).filter(pk=side.owner.pk).exists()
     raise AssertionError(kind)
@@ -266,10 +278,24 @@ TOKENS = [
 ]
 
 
+def _content(response) -> bytes:
+    """The body; for a workbook its cells, since the file itself carries the time it was
+    written (document properties and zip entries)."""
+    if "spreadsheetml" not in response.get("Content-Type", ""):
+        return response.content
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    cells = [
+        (sheet.title, row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    return repr(cells).encode()
+
+
 def _shape(response, url: str, key) -> tuple:
     """Status, where it redirects to and the body, with the asked URL and its id taken out
     (they differ by construction) and the per-response tokens blanked."""
-    body = response.content.replace(url.encode(), b"URL")
+    body = _content(response).replace(url.encode(), b"URL")
     for token in TOKENS:
         body = token.sub(b"TOKEN", body)
     location = response.get("Location", "").replace(url, "URL")
@@ -289,6 +315,7 @@ def _written() -> tuple:
         tuple(Payment.objects.values_list("pk", "confirmed_at").order_by("pk")),
         tuple(InitiationRequest.objects.values_list("pk", "status").order_by("pk")),
         tuple(Notification.objects.values_list("pk", "read_at").order_by("pk")),
+        tuple(PhaseEnd.objects.values_list("pk", "signed_at").order_by("pk")),
     )
     return counts, states
 
