@@ -4,7 +4,6 @@ of CACHE_URL — by default the database's table, or Redis — so what one serve
 holds in another. Two real `salespath runserver` processes on one database."""
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -111,13 +110,6 @@ def test_a_lockout_earned_through_one_process_holds_in_the_other(two_servers):
     assert sign_in(first, PASSWORD) == 429
 
 
-# These two are about the cache alone, the same on either engine: run in the SQLite run only.
-CACHE_ONLY = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="cache-only tests run in the SQLite run of the suite",
-)
-
-
 def guesses_through(base: str) -> list[int]:
     """As many sign-ins as the address may make in a minute, each for another username (so
     no lockout, only the throttle, counts them)."""
@@ -130,7 +122,6 @@ def test_a_throttle_counted_through_one_process_holds_in_the_other(two_servers):
     assert sign_in(second, "wrong", "one-more") == 429
 
 
-@CACHE_ONLY
 @pytest.mark.parametrize("two_servers", ["redis"], indirect=True)
 def test_with_redis_as_the_cache_a_throttle_holds_in_the_other_process(two_servers):
     first, second = two_servers
@@ -138,7 +129,6 @@ def test_with_redis_as_the_cache_a_throttle_holds_in_the_other_process(two_serve
     assert sign_in(second, "wrong", "one-more") == 429
 
 
-@CACHE_ONLY
 @pytest.mark.parametrize("two_servers", [{"CACHE_URL": "locmem://"}], indirect=True)
 def test_with_a_per_process_cache_the_other_process_would_not_count(two_servers):
     """Why the default cache is shared: with CACHE_URL=locmem:// each process counts alone."""
