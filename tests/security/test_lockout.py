@@ -129,30 +129,60 @@ def test_each_lockout_is_logged_on_the_security_logger(cast, caplog):
     assert "li" in records[0].getMessage() and ATTACKER in records[0].getMessage()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_parallel_wrong_guesses_lock_the_pair(live_server, cast):
+@pytest.fixture
+def one_server(tmp_path):
+    """A real `salespath runserver` process on a fresh database of this run's engine: each
+    request has its own thread and connection, as in production (the test live server would
+    share one in-memory SQLite connection between its threads)."""
+    import os
+
+    from tests.backups.conftest import Databases, salespath
+    from tests.backups.test_shared_cache import start_server
+
+    url = os.environ.get("DATABASE_URL", "")
+    engine = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    databases = Databases(engine, tmp_path)
+    url = databases.fresh()
+    salespath(url, tmp_path, "migrate", "--noinput", "-v0")
+    salespath(
+        url,
+        tmp_path,
+        "shell",
+        "-c",
+        "from salespath.org.models import User; "
+        f"User.objects.create_user(username='li', password={PASSWORD!r}, display_name='李明')",
+    )
+    process, base = start_server(url, tmp_path, {})
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+    databases.drop_all()
+
+
+def test_parallel_wrong_guesses_lock_the_pair(one_server):
     """Twenty-four wrong guesses at once, half on the web login and half on the API: the
     count is the database's, so the right password afterwards is refused on both."""
+    base = one_server
 
     def web_guess() -> None:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        page = opener.open(f"{live_server.url}/login/").read().decode()
+        page = opener.open(f"{base}/login/").read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         body = f"csrfmiddlewaretoken={token}&username=li&password=wrong".encode()
         request = urllib.request.Request(
-            f"{live_server.url}/login/", data=body, headers={"Referer": live_server.url + "/"}
+            f"{base}/login/", data=body, headers={"Referer": base + "/"}
         )
         with contextlib.suppress(urllib.error.HTTPError):
             opener.open(request)
 
     def api_attempt(password: str) -> int:
         request = urllib.request.Request(
-            f"{live_server.url}/api/v1/auth/token/",
+            f"{base}/api/v1/auth/token/",
             data=json.dumps({"username": "li", "password": password}).encode(),
             headers={"Content-Type": "application/json"},
         )
         try:
-            return urllib.request.urlopen(request).status
+            return urllib.request.urlopen(request, timeout=60).status
         except urllib.error.HTTPError as error:
             return error.code
 
