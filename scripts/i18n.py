@@ -78,6 +78,11 @@ def missing() -> int:
     seen: dict[tuple[str, str], tuple[str, Path]] = {}
     for po in catalogues():
         text = po.read_text(encoding="utf-8")
+        # makemessages marks a new catalogue's header fuzzy; msgfmt then ignores its charset
+        header = ENTRY.search(text)
+        if header and header.group("id") == "" and "#, fuzzy" in header.group("head"):
+            gaps += 1
+            print(f"{po.relative_to(ROOT)}: the header is marked fuzzy")
         for match in entries(text):
             if _is_empty(match):
                 gaps += 1
