@@ -4,9 +4,13 @@ context per test, against pytest-django's live server."""
 from __future__ import annotations
 
 import os
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (building data) would otherwise be refused as "async unsafe".
@@ -91,3 +95,16 @@ def screenshot(page, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def deal(cast):
+    """A salesperson's ERP deal with one product line, for the deal page's browser tests."""
+    deal = OpportunityFactory(
+        name="华南制造ERP项目",
+        owner=cast.salesperson,
+        amount=Decimal("800000.00"),
+        expected_close=date(2027, 6, 30),
+    )
+    LineFactory(opportunity=deal, product=ProductFactory(code="erp"), amount=deal.amount)
+    return deal

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
-
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def deal(cast):
-    deal = OpportunityFactory(
-        name="华南制造ERP项目",
-        owner=cast.salesperson,
-        amount=Decimal("800000.00"),
-        expected_close=date(2027, 6, 30),
-    )
-    LineFactory(opportunity=deal, product=ProductFactory(code="erp"), amount=deal.amount)
-    return deal
 
 
 def test_the_competitors_fix_link_opens_the_competitor_form(browser_page, live_server, cast, deal):

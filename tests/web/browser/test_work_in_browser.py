@@ -3,13 +3,12 @@ check an import (dry run with its problems), and read the stage funnel."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from salespath.pipeline.models import Opportunity, Quote
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+from tests.factories import OpportunityFactory
 from tests.imports.helpers import OPPORTUNITY_HEADERS, write_csv
 from tests.pipeline.evidence import attest, s2_evidence
 
@@ -17,18 +16,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def deal(cast):
-    deal = OpportunityFactory(
-        name="华南制造ERP项目",
-        owner=cast.salesperson,
-        amount=Decimal("800000.00"),
-        expected_close=date(2027, 6, 30),
-    )
-    LineFactory(opportunity=deal, product=ProductFactory(code="erp"), amount=deal.amount)
-    return deal
 
 
 def test_salesperson_records_a_quote_and_a_missing_fee_is_named(
