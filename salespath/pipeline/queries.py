@@ -34,11 +34,17 @@ def opportunity_stages() -> list[Stage]:
 
 def stuck_filter(stages: list[Stage], today: date) -> Q:
     """Open opportunities in their stage for longer than that stage's `stuck_after_days`."""
+    return Q(status=Status.OPEN) & stuck_in_stage(stages, today)
+
+
+def stuck_in_stage(stages: list[Stage], today: date) -> Q:
+    """`stuck_filter` for rows already known to be open: the stage and the day entered
+    only, so a count over the open deals reads nothing but their index."""
     stuck = Q(pk__in=[])
     for stage in stages:
         since = today - timedelta(days=stage.stuck_after_days)
         stuck |= Q(stage_id=stage.code, stage_entered_on__lt=since)
-    return Q(status=Status.OPEN) & stuck
+    return stuck
 
 
 def sellers_page(scope: Scope, page: int | str | None, per_page: int) -> tuple[list[int], dict]:

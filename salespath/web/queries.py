@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from salespath.org.models import User
 from salespath.pipeline.criteria import Facts
 from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, Stage, Status
-from salespath.pipeline.queries import opportunity_stages, stuck_filter
+from salespath.pipeline.queries import opportunity_stages, stuck_filter, stuck_in_stage
 from salespath.policy import visible_customers, visible_opportunities, visible_opportunity_parts
 
 BOARD_STAGES = OPPORTUNITY_STAGES
@@ -215,14 +215,18 @@ def home_summary(user: User, today: date, *, limit: int = 8) -> HomeSummary:
     stages = opportunity_stages()
     overdue, stuck = Q(expected_close__lt=today), stuck_filter(stages, today)
     parts = _visible_parts(user, Opportunity.objects.filter(status=Status.OPEN))
+    # Every column the counts read is in the index of the open deals by stage
+    # (`opportunity_open_summary`): the stage rather than the id is counted (never empty),
+    # and "stuck" leaves out the status the parts already filter on.
+    stuck_here = stuck_in_stage(stages, today)
     per_part = [
         part.annotate(part=Value(n))
         .values("part", "stage_id")
         .annotate(
-            count=Count("pk"),
+            count=Count("stage"),
             amount=Sum("amount"),
-            overdue=Count("pk", filter=overdue),
-            stuck=Count("pk", filter=stuck),
+            overdue=Count("stage", filter=overdue),
+            stuck=Count("stage", filter=stuck_here),
         )
         for n, part in enumerate(parts)
     ]

@@ -212,6 +212,14 @@ class Opportunity(models.Model):
                 condition=models.Q(status="open"),
                 name="opportunity_open_by_entered",
             ),
+            # The home page's counts of everything a person may see, per stage, with the
+            # overdue and stuck ones (`web.queries.home_summary`): read from the index alone,
+            # never from the table, when the person sees the whole company.
+            models.Index(
+                fields=["stage", "expected_close", "stage_entered_on", "amount"],
+                condition=models.Q(status="open"),
+                name="opportunity_open_summary",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
