@@ -17,7 +17,7 @@ RAW_INDEXES = {
     "opportunity_won_by_owner": ("pipeline_opportunity", "pipeline 0006", BOTH),
     "opportunity_lost_by_owner": ("pipeline_opportunity", "pipeline 0006", BOTH),
     "stage_change_reached_s7": ("pipeline_stagechange", "pipeline 0006", BOTH),
-    "opportunity_on_board_by_stage": ("pipeline_opportunity", "pipeline 0010", BOTH),
+    "opportunity_on_board_by_stage": ("pipeline_opportunity", "pipeline 0011", BOTH),
     "project_manager_by_opportunity": ("pipeline_projectmember", "pipeline 0008", ("postgresql",)),
     "opportunity_open_on_sheet": ("pipeline_opportunity", "pipeline 0009", BOTH),
     "opportunity_open_with_note": ("pipeline_opportunity", "pipeline 0009", BOTH),
