@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from salespath.activities.models import ActivityKind
@@ -17,6 +19,29 @@ from .queries import BOARD_STAGES
 STATUS_CHOICES = [("", _("Open and won")), *Status.choices, ("all", _("All"))]
 
 
+class PlainSelect(forms.Select):
+    """A select written in one pass instead of a template per option: the filters offer an
+    executive every person and team of the company (thousands of options at scale), which
+    Django's option templates took most of the board's time to write. Same markup, no
+    option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (choice, " selected" if str(choice) in chosen else "", label)
+                for choice, label in self.choices
+            ),
+        )
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name})),
+            options,
+        )
+
+
 class PipelineFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -26,15 +51,27 @@ class PipelineFilterForm(forms.Form):
         ),
     )
     stage = forms.ModelChoiceField(
-        label=_("Stage"), queryset=Stage.objects.none(), required=False, empty_label=_("All")
+        label=_("Stage"),
+        queryset=Stage.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     owner = forms.ModelChoiceField(
-        label=_("Account manager"), queryset=User.objects.none(), required=False
+        label=_("Account manager"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=PlainSelect,
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, widget=PlainSelect
+    )
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=ProductCategory.objects.none(), required=False
+        label=_("Product"),
+        queryset=ProductCategory.objects.none(),
+        required=False,
+        widget=PlainSelect,
     )
     category = forms.ChoiceField(
         label=_("Forecast category"),
@@ -56,7 +93,12 @@ class PipelineFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = visible_people(user)
         self.fields["stage"].queryset = Stage.objects.filter(code__in=BOARD_STAGES)
-        self.fields["owner"].queryset = people.order_by("display_name", "username")
+        self.fields["owner"].queryset = people.order_by("display_name", "username").only(
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",  # all that `str` reads
+        )
         self.fields["team"].queryset = Team.objects.filter(
             pk__in=people.exclude(team=None).values("team")
         ).select_related("branch")
