@@ -254,12 +254,13 @@ def run_load(
             if page == "deal":
                 call = partial(client.get, f"{base}/pipeline/{pk}/", timeout=120)
             elif page == "log activity":
-                # a day in the last quarter: a person's day holds at most 24 hours
-                day = date.fromordinal(today.toordinal() - rng.randrange(90)).isoformat()
+                # today's work, as a salesperson logs it: a day in the past could fall before
+                # the deal was created, or on a day the generated history already fills
+                day = today.isoformat()
                 data = {
                     "kind": "call",
                     "occurred_on": day,
-                    "hours": "0.5",
+                    "hours": "0.1",
                     "purpose": "load test",
                     "outcome": "",
                 }
