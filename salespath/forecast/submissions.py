@@ -17,19 +17,11 @@ from salespath.org.models import Role, Team, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
+from .attainment import booked_by_owner
 from .calendar import deadline_for, timeliness
 from .models import ForecastSnapshot, ForecastSubmission
-from .queries import (
-    MONEY,
-    _amount,
-    _column_aggregates,
-    _figures,
-    booked_by_owner,
-    forecast,
-    members_of,
-    people_rows,
-    scope_dict,
-)
+from .people import members_of, people_rows, scope_dict
+from .queries import MONEY, _amount, _column_aggregates, _figures, forecast
 from .rows import Figures, money, rows_and_total
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
@@ -360,7 +352,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
         members_of(people, by_person, columns), "person", scope.kind, columns
     )
     total = total.as_dict()
-    starts = {username: first_seen.get(pk) for pk, username, *_rest in people}
+    starts = {person.username: first_seen.get(person.pk) for person in people}
     return {
         "quarter": str(quarter),
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},

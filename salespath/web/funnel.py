@@ -35,7 +35,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lead
 
-from salespath.forecast.queries import booked_by_owner, people_in_scope
+from salespath.forecast.attainment import booked_by_owner
+from salespath.forecast.people import people_in_scope
 from salespath.forecast.state import in_cents
 from salespath.lib.fiscal import Period
 from salespath.org.quotas import quotas_for_period
