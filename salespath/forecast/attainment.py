@@ -1,5 +1,6 @@
-"""What salespeople booked in a period, as attainment versus quota and forecast accuracy
-count it."""
+"""What salespeople signed in a period, as attainment versus quota and forecast accuracy
+count it: contracts signed in the period that stand today (`state.signed_in`). Not the
+forecast's `booked` column, which reads the state on its cutoff date."""
 
 from __future__ import annotations
 
@@ -7,20 +8,18 @@ from django.db.models import Count, Sum
 
 from salespath.lib.fiscal import Period
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import Opportunity, Status
+from salespath.pipeline.models import Opportunity
+
+from .state import signed_in
 
 
-def booked_by_owner(scope: Scope, period: Period) -> dict[int, dict]:
-    """Booked per salesperson in `period`: opportunities whose contract was signed in the
-    period and that are not lost today — what forecast accuracy and attainment versus quota
-    both count. One query; `{owner_id: {"booked": Decimal, "deals": int}}`."""
+def signed_by_owner(scope: Scope, period: Period) -> dict[int, dict]:
+    """Per salesperson, the contracts signed in `period` that stand today. One query;
+    `{owner_id: {"amount": Decimal, "deals": int}}`."""
     rows = (
-        Opportunity.objects.filter(
-            signed_on__gte=period.start, signed_on__lte=period.end, **scope.owner_filter()
-        )
-        .exclude(status=Status.LOST)
+        Opportunity.objects.filter(signed_in(period), **scope.owner_filter())
         .values("owner")
-        .annotate(booked=Sum("amount"), deals=Count("pk"))
+        .annotate(amount=Sum("amount"), deals=Count("pk"))
         .order_by()
     )
     return {row["owner"]: row for row in rows}
