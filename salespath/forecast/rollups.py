@@ -33,6 +33,7 @@ opportunities (pipeline services, admin, imports), and by `rebuild` (generators,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -132,10 +133,20 @@ def _select(owner_filter: str) -> str:
     """Both views' rows of the opportunities matching `owner_filter` (an SQL condition),
     by the rules of `state.py` read as the row is now (the rollup is only read when nothing
     happened after D)."""
+    return _rows_sql(connection.vendor).replace(OWNER_FILTER, owner_filter)
+
+
+# Where `_rows_sql` puts the owners' condition.
+OWNER_FILTER = "/* owners */"
+
+
+@functools.cache
+def _rows_sql(vendor: str) -> str:
+    """`_select`'s statement, compiled once per engine: every writer runs it."""
     cents = _cents()
     is_booked, is_closed = _sql(booked(None)), _sql(closed(None))
     sums = f"COUNT(*), SUM({cents}), SUM({cents} * {_sql_case(weight(None))})"
-    base = f"FROM {OPPORTUNITY} WHERE {_sql(not_lost(None))} AND {owner_filter}"
+    base = f"FROM {OPPORTUNITY} WHERE {_sql(not_lost(None))} AND {OWNER_FILTER}"
     time_done = f"CASE WHEN {is_closed} THEN {_month('won_on')} END"
     time_close = f"CASE WHEN {_sql(not_closed(None))} THEN {_month('expected_close')} END"
     open_forecast = _sql(not_booked(None) & (COMMIT | BEST_CASE))

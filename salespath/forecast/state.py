@@ -49,8 +49,11 @@ Other forms, for speed, and what keeps them equal to these rules:
   rollup with forecasts from `counted_on`, to the cent, on random pipelines, dates and
   fiscal years.
 - `roadmap/goals.py` (SPEC §6's booked and pipeline coverage): each opportunity's
-  `booked`, `in_pipeline` and close date on D come from here (`pipeline_on`);
-  `tests/roadmap/test_goal_figures.py` compares its figures with sums over `counted_on`.
+  `booked`, `in_pipeline` and `close_date` on D come from here, as columns of its SQL;
+  `tests/roadmap/test_goal_figures.py` compares its figures with a plain reading of these
+  rules on random pipelines and dates, and booked in the quota year with the forecast's
+  `booked` cell. Its pipeline leaves out a deal closed but not booked, which the category
+  view still places: coverage adds only deals still to be won.
 - `submissions.py` totals frozen snapshot rows, each carrying the columns computed here
   when it was submitted.
 """
