@@ -23,7 +23,8 @@ from rest_framework.views import APIView
 
 from salespath.errors import DomainError, NotFound
 from salespath.forecast.models import ForecastSubmission
-from salespath.forecast.queries import BY, OVERDUE_LIMIT, SHEET_PAGE, evaluation_sheet, forecast
+from salespath.forecast.queries import BY, OVERDUE_LIMIT, forecast
+from salespath.forecast.sheet import SHEET_PAGE, evaluation_sheet
 from salespath.forecast.state import VIEWS
 from salespath.forecast.submissions import forecast_accuracy, forecast_changes, team_submissions
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook

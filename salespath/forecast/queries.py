@@ -1,4 +1,5 @@
-"""The stage evaluation sheet (SPEC §4) and the sales forecast (SPEC §5) as plain data.
+"""The sales forecast (SPEC §5) as plain data: the grid, the opportunities behind a cell,
+and the overdue ones.
 
 Each report is a few set-based queries whatever the number of opportunities: one
 conditional aggregation per person (or per product), one for the people, one for the
@@ -13,43 +14,27 @@ from decimal import Decimal
 from django.db.models import (
     BigIntegerField,
     BooleanField,
-    Case,
     Count,
-    DateField,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce
-from django.utils.translation import get_language
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from salespath.catalog.models import ProductCategory
 from salespath.errors import DomainError
-from salespath.lib.fiscal import Period
 from salespath.localize import localized
-from salespath.org.models import PersonRole, Role, User
 from salespath.org.names import person_name
 from salespath.org.scopes import Scope
-from salespath.pipeline.history import in_history
-from salespath.pipeline.models import (
-    Opportunity,
-    Stage,
-    Status,
-)
-from salespath.pipeline.queries import sellers_page
 
 from . import rollups
-from .rows import ZERO, Figures, Member, cents, money, rows_and_total
+from .people import members_of, people_rows, scope_dict, scoped
+from .rows import ZERO, Figures, cents, money, rows_and_total
 from .state import (
     COLUMNS,
     TIME,
@@ -65,20 +50,8 @@ from .state import (
 BY = ("owner", "team", "branch", "product")
 # The overdue opportunities a forecast lists (the oldest first; `overdue_count` has them all).
 OVERDUE_LIMIT = 100
-SHEET_PAGE = 10  # people per page of the evaluation sheet on screen (the workbook has all)
 BY_LEVEL = {"owner": "person", "team": "team", "branch": "branch"}
 MONEY = DecimalField(max_digits=24, decimal_places=2)
-
-
-def scope_dict(scope: Scope) -> dict:
-    key = None
-    if scope.person:
-        key = scope.person.username
-    elif scope.team:
-        key = scope.team.code
-    elif scope.branch:
-        key = scope.branch.code
-    return {"kind": scope.kind, "key": key, "label": scope.label}
 
 
 def _check(view: str, by: str = "owner") -> None:
@@ -91,10 +64,6 @@ def _check(view: str, by: str = "owner") -> None:
             _("Unknown grouping “%(by)s”: use owner, team, branch or product.") % {"by": by},
             code="invalid",
         )
-
-
-def _scoped(scope: Scope) -> QuerySet:
-    return Opportunity.objects.filter(**scope.owner_filter())
 
 
 def _amount(weighted: bool, amount: str = "amount"):
@@ -136,74 +105,6 @@ def _figures(row: dict, view: str, weighted: bool) -> Figures:
     )
 
 
-def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
-    """Everyone with a row: the salespeople of the scope (even with nothing to forecast,
-    a manager wants to see the zero) and anyone else who owns a counted opportunity."""
-    return list(_people(scope, owner_ids).select_related("team__branch", "branch"))
-
-
-def members_of(people: list[tuple], owner_figures: dict[int, Figures], columns) -> list[Member]:
-    """Each of `people_rows`' people with their figures (none: zeros) and where they sit —
-    person, team (or "no team"), branch (the team's; without a team, their own), company —
-    labelled as the models' str, the language and each team's and branch's label worked
-    out once for thousands of people."""
-    english = (get_language() or "").startswith("en")
-    no_team, no_branch, company = (None, _("No team")), (None, _("No branch")), (None, _("Company"))
-    labels: dict[tuple, tuple[str | None, str]] = {}
-
-    def label(code: str | None, name: str, name_en: str, missing) -> tuple[str | None, str]:
-        if not code:
-            return missing
-        found = labels.get((missing, code))
-        if found is None:
-            found = labels[(missing, code)] = (code, name_en if english and name_en else name)
-        return found
-
-    members = []
-    for (
-        pk,
-        username,
-        display,
-        first,
-        last,
-        team_code,
-        team_name,
-        team_en,
-        team_branch_code,
-        team_branch_name,
-        team_branch_en,
-        branch_code,
-        branch_name,
-        branch_en,
-    ) in people:
-        if team_code:  # the team's branch; for someone without a team, their own
-            branch = label(team_branch_code, team_branch_name, team_branch_en, no_branch)
-        else:
-            branch = label(branch_code, branch_name, branch_en, no_branch)
-        name = display or f"{first} {last}".strip() or username
-        path = {
-            "person": (username, name),
-            "team": label(team_code, team_name, team_en, no_team),
-            "branch": branch,
-            "company": company,
-        }
-        members.append(Member(owner_figures.get(pk) or Figures(columns), path))
-    return members
-
-
-def _people(scope: Scope, owner_ids: set[int] | QuerySet) -> QuerySet:
-    # The role as EXISTS, not a join: no duplicates, so no DISTINCT over 2,000 people.
-    selling = PersonRole.objects.filter(person=OuterRef("pk"), role=Role.SALESPERSON)
-    salespeople = Q(Exists(selling), is_active=True)
-    if scope.kind == "person":
-        salespeople &= Q(pk=scope.person.pk)
-    elif scope.kind == "team":
-        salespeople &= Q(team=scope.team)
-    elif scope.kind == "branch":
-        salespeople &= Q(Q(team__branch=scope.branch) | Q(team__isnull=True, branch=scope.branch))
-    return User.objects.filter(salespeople | Q(pk__in=owner_ids)).order_by("username")
-
-
 def forecast(
     scope: Scope,
     as_of: date,
@@ -228,7 +129,7 @@ def forecast(
     columns = COLUMNS[view]
     use_rollup = rollups.enabled() if rollup is None else rollup
     if use_rollup and by != "product" and rollups.covers(as_of):
-        answer = rollups.owner_sums(horizon, view, _rollup_owners(scope), _scoped(scope))
+        answer = rollups.owner_sums(horizon, view, _rollup_owners(scope), scoped(scope))
         sums = answer.sums
         owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
         # (the owners as a subquery: thousands of ids as parameters cost more to send)
@@ -237,7 +138,7 @@ def forecast(
         overdue = _current_overdue(scope, horizon, view, overdue_limit, answer.overdue_count)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
-    counted = counted_on(horizon, _scoped(scope))
+    counted = counted_on(horizon, scoped(scope))
 
     # Grouped by `owner + 0`, not `owner`: SQLite would walk the index by owner to save a
     # sort, fetching the opportunities in the index's order, one table page per row; the
@@ -298,7 +199,7 @@ def _current_overdue(
     oldest `limit` from the index by close date (pipeline migration 0005), and the count
     from the day's rows (`count`) or, on another day, a count of that index."""
     candidates = rollups.time_open if view == TIME else rollups.category_open
-    overdue = candidates(_scoped(scope)).filter(expected_close__lte=h.as_of)
+    overdue = candidates(scoped(scope)).filter(expected_close__lte=h.as_of)
     rows = overdue.values(
         "pk", "name", "owner__username", "expected_close", owner_name=person_name("owner")
     ).order_by("expected_close", "pk")
@@ -331,28 +232,6 @@ def _rollup_figures(sums: dict[str, list[int]], weighted: bool) -> Figures:
         values[key] = cents_figure(numbers[index], weighted) if numbers[index] else ZERO
         counts[key] = numbers[0]
     return Figures(list(sums), values=values, counts=counts)
-
-
-def people_rows(scope: Scope, owner_ids: set[int] | QuerySet) -> list[tuple]:
-    """`people_in_scope` as plain tuples (pk and username first), what `members_of` reads."""
-    return list(
-        _people(scope, owner_ids).values_list(
-            "pk",
-            "username",
-            "display_name",
-            "first_name",
-            "last_name",
-            "team__code",
-            "team__name",
-            "team__name_en",
-            "team__branch__code",
-            "team__branch__name",
-            "team__branch__name_en",
-            "branch__code",
-            "branch__name",
-            "branch__name_en",
-        )
-    )
 
 
 def _product_rows(counted: QuerySet, view: str, weighted: bool) -> list[dict]:
@@ -468,7 +347,7 @@ def forecast_cell(
         )
     horizon = Horizon.on(as_of)
     alias = column_alias(view)
-    counted = counted_on(horizon, _scoped(scope)).filter(_row_filter(level, key))
+    counted = counted_on(horizon, scoped(scope)).filter(_row_filter(level, key))
     counted = counted.filter(**({alias: column} if column else {f"{alias}__isnull": False}))
     amount = "lines__amount" if level == "product" and key else "amount"
     rows = (
@@ -516,200 +395,3 @@ def forecast_cell(
         }
         for row in rows
     ]
-
-
-# --- 销售阶段评估表 -----------------------------------------------------------------
-
-
-SHEET_COLUMNS = (
-    "pk",
-    "name",
-    "name_en",
-    "owner",
-    "project_manager",
-    "stage_on_d",
-    "status_on_d",
-    "status_since",
-    "amount_cents",
-    "sheet_note",
-    "product_ids",
-    "owner__username",
-)
-
-
-def _sheet_rows(
-    scope: Scope, as_of: date, period_start: date, owners: list[int] | None = None
-) -> QuerySet:
-    """The sheet's rows as one UNION ALL of disjoint parts, each found by an index for one
-    salesperson at a time, so no part reads the years of finished deals behind each
-    salesperson (most of a branch's 50,000 opportunities at scale L).
-
-    An opportunity whose latest stage change is dated on or before `as_of` is in the state
-    its row shows today (`pipeline.history`): if it was open on `as_of` it is open now, and
-    if it was won or lost in the period, its `won_on` / `lost_on` is that day. So four
-    parts read the state from the row, and only the opportunities changed after `as_of`
-    read it from their history (none for a sheet on today; those changed since for a past
-    date), as do the few rows whose date is not known:
-
-    1. open, without a note: from `opportunity_open_on_sheet` alone, which holds every
-       column the sheet shows of them (the note is empty by the part's own condition, and
-       saying so keeps it out of the query);
-    2. open, with a note (a text longer than an index may hold): `opportunity_open_with_note`;
-    3. won since the period start: `opportunity_won_by_owner`;
-    4. lost since the period start: `opportunity_lost_by_owner`;
-    5. changed after `as_of`, or not dated: `opportunity_history_by_owner`, the state from
-       the history.
-
-    The indexes are in `pipeline` migrations 0006 and 0009.
-    """
-
-    of_owners = Q() if owners is None else Q(owner__in=owners)
-
-    def part(candidates: Q, *, stage, status, since, note=None, keep=None) -> QuerySet:
-        return (
-            _scoped(scope)
-            .filter(candidates, of_owners, created_on__lte=as_of)
-            .annotate(
-                stage_on_d=stage,
-                status_on_d=status,
-                status_since=since,
-                # whole cents: an int reads faster than a Decimal, 14,000 rows at a time
-                amount_cents=in_cents(F("amount")),
-                sheet_note=F("note") if note is None else note,
-            )
-            .filter(keep or Q())
-            .values_list(*SHEET_COLUMNS)
-            .order_by()
-        )
-
-    # Dated on or before `as_of`: nothing changed since, the row is the state. The others,
-    # dated later or not dated (rows written before the date was kept), read the history.
-    unchanged = Q(history_until__lte=as_of)
-    as_today = {"stage": F("stage"), "status": F("status")}
-    still_open = unchanged & Q(status=Status.OPEN)
-    first, *others = [
-        part(still_open & Q(note=""), **as_today, since=_no_date(), note=Value("")),
-        part(still_open & ~Q(note=""), **as_today, since=_no_date()),
-        part(
-            unchanged & Q(status=Status.WON, won_on__gte=period_start),
-            **as_today,
-            since=F("won_on"),
-        ),
-        part(
-            unchanged & Q(status=Status.LOST, lost_on__gte=period_start),
-            **as_today,
-            since=F("lost_on"),
-        ),
-        *(
-            part(
-                changed,
-                stage=in_history(as_of, "to_stage"),
-                status=in_history(as_of, "to_status"),
-                # Only for a deal won or lost on `as_of`: for an open one it would look up
-                # the history again for a date the sheet does not show.
-                since=Case(
-                    When(status_on_d=Status.OPEN, then=_no_date()),
-                    default=in_history(as_of, "effective_on"),
-                    output_field=DateField(),
-                ),
-                keep=Q(status_on_d=Status.OPEN)
-                | Q(status_on_d__in=[Status.WON, Status.LOST], status_since__gte=period_start),
-            )
-            # Two parts, so each is one range of `opportunity_history_by_owner` per person.
-            for changed in (Q(history_until__gt=as_of), Q(history_until__isnull=True))
-        ),
-    ]
-    return first.union(*others, all=True).order_by("owner__username", "name", "pk")
-
-
-def _no_date() -> Cast:
-    """An empty date: typed, as every part of a UNION must agree on its columns' types."""
-    return Cast(Value(None), DateField())
-
-
-def evaluation_sheet(
-    scope: Scope, as_of: date, *, page: int | str | None = None, per_page: int = SHEET_PAGE
-) -> dict:
-    """SPEC §4: one row per opportunity open on `as_of`, or completed or lost in the period.
-
-    With `page` (1, 2, …), the rows of one page of `per_page` people of the scope, by
-    username as the sheet is ordered (a page past the end is the last, one that is not a
-    number the first): the company's sheet at scale L has a quarter of a million rows, which
-    no screen shows at once, and each person's rows are one indexed read. `people`, `page`
-    and `pages` say where they are; without `page`, the whole sheet is there.
-
-    "The period" is the fiscal quarter containing `as_of` (up to `as_of`): the sheet is
-    reviewed quarter by quarter, and a deal won or lost earlier in the quarter still belongs
-    on it. The ● goes in the stage the opportunity was in on `as_of`, from the stage
-    history. Four queries, whatever the number of rows: the sheet (`_sheet_rows`, with
-    each row's project manager and product ids as the row carries them, `pipeline.copies`),
-    the people it names, the product categories and the stages.
-    """
-    horizon = Horizon.on(as_of)
-    period_start = horizon.quarter.period.start
-    owners, paging = (None, {}) if page is None else sellers_page(scope, page, per_page)
-    sheet = list(_sheet_rows(scope, as_of, period_start, owners))
-    if owners is None:
-        paging = {"people": len({row[3] for row in sheet}), "page": 1, "pages": 1}
-    people_ids = {o[3] for o in sheet} | {o[4] for o in sheet if o[4]}
-    names = {person.pk: str(person) for person in User.objects.filter(pk__in=people_ids)}
-    # Thousands of rows: the language is read once, not once per name (`localized`).
-    english = (get_language() or "").startswith("en")
-    products = {
-        str(row["pk"]): (
-            (row["sort_order"], row["code"]),
-            row["name_en"] if english and row["name_en"] else row["name"],
-        )
-        for row in ProductCategory.objects.values("pk", "code", "name", "name_en", "sort_order")
-    }
-    labels: dict[str, list[str]] = {"": []}  # a few product mixes recur across the rows
-
-    def product_labels(ids: str) -> list[str]:
-        labels[ids] = [label for _key, label in sorted(products[i] for i in ids.split(","))]
-        return labels[ids]
-
-    stages = list(Stage.objects.filter(order__gte=2).order_by("order"))
-    # 14,000 rows for a branch at scale L: each row is built with as little work as it
-    # takes; rows with the same products share one list of labels.
-    opened = Status.OPEN
-    rows = []
-    append = rows.append
-    for pk, name, name_en, owner, manager, stage, status, since, cents_, note, ids, _user in sheet:
-        append(
-            {
-                "opportunity": pk,
-                "name": name_en if english and name_en else name,
-                "project_manager": names[manager or owner],
-                "owner": names[owner],
-                "products": labels[ids] if ids in labels else product_labels(ids),
-                "stage": stage,
-                "status": status,
-                "status_since": None if status == opened else since.isoformat(),
-                "amount": f"{cents_ // 100}.{cents_ % 100:02d}",  # `money`, from whole cents
-                "note": note,
-            }
-        )
-    return {
-        "as_of": as_of.isoformat(),
-        "period": {"start": period_start.isoformat(), "end": as_of.isoformat()},
-        "scope": scope_dict(scope),
-        "stages": [{"code": s.code, "label": s.column_label} for s in stages],
-        **paging,
-        "rows": rows,
-    }
-
-
-def booked_by_owner(scope: Scope, period: Period) -> dict[int, dict]:
-    """Booked per salesperson in `period`: opportunities whose contract was signed in the
-    period and that are not lost today — what forecast accuracy and attainment versus quota
-    both count. One query; `{owner_id: {"booked": Decimal, "deals": int}}`."""
-    rows = (
-        Opportunity.objects.filter(
-            signed_on__gte=period.start, signed_on__lte=period.end, **scope.owner_filter()
-        )
-        .exclude(status=Status.LOST)
-        .values("owner")
-        .annotate(booked=Sum("amount"), deals=Count("pk"))
-        .order_by()
-    )
-    return {row["owner"]: row for row in rows}

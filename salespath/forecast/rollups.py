@@ -33,6 +33,7 @@ opportunities (pipeline services, admin, imports), and by `rebuild` (generators,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -45,7 +46,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
@@ -56,12 +56,30 @@ from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
 from salespath.org.models import User
-from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange, Status
+from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
 from salespath.replicas import report_connection
 
 from .models import DAY_COLUMNS, ForecastDay, ForecastDayMark, ForecastRollup
+from .state import (
+    BEST_CASE,
+    CATEGORY,
+    COMMIT,
+    TIME,
+    TIME_COLUMNS,
+    VIEWS,
+    Horizon,
+    booked,
+    closed,
+    fiscal_start_month,
+    in_cents,
+    left_out,
+    not_booked,
+    not_closed,
+    not_lost,
+    still_open,
+    weight,
+)
 from .state import COLUMNS as VIEW_COLUMNS
-from .state import TIME, TIME_COLUMNS, VIEWS, Horizon, fiscal_start_month, in_cents
 
 TABLE = ForecastRollup._meta.db_table
 OPPORTUNITY = Opportunity._meta.db_table
@@ -96,34 +114,72 @@ def _cents() -> str:
     )
 
 
+def _sql(condition: Q) -> str:
+    """A rule of `state.py` as an SQL condition on the opportunity table, its values (codes
+    of statuses and categories) written in: the same expression appears in a SELECT list and
+    its GROUP BY, which must read alike."""
+    query = Opportunity.objects.filter(condition).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql % tuple(_literal(value) for value in params)
+
+
+def _literal(value) -> str:
+    if not (isinstance(value, str) and value.isidentifier()):
+        raise ValueError(f"not a code to write into SQL: {value!r}")
+    return f"'{value}'"
+
+
 def _select(owner_filter: str) -> str:
-    """Both views' rows of the opportunities matching `owner_filter` (an SQL condition)."""
+    """Both views' rows of the opportunities matching `owner_filter` (an SQL condition),
+    by the rules of `state.py` read as the row is now (the rollup is only read when nothing
+    happened after D)."""
+    return _rows_sql(connection.vendor).replace(OWNER_FILTER, owner_filter)
+
+
+# Where `_rows_sql` puts the owners' condition.
+OWNER_FILTER = "/* owners */"
+
+
+@functools.cache
+def _rows_sql(vendor: str) -> str:
+    """`_select`'s statement, compiled once per engine: every writer runs it."""
     cents = _cents()
-    omitted = f"'{ForecastCategory.OMITTED}'"
-    forecast_categories = f"('{ForecastCategory.COMMIT}', '{ForecastCategory.BEST_CASE}')"
-    # Under coverage a set date is on or before D, so "signed or completed on D" is "set".
-    weight = "CASE WHEN signed_on IS NOT NULL OR won_on IS NOT NULL THEN 100 ELSE probability END"
-    sums = f"COUNT(*), SUM({cents}), SUM({cents} * {weight})"
-    base = f"FROM {OPPORTUNITY} WHERE NOT status = '{Status.LOST}' AND {owner_filter}"
-    time_done = f"CASE WHEN won_on IS NOT NULL THEN {_month('won_on')} END"
-    time_close = f"CASE WHEN won_on IS NULL THEN {_month('expected_close')} END"
-    open_forecast = f"signed_on IS NULL AND forecast_category IN {forecast_categories}"
-    cat_done = f"CASE WHEN signed_on IS NOT NULL THEN {_month('signed_on')} END"
+    is_booked, is_closed = _sql(booked(None)), _sql(closed(None))
+    sums = f"COUNT(*), SUM({cents}), SUM({cents} * {_sql_case(weight(None))})"
+    base = f"FROM {OPPORTUNITY} WHERE {_sql(not_lost(None))} AND {OWNER_FILTER}"
+    time_done = f"CASE WHEN {is_closed} THEN {_month('won_on')} END"
+    time_close = f"CASE WHEN {_sql(not_closed(None))} THEN {_month('expected_close')} END"
+    open_forecast = _sql(not_booked(None) & (COMMIT | BEST_CASE))
+    cat_done = f"CASE WHEN {is_booked} THEN {_month('signed_on')} END"
     cat_close = f"CASE WHEN {open_forecast} THEN {_month('expected_close')} END"
     cat_category = f"CASE WHEN {open_forecast} THEN forecast_category ELSE '' END"
     return f"""
         SELECT owner_id, 'time', {time_done}, {time_close}, '', {sums}
-        {base} AND (won_on IS NOT NULL OR signed_on IS NOT NULL OR forecast_category <> {omitted})
+        {base} AND {_sql(~left_out(None))}
         GROUP BY owner_id, {time_done}, {time_close}
         UNION ALL
         SELECT owner_id, 'category', {cat_done}, {cat_close}, {cat_category}, {sums}
-        {base} AND (signed_on IS NOT NULL OR won_on IS NOT NULL OR forecast_category <> {omitted})
+        {base} AND {_sql(~left_out(None))}
         GROUP BY owner_id, {cat_done}, {cat_close}, {cat_category}
         UNION ALL
         SELECT owner_id, 'time', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
         UNION ALL
         SELECT owner_id, 'category', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
     """
+
+
+def _sql_case(expression: Case) -> str:
+    """A CASE of `state.py` as SQL on the opportunity table, its values written in."""
+    query = Opportunity.objects.all().query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(expression.resolve_expression(query))
+    return sql % tuple(_integer(value) for value in params)
+
+
+def _integer(value) -> str:
+    if not isinstance(value, int):
+        raise ValueError(f"not a number to write into SQL: {value!r}")
+    return str(int(value))
 
 
 def refresh_owners(owner_ids: Iterable[int | None]) -> None:
@@ -339,12 +395,6 @@ def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
     in_days = Q()
     for _k, days, _direction in moves:
         in_days |= Q(expected_close__range=days)
-    # signed but not completed: 100 % (see state.with_columns); never completed here
-    weight = Case(
-        When(signed_on__isnull=False, then=Value(100)),
-        default=F("probability"),
-        output_field=IntegerField(),
-    )
     cents = in_cents(F("amount"))
     rows = (
         time_open(opportunities)
@@ -354,7 +404,7 @@ def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
         .annotate(
             n=Count("pk"),
             a=Sum(cents),
-            w=Sum(ExpressionWrapper(cents * weight, output_field=BigIntegerField())),
+            w=Sum(ExpressionWrapper(cents * weight(None), output_field=BigIntegerField())),
         )
         .order_by()
     )
@@ -371,22 +421,13 @@ def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
 
 
 def time_open(opportunities: QuerySet) -> QuerySet:
-    """Opportunities in the time view's open columns when nothing happened after D: not
-    lost, not completed, and not omitted unless signed (`state.time_column`)."""
-    return (
-        opportunities.exclude(status=Status.LOST)
-        .filter(won_on__isnull=True)
-        .exclude(forecast_category=ForecastCategory.OMITTED, signed_on__isnull=True)
-    )
+    """Opportunities in the time view's open columns when nothing happened after D."""
+    return opportunities.filter(still_open(TIME, None))
 
 
 def category_open(opportunities: QuerySet) -> QuerySet:
-    """… and in the category view's: not lost, not signed, not omitted unless completed."""
-    return (
-        opportunities.exclude(status=Status.LOST)
-        .filter(signed_on__isnull=True)
-        .exclude(forecast_category=ForecastCategory.OMITTED, won_on__isnull=True)
-    )
+    """… and in the category view's."""
+    return opportunities.filter(still_open(CATEGORY, None))
 
 
 # --- the day's rows: the month sums of one day, kept per owner ------------------------------

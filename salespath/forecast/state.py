@@ -1,7 +1,7 @@
 """The state of an opportunity on a cutoff date D and the forecast column it lands in (SPEC §5).
 
-Every report of this app reads these rules from here, as SQL expressions, so the forecast,
-its drill-down, a submission's snapshot and the tests all agree on one definition:
+This module is where SPEC §5's rules are written; every other reading of them is built from
+these definitions or tested against them (see "Other forms" below).
 
 - *booked* on D: the contract was signed on or before D (`signed_on <= D`);
 - *closed* on D: the opportunity reached S7 on or before D (`won_on <= D`);
@@ -12,6 +12,50 @@ its drill-down, a submission's snapshot and the tests all agree on one definitio
 For an opportunity open on D its *close date* is the S7 date (time view) or the signing date
 (category view) when that event came after D, else its expected close date. A close date on
 or before D is overdue: it counts as closing on D (in `m0_3` and in the quarter Q).
+
+Where SPEC leaves room, this is the reading:
+
+- "Omitted opportunities open on D are in no column; booked and closed ones count whatever
+  their category": *open* here is open in both senses. An omitted deal is left out of both
+  views only while it is neither booked nor closed on D (`left_out`): signed but not yet
+  at S7, it is `booked` in the category view and bucketed by its close date in the time
+  view; at S7 without a contract, it is `closed` in the time view and in the category
+  view's columns by its close date.
+- A deal closed on D but not booked (moved to S7 without a contract) is in the category
+  view like any deal not booked: its category and close date place it.
+- A row with no stage history on D (the services always write one) is treated as open,
+  never silently dropped.
+- Weighted forecasts count a booked or closed deal in full (`weight`): a signed contract is
+  not a 75% chance any more, whatever probability the record still carries.
+- Amounts, categories and probabilities are today's (SPEC); sums are in integer cents
+  (`in_cents`).
+- What attainment versus quota and forecast accuracy count as booked in a period
+  (`signed_in`, `attainment.signed_by_owner`) is a different figure from the forecast's
+  `booked` on D: contracts signed in the period that still stand today (not lost today).
+  The forecast reads the state on D; attainment is judged afterwards, so a contract
+  cancelled after the quarter no longer counts as achieved, and the amount is today's.
+
+Each rule takes D, or None for "as the row is now": when nothing happened to any
+opportunity after D (`rollups.covers`), every date on a row is on or before D and its
+status is its status on D, so "booked on D" is "has a signing date". The rollup reads the
+rules that way.
+
+Other forms, for speed, and what keeps them equal to these rules:
+
+- `rollups.py`: its SQL (`_select`) and the open deals of the overdue list and the boundary
+  months (`time_open`, `category_open`) are built from `booked`, `closed`, `not_lost`,
+  `left_out`, `still_open` and `weight` read as the row is now; the month buckets are its
+  own, and `tests/forecast/test_rollups.py` compares every cell of forecasts from the
+  rollup with forecasts from `counted_on`, to the cent, on random pipelines, dates and
+  fiscal years.
+- `roadmap/goals.py` (SPEC §6's booked and pipeline coverage): each opportunity's
+  `booked`, `in_pipeline` and `close_date` on D come from here, as columns of its SQL;
+  `tests/roadmap/test_goal_figures.py` compares its figures with a plain reading of these
+  rules on random pipelines and dates, and booked in the quota year with the forecast's
+  `booked` cell. Its pipeline leaves out a deal closed but not booked, which the category
+  view still places: coverage adds only deals still to be won.
+- `submissions.py` totals frozen snapshot rows, each carrying the columns computed here
+  when it was submitted.
 """
 
 from __future__ import annotations
@@ -107,9 +151,79 @@ class Horizon:
         return add_months(self.as_of, months)
 
 
-def _close(event: str, h: Horizon) -> Case:
-    """The event's date if it came after D, else the expected close date."""
-    return Case(When(**{f"{event}__gt": h.as_of}, then=F(event)), default=F("expected_close"))
+# --- the rules: `as_of` is D, or None for "as the row is now" (see the module's docstring)
+
+
+def booked(as_of: date | None) -> Q:
+    return Q(signed_on__isnull=False) if as_of is None else Q(signed_on__lte=as_of)
+
+
+def not_booked(as_of: date | None) -> Q:
+    return Q(signed_on__isnull=True) if as_of is None else ~Q(signed_on__lte=as_of)
+
+
+def closed(as_of: date | None) -> Q:
+    return Q(won_on__isnull=False) if as_of is None else Q(won_on__lte=as_of)
+
+
+def not_closed(as_of: date | None) -> Q:
+    return Q(won_on__isnull=True) if as_of is None else ~Q(won_on__lte=as_of)
+
+
+def not_lost(as_of: date | None) -> Q:
+    """Not lost on D. On a date it needs the `status_on_d` alias (`with_columns`); a
+    missing history row (status NULL) counts as open."""
+    if as_of is None:
+        return ~Q(status=Status.LOST)
+    return Q(status_on_d__isnull=True) | ~Q(status_on_d=Status.LOST)
+
+
+OMITTED = Q(forecast_category=ForecastCategory.OMITTED)
+COMMIT = Q(forecast_category=ForecastCategory.COMMIT)
+BEST_CASE = Q(forecast_category=ForecastCategory.BEST_CASE)
+
+
+def left_out(as_of: date | None) -> Q:
+    """Omitted and open in both senses, neither booked nor closed on D: in no column of
+    either view."""
+    return OMITTED & not_booked(as_of) & not_closed(as_of)
+
+
+def still_open(view: str, as_of: date | None) -> Q:
+    """Not lost and in one of the view's open columns (not `closed` / `booked`): the deals
+    that can be overdue. Among the deals not done in a view, `left_out` is "omitted and not
+    done in the other sense"; said so, the condition names only columns of the view's
+    overdue index (pipeline migration 0010)."""
+    if view == TIME:
+        return not_lost(as_of) & not_closed(as_of) & ~(OMITTED & not_booked(as_of))
+    return not_lost(as_of) & not_booked(as_of) & ~(OMITTED & not_closed(as_of))
+
+
+def weight(as_of: date | None) -> Case:
+    """Percent of its amount the weighted forecast counts: 100 once booked or closed."""
+    return Case(
+        When(booked(as_of) | closed(as_of), then=Value(100)),
+        default=F("probability"),
+        output_field=IntegerField(),
+    )
+
+
+def close_date(event: str, as_of: date) -> Case:
+    """The event's date (`won_on`: time view, `signed_on`: category view) if it came after
+    D, else the expected close date."""
+    return Case(When(**{f"{event}__gt": as_of}, then=F(event)), default=F("expected_close"))
+
+
+def signed_in(period: Period) -> Q:
+    """Signed in `period` and not lost today: what attainment and accuracy count (not the
+    forecast's `booked` on D; see the module's docstring)."""
+    return Q(signed_on__gte=period.start, signed_on__lte=period.end) & ~Q(status=Status.LOST)
+
+
+def in_pipeline(as_of: date) -> Q:
+    """Open on D in every sense (neither booked nor closed; lost is read separately) and not
+    omitted: the pipeline SPEC §6's coverage adds to what is booked."""
+    return not_booked(as_of) & not_closed(as_of) & ~OMITTED
 
 
 def in_cents(amount) -> Cast:
@@ -127,14 +241,10 @@ def time_column(h: Horizon) -> Case:
     """The 按时间 column, or NULL for an opportunity this view does not count.
 
     Needs the `time_close` alias (see `counted_on`)."""
-    closed = Q(won_on__lte=h.as_of)
-    omitted = Q(forecast_category=ForecastCategory.OMITTED)
     return Case(
-        When(closed & Q(won_on__gte=h.fiscal_year.start), then=Value("closed")),
-        When(closed, then=_null()),  # completed before this fiscal year
-        # "Booked and closed ones count whatever their category": omitted drops only
-        # the deals that are still open in both senses.
-        When(omitted & ~Q(signed_on__lte=h.as_of), then=_null()),
+        When(closed(h.as_of) & Q(won_on__gte=h.fiscal_year.start), then=Value("closed")),
+        When(closed(h.as_of), then=_null()),  # completed before this fiscal year
+        When(left_out(h.as_of), then=_null()),
         When(time_close__lte=h.months_later(3), then=Value("m0_3")),  # overdue included
         When(time_close__lte=h.months_later(6), then=Value("m3_6")),
         When(time_close__lte=h.months_later(9), then=Value("m6_9")),
@@ -149,19 +259,15 @@ def category_column(h: Horizon) -> Case:
 
     An overdue close date (≤ D) counts as D, which is inside Q, so "in Q" is simply
     "close date ≤ end of Q". Needs the `category_close` alias."""
-    booked = Q(signed_on__lte=h.as_of)
     in_q = Q(category_close__lte=h.quarter.period.end)
     in_next_q = Q(category_close__lte=h.next_quarter.period.end)
-    commit = Q(forecast_category=ForecastCategory.COMMIT)
-    best = Q(forecast_category=ForecastCategory.BEST_CASE)
-    omitted = Q(forecast_category=ForecastCategory.OMITTED)
     return Case(
-        When(booked & Q(signed_on__gte=h.fiscal_year.start), then=Value("booked")),
-        When(booked, then=_null()),  # booked before this fiscal year
-        When(omitted & ~Q(won_on__lte=h.as_of), then=_null()),
-        When(commit & in_q, then=Value("commit_q")),
-        When(best & in_q, then=Value("best_q")),
-        When((commit | best) & in_next_q, then=Value("best_next_q")),
+        When(booked(h.as_of) & Q(signed_on__gte=h.fiscal_year.start), then=Value("booked")),
+        When(booked(h.as_of), then=_null()),  # booked before this fiscal year
+        When(left_out(h.as_of), then=_null()),
+        When(COMMIT & in_q, then=Value("commit_q")),
+        When(BEST_CASE & in_q, then=Value("best_q")),
+        When((COMMIT | BEST_CASE) & in_next_q, then=Value("best_next_q")),
         default=Value("pipeline"),
         output_field=CharField(),
     )
@@ -176,28 +282,20 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None) -> QuerySet:
         # "not created after D" rather than "created on or before D" (the same rows: the
         # date is never empty): SQLite would otherwise read a company's opportunities in
         # the order of the index by creation date, one table page per row, when nearly all
-        # of them match anyway — 2–3 times slower than reading the table (issue 20).
-        with_columns(h, queryset.exclude(created_on__gt=h.as_of))
-        # A missing history row (status NULL) cannot happen for rows the services write;
-        # such a row is treated as open rather than silently dropped.
-        .filter(Q(status_on_d__isnull=True) | ~Q(status_on_d=Status.LOST))
+        # of them match anyway.
+        with_columns(h, queryset.exclude(created_on__gt=h.as_of)).filter(not_lost(h.as_of))
     )
 
 
 def with_columns(h: Horizon, queryset: QuerySet) -> QuerySet:
-    done = Q(signed_on__lte=h.as_of) | Q(won_on__lte=h.as_of)
     return queryset.alias(
         status_on_d=status_on(h.as_of),
         stage_on_d=stage_on(h.as_of),
-        time_close=_close("won_on", h),
-        category_close=_close("signed_on", h),
+        time_close=close_date("won_on", h.as_of),
+        category_close=close_date("signed_on", h.as_of),
         time_column=time_column(h),
         category_column=category_column(h),
-        # Weighted forecasts count signed or completed business in full: a signed contract
-        # is not a 75% chance any more, whatever probability the record still carries.
-        weight=Case(
-            When(done, then=Value(100)), default=F("probability"), output_field=IntegerField()
-        ),
+        weight=weight(h.as_of),
     )
 
 

@@ -17,19 +17,11 @@ from salespath.org.models import Role, Team, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
+from .attainment import signed_by_owner
 from .calendar import deadline_for, timeliness
 from .models import ForecastSnapshot, ForecastSubmission
-from .queries import (
-    MONEY,
-    _amount,
-    _column_aggregates,
-    _figures,
-    booked_by_owner,
-    forecast,
-    members_of,
-    people_rows,
-    scope_dict,
-)
+from .people import members_of, people_rows, scope_dict
+from .queries import MONEY, _amount, _column_aggregates, _figures, forecast
 from .rows import Figures, money, rows_and_total
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
@@ -286,7 +278,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
     """Booked in `quarter` against what was forecast for it, per person and rolled up.
 
     - booked: the amount of opportunities whose contract was signed in the quarter and
-      that are not lost today;
+      that are not lost today (`state.signed_in`);
     - committed, as submitted on a date D inside the quarter: what was already booked in
       the quarter up to D plus the `commit_q` column; committed + best case adds `best_q`;
     - "at the quarter's start" is each person's first submission on or after the first day
@@ -296,7 +288,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
     Accuracy is booked ÷ forecast in percent; none where nothing was forecast. Four queries.
     """
     period = quarter.period
-    booked = {owner: row["booked"] for owner, row in booked_by_owner(scope, period).items()}
+    booked = {owner: row["amount"] for owner, row in signed_by_owner(scope, period).items()}
     submissions = ForecastSubmission.objects.filter(
         as_of__gte=period.start, as_of__lte=period.end, **scope.owner_filter("person")
     )
@@ -360,7 +352,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
         members_of(people, by_person, columns), "person", scope.kind, columns
     )
     total = total.as_dict()
-    starts = {username: first_seen.get(pk) for pk, username, *_rest in people}
+    starts = {person.username: first_seen.get(person.pk) for person in people}
     return {
         "quarter": str(quarter),
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},

@@ -10,12 +10,14 @@ Counting rules, as a sales manager reads them:
   target industry, large or medium, a multi-site group enterprise, S1.3 and S1.4 attested;
   or marked as target by a supervisor — today's profile) and whose S2.1 basics were complete
   on the date.
-- Booked: opportunity amounts whose contract was signed in the window and on or before the
-  date, unless lost by the date. Achievement = booked / the window's quota.
+- Booked: opportunity amounts booked on the date (SPEC §5, `forecast.state.booked`) whose
+  contract was signed in the window, unless lost by the date. Achievement = booked / the
+  window's quota.
 - Pipeline coverage = (booked in the quota year + the amount of opportunities open on the
-  date, not booked, not omitted (不计入), whose close date falls in the quota year) / the
-  annual quota. The close date is the signing date when signing came after the date,
-  otherwise the expected close date; an overdue one counts as closing on the date (SPEC §5).
+  date, not booked, not omitted (不计入) — `forecast.state.in_pipeline` — whose close date
+  falls in the quota year) / the annual quota. The close date is the category view's
+  (`forecast.state.close_date`): the signing date when signing came after the date,
+  otherwise the expected close date; an overdue one counts as closing on the date.
 - A completed sale: an opportunity that reached S7 (SPEC §5 "closed") within the current
   quota year, on or before the date and not lost, with amount ≥ the big-sale amount.
 """
@@ -28,9 +30,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -41,12 +45,12 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from salespath.customers.models import Customer
-from salespath.forecast.state import in_cents
+from salespath.forecast.state import booked, close_date, in_cents, in_pipeline
 from salespath.lib.fiscal import Period
 from salespath.org.models import User
 from salespath.org.quotas import prorated, quarter_amounts_by_person
 from salespath.pipeline.history import stage_on, status_on
-from salespath.pipeline.models import ForecastCategory, Opportunity, Stage, StageChange, Status
+from salespath.pipeline.models import Opportunity, Stage, StageChange, Status
 from salespath.pipeline.qualification import target_customer_q
 from salespath.replicas import report_connection
 
@@ -102,8 +106,10 @@ def _maybe_not_lost_on(ids: list[int], as_of: date) -> Q:
 
 def _states_on(ids: list[int], as_of: date, big_sale: Decimal) -> QuerySet:
     """One row per opportunity of `ids` that may count on `as_of`: its owner, customer,
-    amount in cents, dates and category, its stage and status on the date, and — for one of
-    at least the big-sale amount — the first day it reached S7 (by the date)."""
+    amount in cents, signing date, its stage and status on the date, whether it was booked
+    and whether in the pipeline on the date and its close date then (by SPEC §5's rules in
+    `forecast.state`), and — for one of at least the big-sale amount — the first day it
+    reached S7 (by the date)."""
     reached_s7 = (
         StageChange.objects.filter(
             opportunity=OuterRef("pk"), to_stage_id="S7", effective_on__lte=as_of
@@ -117,6 +123,9 @@ def _states_on(ids: list[int], as_of: date, big_sale: Decimal) -> QuerySet:
             cents=in_cents(F("amount")),
             stage_on=stage_on(as_of),
             status_on=status_on(as_of),
+            booked=ExpressionWrapper(booked(as_of), output_field=BooleanField()),
+            in_pipeline=ExpressionWrapper(in_pipeline(as_of), output_field=BooleanField()),
+            close_on=close_date("signed_on", as_of),
         )
         .annotate(
             s7_on=Case(
@@ -129,10 +138,11 @@ def _states_on(ids: list[int], as_of: date, big_sale: Decimal) -> QuerySet:
             "customer_id",
             "cents",
             "signed_on",
-            "expected_close",
-            "forecast_category",
             "stage_on",
             "status_on",
+            "booked",
+            "in_pipeline",
+            "close_on",
             "s7_on",
         )
         .order_by()
@@ -146,14 +156,10 @@ FIGURES_SQL = """
     WITH windows (owner_id, year_start, year_end, q2_start, q2_end) AS (VALUES {windows}),
       states AS MATERIALIZED ({states})
     SELECT o.owner_id, {customers_at},
-      SUM(o.cents) FILTER (WHERE {not_lost} AND o.signed_on <= %s
-                           AND o.signed_on >= w.year_start),
-      SUM(o.cents) FILTER (WHERE {not_lost} AND o.signed_on <= %s
+      SUM(o.cents) FILTER (WHERE {not_lost} AND o.booked AND o.signed_on >= w.year_start),
+      SUM(o.cents) FILTER (WHERE {not_lost} AND o.booked
                            AND o.signed_on >= w.q2_start AND o.signed_on <= w.q2_end),
-      SUM(o.cents) FILTER (WHERE o.status_on = %s AND (o.signed_on IS NULL OR o.signed_on > %s)
-                           AND o.forecast_category <> %s
-                           AND CASE WHEN o.signed_on > %s THEN o.signed_on
-                                    ELSE o.expected_close END <= w.year_end),
+      SUM(o.cents) FILTER (WHERE {not_lost} AND o.in_pipeline AND o.close_on <= w.year_end),
       COUNT(*) FILTER (WHERE {not_lost} AND o.stage_on = 'S7' AND o.s7_on >= w.year_start)
     FROM states o JOIN windows w ON w.owner_id = o.owner_id
     WHERE o.stage_on IS NOT NULL
@@ -210,17 +216,7 @@ def _person_sums(
         not_lost=not_lost,
         states=states,
     )
-    day_text = as_of.isoformat()
-    params = [
-        *state_params,
-        *at_params,
-        day_text,
-        day_text,
-        Status.OPEN.value,
-        day_text,
-        ForecastCategory.OMITTED.value,
-        day_text,
-    ]
+    params = [*state_params, *at_params]
     with report_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -35,7 +35,8 @@ from salespath.activities.models import Activity, ActivityKind
 from salespath.activities.services import activity_log
 from salespath.errors import DomainError
 from salespath.forecast import rollups
-from salespath.forecast.queries import evaluation_sheet, forecast
+from salespath.forecast.queries import forecast
+from salespath.forecast.sheet import evaluation_sheet
 from salespath.forecast.state import Horizon
 from salespath.forecast.xlsx import evaluation_workbook
 from salespath.lib.cells import csv_row

@@ -35,7 +35,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lead
 
-from salespath.forecast.queries import booked_by_owner, people_in_scope
+from salespath.forecast.attainment import signed_by_owner
+from salespath.forecast.people import people_in_scope
 from salespath.forecast.state import in_cents
 from salespath.lib.fiscal import Period
 from salespath.org.quotas import quotas_for_period
@@ -222,15 +223,16 @@ def attainment(scope: Scope, period: Period) -> tuple[list[Attainment], Attainme
     """Booked per salesperson in `period` against their quota for it, and the total.
 
     Booked is what the forecast's accuracy counts: opportunities whose contract was signed
-    (`signed_on`) in the period and that are not lost today. Three queries."""
-    booked = booked_by_owner(scope, period)
+    (`signed_on`) in the period and that are not lost today (`forecast.state.signed_in`).
+    Three queries."""
+    booked = signed_by_owner(scope, period)
     people = people_in_scope(scope, set(booked))
     quotas = quotas_for_period(people, period)
     rows = [
         Attainment(
             person=person,
             quota=quotas.get(person.pk, Decimal("0.00")),
-            booked=(booked.get(person.pk) or {}).get("booked") or Decimal("0.00"),
+            booked=(booked.get(person.pk) or {}).get("amount") or Decimal("0.00"),
             deals=(booked.get(person.pk) or {}).get("deals") or 0,
         )
         for person in people

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from salespath.catalog.models import ProductCategory
-from salespath.forecast.queries import evaluation_sheet
+from salespath.forecast.sheet import evaluation_sheet
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Opportunity, ProjectRole
 from salespath.pipeline.services import team_member_add

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salespath.forecast.queries import evaluation_sheet
+from salespath.forecast.sheet import evaluation_sheet
 from salespath.forecast.state import Horizon, status_since
 from salespath.org.models import Branch, Role, User
 from salespath.org.scopes import Scope

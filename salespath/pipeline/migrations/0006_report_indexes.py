@@ -1,7 +1,7 @@
 """Indexes for the evaluation sheet and the roadmap's big sales.
 
 The evaluation sheet on D reads a scope's opportunities that are open today, or were won or
-lost since the start of D's quarter (`forecast.queries._sheet_candidates`). Per owner, the
+lost since the start of D's quarter (`forecast.sheet._sheet_rows`). Per owner, the
 open ones come from (owner, status, stage); these two give the recently won and the recently
 lost ones, so neither engine reads the years of finished deals behind each salesperson (most
 of the table at scale L). Partial: a date only exists on finished deals.

@@ -10,7 +10,7 @@
 - `opportunity_open_with_note`: the open deals with a note.
 - `opportunity_history_by_owner`: a salesperson's deals changed after a date.
 
-`forecast.queries._sheet_rows` says which part of the sheet reads which. The conditions are
+`forecast.sheet._sheet_rows` says which part of the sheet reads which. The conditions are
 written as the ORM writes them (`NOT (note = '')`), so SQLite sees that a query implies them.
 """
 

@@ -1,5 +1,5 @@
 """Report pages: the stage evaluation sheet and the sales forecast (both views, drill-down,
-xlsx, submission). The figures come from `salespath.forecast.queries`."""
+xlsx, submission). The figures come from `salespath.forecast.queries` and `.sheet`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotAllowed, NotFound
-from salespath.forecast.queries import SHEET_PAGE, evaluation_sheet, forecast, forecast_cell
+from salespath.forecast.queries import forecast, forecast_cell
 from salespath.forecast.services import forecast_submit, may_submit_for
+from salespath.forecast.sheet import SHEET_PAGE, evaluation_sheet
 from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
 from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from salespath.replicas import reading_reports

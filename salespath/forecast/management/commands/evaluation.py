@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from salespath.forecast.queries import evaluation_sheet
+from salespath.forecast.sheet import evaluation_sheet
 from salespath.forecast.text import evaluation_table
 from salespath.forecast.xlsx import evaluation_workbook
 from salespath.org import cli
