@@ -37,6 +37,7 @@ from salespath.catalog.models import ProductCategory
 from salespath.errors import DomainError
 from salespath.lib.fiscal import Period
 from salespath.localize import localized
+from salespath.org.access import branch_people
 from salespath.org.models import PersonRole, Role, User
 from salespath.org.names import person_name
 from salespath.org.scopes import Scope
@@ -194,13 +195,7 @@ def members_of(people: list[tuple], owner_figures: dict[int, Figures], columns) 
 def _people(scope: Scope, owner_ids: set[int] | QuerySet) -> QuerySet:
     # The role as EXISTS, not a join: no duplicates, so no DISTINCT over 2,000 people.
     selling = PersonRole.objects.filter(person=OuterRef("pk"), role=Role.SALESPERSON)
-    salespeople = Q(Exists(selling), is_active=True)
-    if scope.kind == "person":
-        salespeople &= Q(pk=scope.person.pk)
-    elif scope.kind == "team":
-        salespeople &= Q(team=scope.team)
-    elif scope.kind == "branch":
-        salespeople &= Q(Q(team__branch=scope.branch) | Q(team__isnull=True, branch=scope.branch))
+    salespeople = Q(Exists(selling), scope.people_filter(), is_active=True)
     return User.objects.filter(salespeople | Q(pk__in=owner_ids)).order_by("username")
 
 
@@ -439,9 +434,7 @@ def _row_filter(level: str, key: str | None) -> Q:
     if level == "branch":
         if not key:
             return Q(owner__team__isnull=True, owner__branch__isnull=True)
-        return Q(owner__team__branch__code=key) | Q(
-            owner__team__isnull=True, owner__branch__code=key
-        )
+        return branch_people(key, "owner", "__code")
     if level == "company":
         return Q()
     if level == "product":

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salespath.org.models import Role, User
+from salespath.org.access import supervised
+from salespath.org.models import User
 from salespath.pipeline import policy
 from salespath.pipeline.models import InitiationRequest, Payment
 from salespath.pipeline.queries import initiations_awaiting, payments_awaiting_confirmation
@@ -45,13 +46,10 @@ def payments_to_confirm(user: User) -> list[Payment]:
 
 def phase_ends_to_sign(user: User) -> list[PhaseEnd]:
     """Phases of the user's people that ended with goals unmet and are not signed off."""
-    waiting = PhaseEnd.objects.filter(signed_at=None).exclude(person=user)
-    if user.team_id is not None and user.has_role(Role.SUPERVISOR):
-        mine = waiting.filter(person__team_id=user.team_id)
-    else:
-        mine = PhaseEnd.objects.none()
-    if user.branch_id is not None and user.has_role(Role.BRANCH_GM):
-        mine = mine | waiting.filter(person__branch_id=user.branch_id)
+    people = supervised(user, "person")
+    if people is None:
+        return []
+    mine = PhaseEnd.objects.filter(people, signed_at=None).exclude(person=user)
     return [
         p
         for p in mine.select_related("person").order_by("ended_on", "pk")
