@@ -74,8 +74,7 @@ def supervisors(person: User, roles: frozenset[str] = SUPERVISING) -> Q:
     found = Q(pk__in=[])
     if person.team_id and Role.SUPERVISOR in roles:
         found |= Q(roles__role=Role.SUPERVISOR, team_id=person.team_id)
-    branch = person.home_branch_id
-    if branch and Role.BRANCH_GM in roles:
+    if Role.BRANCH_GM in roles and (branch := person.home_branch_id):
         found |= Q(branch_people(branch), roles__role=Role.BRANCH_GM)
     return found
 

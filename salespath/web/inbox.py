@@ -30,7 +30,8 @@ def initiations_to_decide(user: User) -> list[InitiationRequest]:
     return [
         request
         for request in initiations_awaiting(user)
-        .select_related("opportunity__owner", "opportunity__customer", "opportunity__stage")
+        # the owner's team too: the GM rule reads the owner's branch through it
+        .select_related("opportunity__owner__team", "opportunity__customer", "opportunity__stage")
         .order_by("requested_at", "pk")
         if policy.may_decide_initiation(user, request)
     ]
@@ -52,7 +53,7 @@ def phase_ends_to_sign(user: User) -> list[PhaseEnd]:
     mine = PhaseEnd.objects.filter(people, signed_at=None).exclude(person=user)
     return [
         p
-        for p in mine.select_related("person").order_by("ended_on", "pk")
+        for p in mine.select_related("person__team").order_by("ended_on", "pk")
         if may_sign_phase_end(user, p.person)
     ]
 
