@@ -44,7 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"员工{n}")
     team = factory.SubFactory(TeamFactory)
-    branch = factory.LazyAttribute(lambda o: o.team.branch if o.team else None)
+    branch = None  # a team member's branch is their team's; set it for someone without a team
     hire_date = date(2025, 1, 6)
     password = factory.django.Password("pw-for-tests")
 

@@ -2,7 +2,10 @@ import django_filters as filters
 from django import forms
 from django.db import models
 from django_filters import rest_framework
+from django_filters.constants import EMPTY_VALUES
 
+from salespath.org.access import branch_people
+from salespath.org.models import User
 from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 
 MAX_ID = 2**53
@@ -39,12 +42,35 @@ class FilterBackend(rest_framework.DjangoFilterBackend):
     filterset_base = FilterSet
 
 
+class BranchFilter(filters.CharFilter):
+    """People of a branch, by its code, as a filter on `person_field` (a path to a person;
+    "" for people themselves): a team member's branch is their team's."""
+
+    def __init__(self, *args, person_field: str = "", **kwargs):
+        self.person_field = person_field
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(branch_people(value, self.person_field, "__code"))
+
+
+class PersonFilter(FilterSet):
+    team__code = filters.CharFilter(field_name="team__code")
+    branch__code = BranchFilter()
+
+    class Meta:
+        model = User
+        fields = []
+
+
 class OpportunityFilter(FilterSet):
     stage = filters.CharFilter(field_name="stage_id")
     status = filters.ChoiceFilter(choices=Status.choices)
     owner = filters.CharFilter(field_name="owner__username")
     team = filters.CharFilter(field_name="owner__team__code")
-    branch = filters.CharFilter(field_name="owner__branch__code")
+    branch = BranchFilter(person_field="owner")
     product = filters.CharFilter(field_name="lines__product__code", distinct=True)
     category = filters.ChoiceFilter(
         field_name="forecast_category", choices=ForecastCategory.choices

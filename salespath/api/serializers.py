@@ -45,7 +45,10 @@ class TeamSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     team = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    branch = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # a team member's branch is their team's
+    branch = serializers.SlugRelatedField(
+        source="home_branch", slug_field="code", read_only=True, allow_null=True
+    )
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -27,6 +27,7 @@ from salespath.pipeline.models import FieldChange, StageChange
 from . import access, inputs
 from . import serializers as s
 from .base import ID, given, validated
+from .filters import PersonFilter
 from .models import ApiToken
 from .services import token_create, token_for_credentials, token_revoke
 
@@ -48,12 +49,12 @@ class TeamViewSet(ReadOnly):
 class PersonViewSet(ReadOnly):
     queryset = User.objects.none()  # for the schema
     serializer_class = s.PersonSerializer
-    filterset_fields = {"team__code": ["exact"], "branch__code": ["exact"]}
+    filterset_class = PersonFilter
 
     def get_queryset(self):
         return (
             policy.visible_people(self.request.user)
-            .select_related("team", "branch")
+            .select_related("team__branch", "branch")
             .prefetch_related(Prefetch("roles", queryset=PersonRole.objects.all()))
             .order_by("username")
         )

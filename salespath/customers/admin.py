@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from salespath.adminsite.options import ReadOnlyAdmin, ReadOnlyInline
+from salespath.org.admin import branch_filter
 
 from .models import Competitor, Contact, Customer, Industry
 
@@ -19,7 +20,7 @@ class ContactInline(ReadOnlyInline):
 @admin.register(Customer)
 class CustomerAdmin(ReadOnlyAdmin):
     list_display = ["name", "industry", "size", "owner", "created_on", "target_override"]
-    list_filter = ["industry", "size", "owner__team__branch", "target_override"]
+    list_filter = ["industry", "size", branch_filter("owner"), "target_override"]
     search_fields = ["name", "name_en", "external_id"]
     list_select_related = ["industry", "owner"]
     inlines = [ContactInline]

@@ -219,7 +219,8 @@ def write_people(org: Organisation, today: date) -> None:
             is_staff=p.superuser or Role.ADMIN in p.roles,
             is_superuser=p.superuser,
             team=teams[p.team] if p.team else None,
-            branch=branches[p.branch] if p.branch else None,
+            # a team member's branch is their team's; only someone without a team has one
+            branch=branches[p.branch] if p.branch and not p.team else None,
             hire_date=p.hire_date,
             quota_start_date=p.quota_start,
             external_id=USER_PREFIX + p.username,

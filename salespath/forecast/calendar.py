@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from salespath.org.access import branch_people
 from salespath.org.models import Role, User
 
 from .models import ForecastCalendar, ForecastSubmission, How
@@ -69,9 +70,9 @@ def people_held(cal: ForecastCalendar) -> QuerySet[User]:
     """The active salespeople who report on this calendar."""
     people = User.objects.filter(is_active=True, roles__role=Role.SALESPERSON).distinct()
     if cal.branch_id is not None:
-        return people.filter(Q(team__branch_id=cal.branch_id) | Q(team=None, branch=cal.branch_id))
+        return people.filter(branch_people(cal.branch_id))
     own = ForecastCalendar.objects.filter(active=True, branch__isnull=False).values("branch_id")
-    return people.exclude(Q(team__branch_id__in=own) | Q(team=None, branch_id__in=own))
+    return people.exclude(branch_people(own, lookup="__in"))
 
 
 def deadline_for(branch_id: int | None, as_of: date) -> datetime | None:

@@ -2,7 +2,6 @@
 recomputation from the rows it is derived from, and repaired through the code its writers
 use (`salespath verify [--repair]`, docs/verify.md).
 
-- `User.branch`: a team member's branch is their team's;
 - copies on the opportunity: `signed_on` (its contract), `history_until` (its latest stage
   change), `project_manager` and `product_ids` (its team and lines), `amount` (the sum of
   its lines, when it has any);
@@ -22,7 +21,6 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from salespath.org.models import Team, User
 from salespath.pipeline.copies import (
     copy_line_totals,
     copy_signing_dates,
@@ -75,23 +73,6 @@ def _copy_found(queryset: QuerySet, stored: str) -> tuple[int, list[str], list]:
     first = list(rows.values_list("pk", stored, "fresh")[:EXAMPLES])
     examples = [f"#{pk}: {value} ≠ {fresh}" for pk, value, fresh in first]
     return count, examples, list(rows.values_list("pk", flat=True)) if count else []
-
-
-# --- a team member's branch -------------------------------------------------------------
-
-
-def _branch_query() -> QuerySet:
-    team_branch = Team.objects.filter(pk=OuterRef("team")).values("branch")[:1]
-    return User.objects.filter(team__isnull=False).annotate(fresh=Subquery(team_branch))
-
-
-def _find_branches():
-    return _copy_found(_branch_query(), "branch_id")
-
-
-def _repair_branches(ids: list) -> None:
-    team_branch = Team.objects.filter(pk=OuterRef("team")).values("branch")[:1]
-    User.objects.filter(pk__in=ids).update(branch=Subquery(team_branch))
 
 
 # --- copies on the opportunity ----------------------------------------------------------
@@ -176,7 +157,6 @@ def _then_refresh(repair: Callable[[list], None]) -> Callable[[list], None]:
 
 
 CHECKS = (
-    Check("branch", _("A team member's branch is their team's"), _find_branches, _repair_branches),
     Check(
         "signed_on",
         _("Signing dates copied from the contracts"),

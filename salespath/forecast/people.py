@@ -42,13 +42,7 @@ def people_in_scope(scope: Scope, owner_ids: set[int]) -> list[User]:
 def _people(scope: Scope, owner_ids: set[int] | QuerySet) -> QuerySet:
     # The role as EXISTS, not a join: no duplicates, so no DISTINCT over 2,000 people.
     selling = PersonRole.objects.filter(person=OuterRef("pk"), role=Role.SALESPERSON)
-    salespeople = Q(Exists(selling), is_active=True)
-    if scope.kind == "person":
-        salespeople &= Q(pk=scope.person.pk)
-    elif scope.kind == "team":
-        salespeople &= Q(team=scope.team)
-    elif scope.kind == "branch":
-        salespeople &= Q(Q(team__branch=scope.branch) | Q(team__isnull=True, branch=scope.branch))
+    salespeople = Q(Exists(selling), scope.people_filter(), is_active=True)
     return User.objects.filter(salespeople | Q(pk__in=owner_ids)).order_by("username")
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError
 from salespath.localize import localized
+from salespath.org.access import branch_people
 from salespath.org.names import person_name
 from salespath.org.scopes import Scope
 
@@ -318,9 +319,7 @@ def _row_filter(level: str, key: str | None) -> Q:
     if level == "branch":
         if not key:
             return Q(owner__team__isnull=True, owner__branch__isnull=True)
-        return Q(owner__team__branch__code=key) | Q(
-            owner__team__isnull=True, owner__branch__code=key
-        )
+        return branch_people(key, "owner", "__code")
     if level == "company":
         return Q()
     if level == "product":

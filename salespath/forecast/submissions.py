@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from salespath.errors import DomainError
 from salespath.lib.fiscal import FiscalQuarter, fiscal_quarter_of
-from salespath.org.models import Role, Team, User
+from salespath.org.models import Role, Team
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
@@ -61,7 +61,9 @@ def team_submissions(team: Team, as_of: date) -> dict:
     """For each salesperson of `team`: submitted for `as_of` or not, and the submitted
     category figures beside the live ones. Four queries."""
     people = list(
-        User.objects.filter(team=team, is_active=True, roles__role=Role.SALESPERSON)
+        Scope("team", team=team)
+        .people()
+        .filter(is_active=True, roles__role=Role.SALESPERSON)
         .distinct()
         .order_by("username")
     )

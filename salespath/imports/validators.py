@@ -52,7 +52,6 @@ class Registries:
             "first_name",
             "last_name",
             "team_id",
-            "branch_id",
         ):
             full_name = f"{user.last_name}{user.first_name}".strip()
             self.users.add(
@@ -177,11 +176,18 @@ def validate_organisation(
             data["email"] = email
         branch = _branch(registries, row) if not row.blank("branch") else None
         team = _team(registries, row, branch) if not row.blank("team") else None
+        current = registries.team_by_pk.get(person.data.get("team_id"))
         if team is not None:
             data["team"] = team
-            data["branch"] = team.data.get("branch") or branch
-        elif branch is not None:
+        elif branch is not None and current is None:
             data["branch"] = branch
+        elif branch is not None and current.data.get("branch_id") != branch.pk:
+            # a team member's branch is their team's: moving them takes the new team
+            row.problem(
+                "branch",
+                _("This person is in team “%(team)s” of another branch: name their new team.")
+                % {"team": current.name},
+            )
         roles: set[str] = data.setdefault("roles", set())
         for spelling in LIST_SEPARATORS.split(row.text("roles")):
             if not spelling.strip():

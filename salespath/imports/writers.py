@@ -94,9 +94,7 @@ def write_organisation(people: list[Ref], registries, counts: Counter) -> None:
         }
         if data.get("team") is not None:
             values["team"] = data["team"].pk
-            values["branch"] = pk(data["team"].data.get("branch")) or data["team"].data.get(
-                "branch_id"
-            )
+            values["branch"] = None  # a team member's branch is their team's
         elif data.get("branch") is not None:
             values["branch"] = data["branch"].pk
         return values

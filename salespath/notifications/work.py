@@ -21,13 +21,14 @@ from salespath.pipeline.queries import opportunity_stages, stuck_filter
 
 from .services import notify
 
+TEAM_SUPERVISOR = frozenset({Role.SUPERVISOR})
+
 
 def supervisors_of(person: User) -> QuerySet[User]:
-    """The sales supervisors of the person's team, not the person themself."""
-    if person.team_id is None:
-        return User.objects.none()
+    """The sales supervisors of the person's team, not the person themself: a team's
+    reminders and a deal's news go to whoever leads the team, not to the branch GM."""
     return (
-        User.objects.filter(team_id=person.team_id, roles__role=Role.SUPERVISOR, is_active=True)
+        User.objects.filter(supervisors(person, TEAM_SUPERVISOR), is_active=True)
         .exclude(pk=person.pk)
         .distinct()
     )

@@ -21,6 +21,17 @@ SUPERVISING = frozenset({Role.SUPERVISOR, Role.BRANCH_GM})
 LEADERS = SUPERVISING | {Role.EXECUTIVE, Role.ADMIN}
 
 
+def branch_people(branch, person_field: str = "", lookup: str = "") -> Q:
+    """The people of a branch as a filter on `person_field` (a path to a person; "" for
+    people themselves): the members of its teams, and the people without a team whose own
+    branch it is. `branch` is matched by `lookup` on the branch ("" its pk or the branch,
+    "__code" its code, "__in" several)."""
+    prefix = f"{person_field}__" if person_field else ""
+    return Q(**{f"{prefix}team__branch{lookup}": branch}) | Q(
+        **{f"{prefix}team__isnull": True, f"{prefix}branch{lookup}": branch}
+    )
+
+
 def sees_everything(user: User) -> bool:
     return user.is_superuser or bool(user.role_codes & SEES_EVERYTHING)
 
@@ -32,14 +43,14 @@ def supervised_team_id(user: User) -> int | None:
 
 def supervised_branch_id(user: User) -> int | None:
     """The branch `user` runs as its general manager, if any."""
-    return user.branch_id if user.has_role(Role.BRANCH_GM) and user.branch_id else None
+    return user.home_branch_id if user.has_role(Role.BRANCH_GM) else None
 
 
 def supervises(user: User, person: User) -> bool:
     """The rule: `user` is the sales supervisor of `person`'s team, or the GM of their
     branch. `supervised` is the same rule as a filter on people, `supervisors` its inverse."""
     team, branch = supervised_team_id(user), supervised_branch_id(user)
-    return bool((team and team == person.team_id) or (branch and branch == person.branch_id))
+    return bool((team and team == person.team_id) or (branch and branch == person.home_branch_id))
 
 
 def supervised(user: User, person_field: str = "") -> Q | None:
@@ -51,19 +62,20 @@ def supervised(user: User, person_field: str = "") -> Q | None:
     if team:
         found = Q(**{f"{prefix}team_id": team})
     if branch:
-        by_branch = Q(**{f"{prefix}branch_id": branch})
+        by_branch = branch_people(branch, person_field)
         found = by_branch if found is None else found | by_branch
     return found
 
 
-def supervisors(person: User) -> Q:
+def supervisors(person: User, roles: frozenset[str] = SUPERVISING) -> Q:
     """The people who supervise `person` (`supervises` read the other way), as a filter on
-    people: the sales supervisors of their team and the GMs of their branch."""
+    people: the sales supervisors of their team and the GMs of their branch; `roles` keeps
+    one kind of them."""
     found = Q(pk__in=[])
-    if person.team_id:
+    if person.team_id and Role.SUPERVISOR in roles:
         found |= Q(roles__role=Role.SUPERVISOR, team_id=person.team_id)
-    if person.branch_id:
-        found |= Q(roles__role=Role.BRANCH_GM, branch_id=person.branch_id)
+    if Role.BRANCH_GM in roles and (branch := person.home_branch_id):
+        found |= Q(branch_people(branch), roles__role=Role.BRANCH_GM)
     return found
 
 

@@ -124,7 +124,9 @@ def scope(options: dict) -> Scope:
 
 def _operator_scope(person: str | None, team: str | None, branch: str | None) -> Scope:
     if person:
-        found = User.objects.filter(username=person).select_related("team", "branch").first()
+        found = (
+            User.objects.filter(username=person).select_related("team__branch", "branch").first()
+        )
         if found is None:
             raise CommandError(_("No person “%(name)s”.") % {"name": person})
         return Scope("person", person=found)

@@ -59,7 +59,9 @@ class Team(models.Model):
 
 
 class User(AbstractUser):
-    """A person. `branch` is the team's branch for team members, or the branch a GM runs."""
+    """A person. A team member's branch is their team's (`home_branch`): the `branch` field
+    holds a branch only for someone without a team, such as a branch GM or branch staff, so
+    moving a team to another branch moves its people with it."""
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     team = models.ForeignKey(
@@ -77,6 +79,7 @@ class User(AbstractUser):
         blank=True,
         related_name="people",
         verbose_name=_("branch"),
+        help_text=_("Only for someone without a team: a team member's branch is their team's."),
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     quota_start_date = models.DateField(_("quota start date"), null=True, blank=True)
@@ -88,6 +91,13 @@ class User(AbstractUser):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True) | models.Q(branch__isnull=True),
+                name="user_team_member_has_no_own_branch",
+                violation_error_message=_(
+                    "A team member belongs to their team's branch: leave the branch empty."
+                ),
+            ),
             models.CheckConstraint(
                 condition=models.Q(quota_start_date__isnull=True)
                 | models.Q(hire_date__isnull=True)
@@ -102,16 +112,29 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.team_id and self.branch_id and self.team.branch_id != self.branch_id:
+        if self.team_id and self.branch_id:
             raise ValidationError(
-                {"branch": _("A team member's branch must be the team's branch.")}
+                {
+                    "branch": _(
+                        "A team member belongs to their team's branch: leave the branch empty."
+                    )
+                }
             )
-        if self.team_id and not self.branch_id:
-            self.branch_id = self.team.branch_id
         if self.hire_date and self.quota_start_date and self.quota_start_date < self.hire_date:
             raise ValidationError(
                 {"quota_start_date": _("The quota start date cannot be before the hire date.")}
             )
+
+    @property
+    def home_branch_id(self) -> int | None:
+        """The person's branch: their team's, or for someone without a team their own.
+        Select `team` with the person to read it without a query."""
+        return self.team.branch_id if self.team_id else self.branch_id
+
+    @property
+    def home_branch(self) -> Branch | None:
+        """`home_branch_id` as the branch (select `team__branch` and `branch` with it)."""
+        return self.team.branch if self.team_id else self.branch
 
     @property
     def role_codes(self) -> frozenset[str]:

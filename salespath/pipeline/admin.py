@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from salespath.adminsite.options import ReadOnlyAdmin, ReadOnlyInline
+from salespath.org.admin import branch_filter
 
 from .models import (
     Attestation,
@@ -75,7 +76,7 @@ class OpportunityAdmin(ReadOnlyAdmin):
         "forecast_category",
         "expected_close",
     ]
-    list_filter = ["stage", "status", "forecast_category", "owner__team__branch", "owner__team"]
+    list_filter = ["stage", "status", "forecast_category", branch_filter("owner"), "owner__team"]
     search_fields = ["name", "name_en", "external_id", "customer__name"]
     list_select_related = ["customer", "owner", "stage"]
     raw_id_fields = ["customer", "owner", "created_by", "lost_to"]

@@ -153,14 +153,9 @@ def _plain(value: Any) -> Any:
 
 def people_in(scope: Scope) -> QuerySet[User]:
     """The salespeople a roadmap scope covers (a person scope covers that person alone)."""
-    people = User.objects.filter(is_active=True)
-    if scope.kind == "person" and scope.person is not None:
-        return User.objects.filter(pk=scope.person.pk)
-    if scope.kind == "team":
-        people = people.filter(team=scope.team)
-    elif scope.kind == "branch":
-        people = people.filter(branch=scope.branch)
-    return people.filter(roles__role=Role.SALESPERSON).distinct()
+    if scope.kind == "person":
+        return scope.people()
+    return scope.people().filter(is_active=True, roles__role=Role.SALESPERSON).distinct()
 
 
 def _roadmaps(people: list[User], as_of: date) -> list[PersonRoadmap]:

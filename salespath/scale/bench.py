@@ -40,6 +40,7 @@ from salespath.forecast.sheet import evaluation_sheet
 from salespath.forecast.state import Horizon
 from salespath.forecast.xlsx import evaluation_workbook
 from salespath.lib.cells import csv_row
+from salespath.org.access import branch_people
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import OPPORTUNITY_STAGES, Opportunity, StageChange, Status
@@ -169,7 +170,7 @@ def find_subjects(as_of: date) -> Subjects:
     )
     people = list(
         User.objects.filter(
-            branch=team.branch, roles__role=Role.SALESPERSON, is_active=True
+            branch_people(team.branch), roles__role=Role.SALESPERSON, is_active=True
         ).order_by("username")[:50]
     )
     if len(people) < 50:
@@ -184,7 +185,9 @@ def find_subjects(as_of: date) -> Subjects:
         User.objects.filter(team=team, roles__role=Role.SALESPERSON).order_by("pk").first()
     )
     branch_gm = (
-        User.objects.filter(branch=team.branch, roles__role=Role.BRANCH_GM).order_by("pk").first()
+        User.objects.filter(branch_people(team.branch), roles__role=Role.BRANCH_GM)
+        .order_by("pk")
+        .first()
     )
     return Subjects(
         as_of,

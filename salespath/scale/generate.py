@@ -125,7 +125,7 @@ def _write(size: Size, seed: int, today: date, counts: Counter, say, started: fl
             salespeople=[u.pk for u in org.salespeople],
             hired={u.pk: u.hire_date.toordinal() for u in org.salespeople},
             team_of={u.pk: u.team_id for u in org.salespeople},
-            branch_of={u.pk: u.branch_id for u in org.salespeople},
+            branch_of={u.pk: u.home_branch_id for u in org.salespeople},
             supervisor_of_team=org.supervisor_of_team,
             project_managers_of_branch=org.project_managers_of_branch,
             finance=org.finance.pk,

@@ -120,7 +120,6 @@ def write_org(rng: random.Random, size: Size, today: date) -> Org:
                 f"客户经理{n + 1:05d}",
                 [Role.SALESPERSON],
                 team=team,
-                branch=team.branch,
                 hire_date=hire,
                 quota_start_date=hire + timedelta(days=91),
             )
@@ -131,7 +130,6 @@ def write_org(rng: random.Random, size: Size, today: date) -> Org:
             f"{team.name}主管",
             [Role.SUPERVISOR],
             team=team,
-            branch=team.branch,
             hire_date=start - timedelta(days=365),
         )
         for t, team in enumerate(teams)

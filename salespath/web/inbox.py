@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from salespath.org.models import Role, User
+from salespath.org.access import supervised
+from salespath.org.models import User
 from salespath.pipeline import policy
 from salespath.pipeline.models import InitiationRequest, Payment
 from salespath.pipeline.queries import initiations_awaiting, payments_awaiting_confirmation
@@ -29,7 +30,8 @@ def initiations_to_decide(user: User) -> list[InitiationRequest]:
     return [
         request
         for request in initiations_awaiting(user)
-        .select_related("opportunity__owner", "opportunity__customer", "opportunity__stage")
+        # the owner's team too: the GM rule reads the owner's branch through it
+        .select_related("opportunity__owner__team", "opportunity__customer", "opportunity__stage")
         .order_by("requested_at", "pk")
         if policy.may_decide_initiation(user, request)
     ]
@@ -45,16 +47,13 @@ def payments_to_confirm(user: User) -> list[Payment]:
 
 def phase_ends_to_sign(user: User) -> list[PhaseEnd]:
     """Phases of the user's people that ended with goals unmet and are not signed off."""
-    waiting = PhaseEnd.objects.filter(signed_at=None).exclude(person=user)
-    if user.team_id is not None and user.has_role(Role.SUPERVISOR):
-        mine = waiting.filter(person__team_id=user.team_id)
-    else:
-        mine = PhaseEnd.objects.none()
-    if user.branch_id is not None and user.has_role(Role.BRANCH_GM):
-        mine = mine | waiting.filter(person__branch_id=user.branch_id)
+    people = supervised(user, "person")
+    if people is None:
+        return []
+    mine = PhaseEnd.objects.filter(people, signed_at=None).exclude(person=user)
     return [
         p
-        for p in mine.select_related("person").order_by("ended_on", "pk")
+        for p in mine.select_related("person__team").order_by("ended_on", "pk")
         if may_sign_phase_end(user, p.person)
     ]
 

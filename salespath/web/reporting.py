@@ -42,11 +42,11 @@ def scope_options(viewer: User) -> list[ScopeOption]:
     else:
         branches = Branch.objects.none()
         teams = Team.objects.none()
-        if supervised_branch_id(viewer):
-            branches = Branch.objects.filter(pk=viewer.branch_id)
-            teams = Team.objects.filter(branch_id=viewer.branch_id)
-        elif supervised_team_id(viewer):
-            teams = Team.objects.filter(pk=viewer.team_id)
+        if gm_of := supervised_branch_id(viewer):
+            branches = Branch.objects.filter(pk=gm_of)
+            teams = Team.objects.filter(branch_id=gm_of)
+        elif supervisor_of := supervised_team_id(viewer):
+            teams = Team.objects.filter(pk=supervisor_of)
     branch_word, team_word = _("Branch"), _("Team")
     options += [ScopeOption(f"branch:{b.code}", f"{branch_word} · {b}") for b in branches]
     options += [ScopeOption(f"team:{t.code}", f"{team_word} · {t}") for t in teams]

@@ -131,7 +131,7 @@ def world(cast) -> World:
         stage_change=StageChange.objects.filter(opportunity=lost).first().pk,
         field_change=FieldChange.objects.filter(opportunity=lost).first().pk,
         quota=QuotaFactory(person=li).pk,
-        branch=li.branch_id,
+        branch=li.home_branch_id,
         team=li.team_id,
         product=product.pk,
         industry=customer.industry_id,

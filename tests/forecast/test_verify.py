@@ -15,13 +15,12 @@ from django.db.models import F
 from salespath.forecast import rollups
 from salespath.forecast.integrity import CHECK_NAMES, verify
 from salespath.forecast.models import ForecastDay, ForecastRollup
-from salespath.org.models import Team, User
 from salespath.pipeline.models import Contract, Opportunity
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
 from salespath.pipeline.services.opportunities import opportunity_create
 from salespath.pipeline.services.work import team_member_add
-from tests.factories import BranchFactory, CustomerFactory, ProductFactory
+from tests.factories import CustomerFactory, ProductFactory
 
 
 @pytest.fixture(autouse=True)
@@ -98,13 +97,6 @@ def _sql(statement: str, params: list) -> None:
 
 
 CORRUPTIONS = {
-    # a team moved to another branch in the admin; its people keep the old branch
-    "branch": lambda d, cast: Team.objects.filter(pk=cast.salesperson.team_id).update(
-        branch=BranchFactory(code="bj", name="北京分公司")
-    ),
-    "branch (user)": lambda d, cast: User.objects.filter(pk=cast.teammate.pk).update(
-        branch=BranchFactory(code="sh", name="上海分公司")
-    ),
     # the contract's date edited in the admin; the opportunity keeps its copy
     "signed_on": lambda d, cast: Contract.objects.filter(opportunity=d["signed"]).update(
         signed_on=F("signed_on") - timedelta(days=1)

@@ -149,12 +149,12 @@ def test_a_monthly_calendar_uses_the_last_day_of_a_short_month(cast):
 def test_a_branch_calendar_replaces_the_company_wide_one(weekly, cast):
     own = ForecastCalendar.objects.create(
         name="广州",
-        branch=cast.salesperson.branch,
+        branch=cast.salesperson.home_branch,
         period="weekly",
         weekday=0,
         deadline_time=time(9, 0),
     )
-    assert calendar_for(cast.salesperson.branch_id) == own
+    assert calendar_for(cast.salesperson.home_branch_id) == own
     assert calendar_for(BranchFactory(code="bj").pk) == weekly
 
 

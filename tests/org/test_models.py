@@ -40,11 +40,13 @@ def test_fifth_quarter_is_refused():
     assert "fiscal_quarter" in refused.value.message_dict
 
 
-def test_team_member_gets_the_team_branch_and_may_not_claim_another():
+def test_a_team_member_may_not_name_a_branch_of_their_own():
+    """Their branch is their team's (`home_branch`); a branch named beside it could only
+    disagree with the team's later."""
     team = TeamFactory()
-    other = TeamFactory()
     person = UserFactory(team=team)
-    person.branch = other.branch
+    person.branch = team.branch
     with pytest.raises(ValidationError) as refused:
         person.full_clean()
     assert "branch" in refused.value.message_dict
+    assert person.home_branch == team.branch
