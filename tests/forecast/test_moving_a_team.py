@@ -10,7 +10,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from salespath.forecast.queries import evaluation_sheet, forecast
+from salespath.forecast.queries import forecast
+from salespath.forecast.sheet import evaluation_sheet
 from salespath.org.access import supervises, visible_people
 from salespath.org.models import Branch, Team, User
 from salespath.org.scopes import Scope
