@@ -217,7 +217,14 @@ def close_date(event: str, as_of: date) -> Case:
 def signed_in(period: Period) -> Q:
     """Signed in `period` and not lost today: what attainment and accuracy count (not the
     forecast's `booked` on D; see the module's docstring)."""
-    return Q(signed_on__gte=period.start, signed_on__lte=period.end) & ~Q(status=Status.LOST)
+    return signed_between(period.start, period.end)
+
+
+def signed_between(start: date, end: date | F) -> Q:
+    """`signed_in` with an end that may be a column: accuracy's "booked so far" reads a
+    submission's frozen rows, signed from the quarter's start up to the submission's date and
+    not lost when it was submitted."""
+    return Q(signed_on__gte=start, signed_on__lte=end) & ~Q(status=Status.LOST)
 
 
 def in_pipeline(as_of: date) -> Q:

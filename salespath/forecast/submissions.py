@@ -17,6 +17,7 @@ from salespath.org.models import Role, Team
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Status
 
+from . import state
 from .attainment import signed_by_owner
 from .calendar import deadline_for, timeliness
 from .models import ForecastSnapshot, ForecastSubmission
@@ -300,8 +301,7 @@ def forecast_accuracy(quarter: FiscalQuarter, scope: Scope) -> dict:
         .annotate(
             booked_so_far=Sum(
                 "amount",
-                filter=Q(signed_on__gte=period.start, signed_on__lte=F("submission__as_of"))
-                & ~Q(status=Status.LOST),
+                filter=state.signed_between(period.start, F("submission__as_of")),
                 output_field=MONEY,
             ),
             commit=Sum(
