@@ -61,6 +61,9 @@ ACTIVITY_KINDS = tuple(
     )
 )
 HOURS = ("1.00", "1.50", "2.00", "3.00", "4.00")
+HALF_HOURS = (2, 3, 4, 6, 8)  # HOURS in half hours, for the timesheet
+WORKING_DAY = 10  # hours a person logs in a day at most, well inside the service's 24
+DAY_TRIES = 3  # days of a deal's life tried for an activity before leaving it out
 SIZES = ("large", "large", "medium", "medium", "small")
 CONDITIONS = ("good", "good", "average", "poor")
 SYSTEMS = ("none", "inadequate", "inadequate", "adequate")
@@ -109,6 +112,31 @@ class Days:
         # 09:00–17:59 in Shanghai is 01:00–09:59 UTC.
         moment = int(rng.random() * 450)
         return f"{self.iso[day - self.base]} 0{1 + moment // 50}:{10 + moment % 50}:00{self.suffix}"
+
+
+class Timesheets:
+    """The hours each salesperson has logged on each day, in half hours, across chunks.
+
+    The activity service refuses more than 24 hours in a person's day; drawn at random, a
+    person with hundreds of open deals would log hundreds of hours on the last days (all
+    their deals are alive then). So an activity goes to a day of its deal's life with room
+    in a working day, and is left out when `DAY_TRIES` days have none: a busy person logs
+    fewer activities per deal, as real ones do."""
+
+    def __init__(self, days: Days) -> None:
+        self.base = days.base
+        self.length = days.last - days.base + 1
+        self.sheets: dict[int, bytearray] = {}
+
+    def book(self, person: int, day: int, half_hours: int) -> bool:
+        sheet = self.sheets.get(person)
+        if sheet is None:
+            sheet = self.sheets[person] = bytearray(self.length)
+        at = day - self.base
+        if sheet[at] + half_hours > WORKING_DAY * 2:
+            return False
+        sheet[at] += half_hours
+        return True
 
 
 @dataclass
@@ -355,6 +383,7 @@ def plan_chunk(
     products: list[tuple[int, str]],
     competitors: list[int],
     days: Days,
+    timesheets: Timesheets,
     start: int,
     today: int,
     activities_per_opportunity: float,
@@ -500,10 +529,15 @@ def plan_chunk(
         alive_until = min(last_day, today)
         for _ in range(between(low, high)):
             kind = kind_names[bisect_right(kind_bounds, draw() * kind_total)]
-            activities.append(
-                (ids.take("activities"), owner, kind, text(between(created, alive_until)),
-                 HOURS[int(draw() * 5)], customer, opportunity)
-            )  # fmt: skip
+            hours = int(draw() * 5)
+            for _try in range(DAY_TRIES):
+                day = between(created, alive_until)
+                if timesheets.book(owner, day, HALF_HOURS[hours]):
+                    activities.append(
+                        (ids.take("activities"), owner, kind, text(day), HOURS[hours],
+                         customer, opportunity)
+                    )  # fmt: skip
+                    break
     return Chunk(rows)
 
 
@@ -546,4 +580,13 @@ def _money(
         )  # fmt: skip
 
 
-__all__ = ["MODELS", "TABLES", "Days", "Ids", "People", "customer_name", "plan_chunk"]
+__all__ = [
+    "MODELS",
+    "TABLES",
+    "Days",
+    "Ids",
+    "People",
+    "Timesheets",
+    "customer_name",
+    "plan_chunk",
+]

@@ -24,7 +24,7 @@ from salespath.errors import Conflict, DomainError
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import User
 
-from .deals import MODELS, Days, Ids, People, plan_chunk, write_customers
+from .deals import MODELS, Days, Ids, People, Timesheets, plan_chunk, write_customers
 from .organisation import PREFIX, write_org
 from .sizes import Size
 from .tables import foreign_keys_checked_after, indexes_built_after, max_id, reset_sequences
@@ -167,6 +167,7 @@ def _write_customers(world: World, counts: Counter) -> None:
 def _write_deals(world: World, counts: Counter, say, started: float) -> None:
     size = world.size
     ids = Ids({name: max_id(model) for name, model in MODELS.items()})
+    timesheets = Timesheets(world.days)
     for chunk, lo in enumerate(range(0, size.opportunities, size.chunk)):
         numbers = range(lo, min(lo + size.chunk, size.opportunities))
         planned = plan_chunk(
@@ -180,6 +181,7 @@ def _write_deals(world: World, counts: Counter, say, started: float) -> None:
             products=world.products,
             competitors=world.competitors,
             days=world.days,
+            timesheets=timesheets,
             start=world.start,
             today=world.end,
             activities_per_opportunity=size.activities_per_opportunity,
