@@ -51,11 +51,15 @@ def test_supervisor_drills_into_a_forecast_cell_and_downloads_the_xlsx(
     table.wait_for()
     # plotly.js, a deferred static file, drew the chart of the totals.
     page.locator("[data-plotly][data-drawn] svg.main-svg").first.wait_for()
+    address = page.url
     page.locator('[data-cell="person:li:m0_3"]').click()
     drilldown = page.get_by_test_id("drilldown-table")
     drilldown.wait_for()
     assert "华南集团ERP项目1期" in drilldown.inner_text()
     assert "华南集团ERP项目3期" not in drilldown.inner_text()
+    # the list opens below the table; the page, its address and its filters stay
+    assert page.url == address
+    assert page.get_by_label("截止日期").input_value() == "2026-03-31"
     screenshot(page, "forecast")
 
     with page.expect_download() as download_info:
@@ -64,6 +68,11 @@ def test_supervisor_drills_into_a_forecast_cell_and_downloads_the_xlsx(
     download_info.value.save_as(path)
     workbook = load_workbook(path)
     assert workbook.active.max_row > 3
+
+    # a team's name in the table opens that team's forecast as a page of its own
+    table.get_by_role("link", name="广州一组").click()
+    page.wait_for_url("**scope=team:gz-1**")
+    assert page.get_by_test_id("drilldown-table").count() == 0
 
 
 def test_supervisor_sees_the_board_and_the_evaluation_sheet(browser_page, cast, pipeline):

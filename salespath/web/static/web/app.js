@@ -271,6 +271,17 @@
     script.onload = window.salespathCharts;
     document.head.appendChild(script);
   });
+  // A forecast figure's link (data-cell) lists its opportunities in #drilldown, staying on
+  // the page; each cell names its address once, in its href, since a company's table has
+  // thousands of cells. A click that opens a new tab or window still follows the link.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-cell]");
+    var drilldown = document.getElementById("drilldown");
+    if (!link || !drilldown || !window.htmx) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    window.htmx.ajax("GET", link.href, { target: drilldown, swap: "innerHTML" });
+  });
   // No inline handlers (the Content-Security-Policy forbids them): print buttons carry
   // data-print.
   document.addEventListener("click", function (event) {
