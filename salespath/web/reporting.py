@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,8 @@ from salespath.org.access import (
 from salespath.org.dates import parse_day, parse_fiscal_quarter, parse_period
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope, resolve_scope
+
+from .templatetags.ui import money
 
 LEVEL_RANK = {"person": 0, "product": 0, "team": 1, "branch": 2, "company": 3}
 
@@ -142,3 +145,26 @@ def tree(rows: list[dict]) -> list[dict]:
     for row in arranged:
         row["depth"] = top - LEVEL_RANK.get(row["level"], 0)
     return arranged
+
+
+def with_cells(rows: list[dict], columns: list[str], cell_address: str) -> list[dict]:
+    """Each forecast row with its `cells`, in the columns' order: the amount as shown, the
+    number of deals behind it, and the address of its drill-down (None for an empty cell).
+    Formatted here once rather than through a template's filters per cell: a company's
+    table has thousands of cells."""
+    for row in rows:
+        common = urlencode(
+            {"level": row["level"], "key": row.get("key") or "", "label": row["label"]}
+        )
+        row["cells"] = [
+            {
+                "key": column,
+                "amount": money(row["values"][column]),
+                "count": row["counts"][column],
+                "href": f"{cell_address}&{common}&column={column}"
+                if row["counts"][column]
+                else None,
+            }
+            for column in columns
+        ]
+    return rows

@@ -21,7 +21,15 @@ from salespath.forecast.xlsx import evaluation_workbook, forecast_workbook
 from salespath.replicas import reading_reports
 
 from ..redirects import redirect_back
-from ..reporting import as_of_from, scope_from, scope_options, scope_value, status_for, tree
+from ..reporting import (
+    as_of_from,
+    scope_from,
+    scope_options,
+    scope_value,
+    status_for,
+    tree,
+    with_cells,
+)
 from ..roadmap_access import roadmap_url
 from .base import page, query_without_paging, render_page
 from .posts import post_only
@@ -95,10 +103,19 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     teams_only = params["by"] == "owner" and people > PEOPLE_ON_SCREEN
     if teams_only:
         rows = [row for row in rows if row["level"] != "person"]
+    cell_query = urlencode(
+        {
+            "as_of": params["as_of"].isoformat(),
+            "scope": scope_value(scope),
+            "view": params["view"],
+            "weighted": "1" if params["weighted"] else "0",
+        }
+    )
+    cell_address = f"{reverse('web:forecast_cell')}?{cell_query}"
     context = {
         **params,
         "report": report,
-        "rows": tree(rows),
+        "rows": with_cells(tree(rows), report["columns"], cell_address),
         "teams_only": teams_only,
         "people": people,
         "scope_query": urlencode(
@@ -111,14 +128,6 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "may_submit": scope.kind == "person" and may_submit_for(request.user, scope.person),
         "chart_json": json.dumps(chart, ensure_ascii=False),
         "query": request.GET.urlencode(),
-        "cell_query": urlencode(
-            {
-                "as_of": params["as_of"].isoformat(),
-                "scope": scope_value(scope),
-                "view": params["view"],
-                "weighted": "1" if params["weighted"] else "0",
-            }
-        ),
     }
     return render_page(
         request, "web/reports/forecast.html", context, status=status_for(params["date_error"])
