@@ -93,9 +93,8 @@ COLUMNS = "owner_id, view, done_month, close_month, category, deals, amount, wei
 def enabled() -> bool:
     """`SALESPATH_FORECAST_ROLLUP = False` makes every forecast read the opportunities.
 
-    The test suite turns it off by default (tests/conftest.py), since its builders write
-    opportunities directly, as only the services and importers may in production; the
-    rollup's own tests turn it on."""
+    On by default, in the test suite too, whose test data keeps the rollup as the writers do
+    (docs/verify.md)."""
     return getattr(settings, "SALESPATH_FORECAST_ROLLUP", True)
 
 
