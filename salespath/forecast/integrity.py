@@ -68,11 +68,12 @@ def _differs(stored: str, fresh: str) -> Q:
 
 
 def _copy_found(queryset: QuerySet, stored: str) -> tuple[int, list[str], list]:
-    rows = queryset.filter(_differs(stored, "fresh")).order_by("pk")
-    count = rows.count()
-    first = list(rows.values_list("pk", stored, "fresh")[:EXAMPLES])
-    examples = [f"#{pk}: {value} ≠ {fresh}" for pk, value, fresh in first]
-    return count, examples, list(rows.values_list("pk", flat=True)) if count else []
+    # one query: the rows that differ (none, as a rule) are what the repair needs anyway
+    rows = list(
+        queryset.filter(_differs(stored, "fresh")).order_by("pk").values_list("pk", stored, "fresh")
+    )
+    examples = [f"#{pk}: {value} ≠ {fresh}" for pk, value, fresh in rows[:EXAMPLES]]
+    return len(rows), examples, [pk for pk, _value, _fresh in rows]
 
 
 # --- copies on the opportunity ----------------------------------------------------------
@@ -107,24 +108,17 @@ def _find_team_and_lines():
 # --- the forecast rollup and the day's rows ---------------------------------------------
 
 
-def _split_differences() -> tuple[list, list]:
-    rollup, day = [], []
-    for side, row in rollups.differences():
-        (day if row[0] == "day" else rollup).append((side, row))
-    return rollup, day
-
-
 def _found_rows(differences: list) -> tuple[int, list[str], list]:
     examples = [f"{side}: {row}" for side, row in differences[:EXAMPLES]]
     return len(differences), examples, differences
 
 
 def _find_rollup():
-    return _found_rows(_split_differences()[0])
+    return _found_rows(rollups.rollup_differences())
 
 
 def _find_day_rows():
-    return _found_rows(_split_differences()[1])
+    return _found_rows(rollups.day_differences())
 
 
 def _repair_rollup(_found: list) -> None:

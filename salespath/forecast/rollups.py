@@ -93,9 +93,8 @@ COLUMNS = "owner_id, view, done_month, close_month, category, deals, amount, wei
 def enabled() -> bool:
     """`SALESPATH_FORECAST_ROLLUP = False` makes every forecast read the opportunities.
 
-    The test suite turns it off by default (tests/conftest.py), since its builders write
-    opportunities directly, as only the services and importers may in production; the
-    rollup's own tests turn it on."""
+    On by default, in the test suite too, whose test data keeps the rollup as the writers do
+    (docs/verify.md)."""
     return getattr(settings, "SALESPATH_FORECAST_ROLLUP", True)
 
 
@@ -219,14 +218,19 @@ def _key(row) -> tuple:
 
 
 def differences() -> list[tuple]:
-    """Rows that differ between the stored rollup and a fresh computation (empty if equal);
-    each is (`stored` or `fresh`, the row)."""
+    """Rows that differ between the stored rollup and day rows and a fresh computation
+    (empty if equal); each is (`stored` or `fresh`, the row)."""
+    return rollup_differences() + day_differences()
+
+
+def rollup_differences() -> list[tuple]:
+    """`differences` of the month rollup alone."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {COLUMNS} FROM {TABLE}", [])
         stored = sorted(map(_key, cursor.fetchall()))
         cursor.execute(_select("1 = 1"), [])
         fresh = sorted(map(_key, cursor.fetchall()))
-    return _compared(stored, fresh) + _day_differences()
+    return _compared(stored, fresh)
 
 
 def _compared(stored: list[tuple], fresh: list[tuple]) -> list[tuple]:
@@ -238,8 +242,9 @@ def _compared(stored: list[tuple], fresh: list[tuple]) -> list[tuple]:
     return sorted([("stored", row) for row in only_stored] + [("fresh", row) for row in only_fresh])
 
 
-def _day_differences() -> list[tuple]:
-    """The same for the day's rows, if there are any: stored versus prepared afresh."""
+def day_differences() -> list[tuple]:
+    """`differences` of the day's rows alone, if there are any: stored versus prepared
+    afresh."""
     mark = ForecastDayMark.objects.filter(pk=1).first()
     if mark is None or mark.day is None:
         return []
