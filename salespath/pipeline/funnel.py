@@ -10,8 +10,8 @@ Readings of SPEC for the funnel, as a sales manager would expect them:
   a stay still running is not averaged in (its days are still growing), but counted apart;
 - the open pipeline (count and amount per stage) is as it stands today.
 
-Each rule is an SQL sum over one row per opportunity (`_opportunities`) or per stage change
-(`_changes`): `COHORT_SUMS` and `STAY_SUMS`. Summed over a range of dates they are the
+Each rule is an SQL sum over one row per opportunity (`opportunities`) or per stage change
+(`changes`): `_cohort_sums` and `_stay_sums`. Summed over a range of dates they are the
 funnel of those days; grouped by owner and month they are the stored rollup
 (`FunnelMonth`, kept by `funnel_rollup.py` with these same sums). Every measure adds up
 across days and owners, so the report of a period sums the months it holds whole from the
@@ -23,6 +23,7 @@ the whole period from the history.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -76,7 +77,7 @@ def _order(code: str) -> str:
 
 
 def _cohort_sums() -> dict[str, str]:
-    """Per measure, its sum over `c`, rows of `_opportunities`. An opportunity without
+    """Per measure, its sum over `c`, rows of `opportunities`. An opportunity without
     history (none should lack it) counts as having reached S2."""
     furthest = f"COALESCE(c.furthest, {_order(FUNNEL_STAGES[0])})"
     cents = "COALESCE(c.cents, 0)"
@@ -95,7 +96,7 @@ def _cohort_sums() -> dict[str, str]:
 
 
 def _stay_sums() -> dict[str, str]:
-    """Per measure, its sum over `s`, rows of `_changes` limited by `STAYS`: a stay ended
+    """Per measure, its sum over `s`, rows of `changes` limited by `stays_condition`: a stay ended
     by a later change is completed and its days counted; one without is still running."""
     if connection.vendor == "postgresql":
         days = "(s.left_on - s.effective_on)"
@@ -111,7 +112,7 @@ def _stay_sums() -> dict[str, str]:
     return sums
 
 
-def _stays_condition() -> str:
+def stays_condition() -> str:
     """The changes that begin a stay the funnel counts: into an open deal's funnel stage."""
     stages = ", ".join(_code(code) for code in FUNNEL_STAGES)
     return f"s.to_status = {_code(Status.OPEN.value)} AND s.to_stage_id IN ({stages})"
@@ -128,10 +129,6 @@ def cohort_select_list() -> str:
 
 def stay_select_list() -> str:
     return select_list(_stay_sums())
-
-
-def stays_condition() -> str:
-    return _stays_condition()
 
 
 def opportunities(queryset: QuerySet) -> QuerySet:
@@ -338,13 +335,14 @@ def _stays_part(scope: Scope, ranges: list[Range], *, narrow: bool) -> tuple[str
     )
 
 
-def _months_part(scope: Scope, months: list[date], sums: dict[str, str]) -> tuple[str, list]:
-    """The rollup's rows of these months, summed for the measures of `sums` (0 for the
-    others, which a partial month of the other kind reads)."""
-    rows = FunnelMonth.objects.filter(month__in=months, **scope.owner_filter()).values(*sums)
+def _months_part(scope: Scope, months: list[date], measures: Iterable[str]) -> tuple[str, list]:
+    """The rollup's rows of these months, summed for `measures` (0 for the others: the
+    cohort's and the stays' periods may hold different whole months)."""
+    measures = set(measures)
+    rows = FunnelMonth.objects.filter(month__in=months, **scope.owner_filter()).values(*measures)
     sql, params = rows.query.sql_with_params()
     columns = ", ".join(
-        f"SUM(m.{measure}) AS {measure}" if measure in sums else f"0 AS {measure}"
+        f"SUM(m.{measure}) AS {measure}" if measure in measures else f"0 AS {measure}"
         for measure in MEASURES
     )
     return f"SELECT 1 AS sign, {columns} FROM ({sql}) m", list(params)
@@ -362,10 +360,14 @@ def funnel_sums(scope: Scope, period: Period, *, today: date, rollup: bool) -> d
             stay_months, stay_ranges = split(period.start, last_stay, today)
         else:
             stay_months, stay_ranges = [], []
-        if cohort_months:
-            parts.append(_months_part(scope, cohort_months, _cohort_sums()))
-        if stay_months:
-            parts.append(_months_part(scope, stay_months, _stay_sums()))
+        if cohort_months == stay_months:  # the usual case: the period ends by today
+            if cohort_months:
+                parts.append(_months_part(scope, cohort_months, MEASURES))
+        else:
+            if cohort_months:
+                parts.append(_months_part(scope, cohort_months, _cohort_sums()))
+            if stay_months:
+                parts.append(_months_part(scope, stay_months, _stay_sums()))
         narrow = True
     else:
         cohort_ranges = [(period.start, period.end, 1)]
