@@ -36,7 +36,9 @@ from django.db.models import (
     DecimalField,
     F,
     Max,
+    OuterRef,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     Window,
@@ -145,20 +147,25 @@ def opportunities(queryset: QuerySet) -> QuerySet:
     )
 
 
-def changes(queryset: QuerySet) -> QuerySet:
+def changes(queryset: QuerySet, *, until: date | None = None) -> QuerySet:
     """One row per stage change of `queryset`, with the opportunity's owner and the day its
     next change took effect (`left_on`, none if it is the last): the next by date, then by
     id, read with LEAD over the opportunity's history — one pass, not a look-up per stay.
-    `queryset` may leave out an opportunity's changes before some day, never after."""
+    `queryset` may leave out an opportunity's changes before some day, and with `until`
+    those after that day: a change with no next one up to it then ends with the first one
+    after it (one indexed look-up), which spares reading the history after a few days."""
+    left_on = Window(
+        Lead("effective_on"),
+        partition_by=F("opportunity_id"),
+        order_by=[F("effective_on").asc(), F("id").asc()],
+    )
+    if until is not None:
+        after = StageChange.objects.filter(
+            opportunity_id=OuterRef("opportunity_id"), effective_on__gt=until
+        ).order_by("effective_on")
+        left_on = Coalesce(left_on, Subquery(after.values("effective_on")[:1]))
     return (
-        queryset.annotate(
-            owner_id=F("opportunity__owner_id"),
-            left_on=Window(
-                Lead("effective_on"),
-                partition_by=F("opportunity_id"),
-                order_by=[F("effective_on").asc(), F("id").asc()],
-            ),
-        )
+        queryset.annotate(owner_id=F("opportunity__owner_id"), left_on=left_on)
         .values("owner_id", "to_stage_id", "to_status", "effective_on", "left_on")
         .order_by()
     )
@@ -298,23 +305,18 @@ def _cohort_part(scope: Scope, days: Range) -> tuple[str, list]:
 
 
 def _stays_part(scope: Scope, days: Range, *, narrow: bool) -> tuple[str, list]:
-    """The stays that began in `days`, with the range's sign. Every change from the range's
-    first day is read, since a stay ends with the next one; with `narrow`, only for the
-    opportunities with a change in the range, which spares reading a year of history for a
-    few days of it."""
+    """The stays that began in `days`, with the range's sign. A stay ends with the next
+    change: with `narrow`, the changes of the range are read and, for a stay with no next
+    one in it, the first change after it; else every change from the range's first day."""
     first, last, sign = days
     history = StageChange.objects.filter(
         effective_on__gte=first, **scope.owner_filter("opportunity__owner")
     )
     if narrow:
-        history = history.filter(
-            opportunity__in=StageChange.objects.filter(
-                effective_on__gte=first, effective_on__lte=last
-            )
-            .values("opportunity_id")
-            .order_by()
-        )
-    sql, params = changes(history).query.sql_with_params()
+        rows = changes(history.filter(effective_on__lte=last), until=last)
+    else:
+        rows = changes(history)
+    sql, params = rows.query.sql_with_params()
     return (
         f"SELECT {sign} AS sign, {stay_select_list()} FROM ({sql}) s "
         f"WHERE {stays_condition()} AND s.effective_on BETWEEN %s AND %s",
