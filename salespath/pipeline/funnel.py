@@ -147,7 +147,7 @@ def opportunities(queryset: QuerySet) -> QuerySet:
     )
 
 
-def changes(queryset: QuerySet, *, until: date | None = None) -> QuerySet:
+def changes(queryset: QuerySet, *, until: date | None = None, owner: bool = True) -> QuerySet:
     """One row per stage change of `queryset`, with the opportunity's owner and the day its
     next change took effect (`left_on`, none if it is the last): the next by date, then by
     id, read with LEAD over the opportunity's history — one pass, not a look-up per stay.
@@ -164,11 +164,13 @@ def changes(queryset: QuerySet, *, until: date | None = None) -> QuerySet:
             opportunity_id=OuterRef("opportunity_id"), effective_on__gt=until
         ).order_by("effective_on")
         left_on = Coalesce(left_on, Subquery(after.values("effective_on")[:1]))
-    return (
-        queryset.annotate(owner_id=F("opportunity__owner_id"), left_on=left_on)
-        .values("owner_id", "to_stage_id", "to_status", "effective_on", "left_on")
-        .order_by()
-    )
+    columns = ["to_stage_id", "to_status", "effective_on", "left_on"]
+    if owner:  # the rollup's rows are per owner; a report's sums are not
+        queryset, columns = (
+            queryset.annotate(owner_id=F("opportunity__owner_id")),
+            ["owner_id", *columns],
+        )
+    return queryset.annotate(left_on=left_on).values(*columns).order_by()
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -313,9 +315,9 @@ def _stays_part(scope: Scope, days: Range, *, narrow: bool) -> tuple[str, list]:
         effective_on__gte=first, **scope.owner_filter("opportunity__owner")
     )
     if narrow:
-        rows = changes(history.filter(effective_on__lte=last), until=last)
+        rows = changes(history.filter(effective_on__lte=last), until=last, owner=False)
     else:
-        rows = changes(history)
+        rows = changes(history, owner=False)
     sql, params = rows.query.sql_with_params()
     return (
         f"SELECT {sign} AS sign, {stay_select_list()} FROM ({sql}) s "
