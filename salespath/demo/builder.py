@@ -26,6 +26,7 @@ from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.notifications.models import JobRun
 from salespath.org.models import Branch, Role, Team, User
 from salespath.pipeline.copies import copy_team_and_lines
+from salespath.pipeline.funnel_rollup import rebuild as rebuild_funnel
 from salespath.pipeline.history import copy_history_dates
 from salespath.pipeline.models import InitiationRequest, Opportunity, Payment, StageChange
 
@@ -97,6 +98,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         copy_history_dates(demo_deals.values_list("pk", flat=True))
         copy_team_and_lines(demo_deals.values_list("pk", flat=True))
         rebuild_forecast_rollup()
+        rebuild_funnel()
     return counts
 
 
@@ -139,6 +141,7 @@ def delete_demo(*, reference_data: bool = False) -> None:
     # deadlines) must run again rather than count as done for today.
     _delete(JobRun.objects.all())
     rebuild_forecast_rollup()  # demo deals of other owners went too
+    rebuild_funnel()
     if reference_data:
         for queryset in (
             Team.objects.filter(code__in=[t[0] for t in data.TEAMS]),

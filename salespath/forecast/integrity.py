@@ -5,10 +5,11 @@ use (`salespath verify [--repair]`, docs/verify.md).
 - copies on the opportunity: `signed_on` (its contract), `history_until` (its latest stage
   change), `project_manager` and `product_ids` (its team and lines), `amount` (the sum of
   its lines, when it has any);
-- the forecast rollup (`ForecastRollup`) and the day's rows (`ForecastDay`).
+- the forecast rollup (`ForecastRollup`) and the day's rows (`ForecastDay`);
+- the stored stage funnel (`FunnelMonth`, `pipeline/funnel_rollup.py`).
 
-The checks run in this order, and so do the repairs: the rollup is summed from the copies,
-so it is checked (and rebuilt) after them.
+The checks run in this order, and so do the repairs: the rollups are summed from the copies,
+so they are checked (and rebuilt) after them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from salespath.pipeline import funnel_rollup
 from salespath.pipeline.copies import (
     copy_line_totals,
     copy_signing_dates,
@@ -135,6 +137,14 @@ def _repair_day_rows(_found: list) -> None:
     rollups.prepare_day(day)
 
 
+def _find_funnel():
+    return _found_rows(funnel_rollup.differences())
+
+
+def _repair_funnel(_found: list) -> None:
+    funnel_rollup.rebuild()
+
+
 def _refresh_rollup_of(ids: list) -> None:
     owners = Opportunity.objects.filter(pk__in=ids).values_list("owner", flat=True)
     rollups.refresh_owners(set(owners))
@@ -177,6 +187,7 @@ CHECKS = (
     ),
     Check("rollup", _("The forecast rollup"), _find_rollup, _repair_rollup),
     Check("day_rows", _("The forecast's rows of the day"), _find_day_rows, _repair_day_rows),
+    Check("funnel", _("The stage funnel's months"), _find_funnel, _repair_funnel),
 )
 CHECK_NAMES = tuple(check.name for check in CHECKS)
 

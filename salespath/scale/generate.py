@@ -23,6 +23,7 @@ from salespath.demo.builder import database_is_migrated, write_products
 from salespath.errors import Conflict, DomainError
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import User
+from salespath.pipeline.funnel_rollup import rebuild as rebuild_funnel
 
 from .deals import MODELS, Days, Ids, People, Timesheets, plan_chunk, write_customers
 from .organisation import PREFIX, write_org
@@ -84,6 +85,7 @@ def generate(
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _write(size, seed, today, counts, say, started)
         rebuild_forecast_rollup()  # one INSERT … SELECT … GROUP BY, not per owner
+        rebuild_funnel()  # the same for the stage funnel's months
     say(_("Analysing tables for the query planner…"))
     with connection.cursor() as cursor:
         # PostgreSQL: VACUUM too, as autovacuum would soon after a load this size, so the

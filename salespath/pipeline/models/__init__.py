@@ -8,6 +8,7 @@ from .deal import (
     Quote,
     Shipment,
 )
+from .funnel import FunnelMonth
 from .method import OPPORTUNITY_STAGES, Criterion, Stage
 from .opportunity import (
     Attestation,
@@ -28,6 +29,7 @@ __all__ = [
     "Contract",
     "Criterion",
     "FieldChange",
+    "FunnelMonth",
     "ForecastCategory",
     "InitiationRequest",
     "Installment",
