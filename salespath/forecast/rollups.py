@@ -200,6 +200,74 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
         _refresh_day(ids)
 
 
+# Temporary tables of `move_opportunities`, dropped before it returns.
+MOVED_IDS = "forecast_moved_ids"
+MOVED_ROWS = "forecast_moved_rows"
+
+
+def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]:
+    """Take these opportunities' share out of the rollup as their rows are now (`sign` -1),
+    or put it in (+1): the same sums as `refresh_owners` gives, found from these rows only,
+    where a writer of thousands of opportunities would otherwise recompute every row of
+    their owners. A writer calls it with -1 before it changes them and +1 after, in its
+    transaction; the day's rows are then refreshed for the owners (`refresh_day_rows`).
+    Returns the owners whose rows changed."""
+    ids = sorted({int(pk) for pk in opportunity_ids})
+    if not ids:
+        return set()
+    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+    key = " AND ".join(
+        [f"{TABLE}.{name} = d.{name}" for name in ("owner_id", "view", "category")]
+        + [f"{TABLE}.{name} {same} d.{name}" for name in ("done_month", "close_month")]
+    )
+    plus = "+" if sign > 0 else "-"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {MOVED_IDS} (id BIGINT PRIMARY KEY)")
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            cursor.executemany(f"INSERT INTO {MOVED_IDS} (id) VALUES (%s)", [(i,) for i in chunk])
+        cursor.execute(
+            f"SELECT DISTINCT owner_id FROM {OPPORTUNITY} WHERE id IN (SELECT id FROM {MOVED_IDS})"
+        )
+        owners = sorted(row[0] for row in cursor.fetchall())
+        # the owners' rows take turns with other writers', as in `refresh_owners`
+        list(User.objects.select_for_update().filter(pk__in=owners).order_by("pk").values("pk"))
+        select = _select(f"id IN (SELECT id FROM {MOVED_IDS})")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {MOVED_ROWS} AS WITH moved ({COLUMNS}) AS ({select}) "
+            f"SELECT * FROM moved",
+            [],
+        )
+        cursor.execute(
+            f"UPDATE {TABLE} SET deals = {TABLE}.deals {plus} d.deals, "
+            f"amount = {TABLE}.amount {plus} d.amount, "
+            f"weighted = {TABLE}.weighted {plus} d.weighted "
+            f"FROM {MOVED_ROWS} AS d WHERE {key}"
+        )
+        if sign > 0:  # a group none of the owner's opportunities was in before
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {MOVED_ROWS} AS d "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {key})"
+            )
+        # a group left empty is no row, as a rebuild makes none
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE deals = 0 "
+            f"AND owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
+        )
+        cursor.execute(f"DROP TABLE {MOVED_ROWS}")
+        cursor.execute(f"DROP TABLE {MOVED_IDS}")
+    return set(owners)
+
+
+def refresh_day_rows(owner_ids: Iterable[int | None]) -> None:
+    """The day's rows of these owners again from their rollup rows (after
+    `move_opportunities`)."""
+    ids = sorted({int(pk) for pk in owner_ids if pk is not None})
+    if ids:
+        with transaction.atomic():
+            _refresh_day(ids)
+
+
 def rebuild() -> int:
     """The whole table again from the opportunities, and today's rows from it, in one
     transaction."""
@@ -410,6 +478,8 @@ def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
     )
     direction = {k: d for k, _days, d in moves}
     for row in rows:
+        if row["owner"] not in sums:
+            continue  # `opportunities` may be everyone's, the sums a few owners' (`_day_rows`)
         k = row["split"]
         source, target = TIME_COLUMNS[k + 1], TIME_COLUMNS[k + 2]  # m0_3 is column 1
         if direction[k] < 0:
@@ -439,6 +509,12 @@ def category_open(opportunities: QuerySet) -> QuerySet:
 # A forecast on any other day reads the month rollup; the result is the same.
 
 
+# Past this many owners the day's rows read the boundary days' and the overdue opportunities
+# of every owner and keep those of the owners asked for: given a long list of owners, SQLite
+# walks each one's opportunities by the owner index instead (seconds for a thousand owners).
+MANY_OWNERS = 100
+
+
 def _day_rows(day: date, start_month: int, owner_ids: list[int] | None) -> list[ForecastDay]:
     h = Horizon(day, start_month)
     if owner_ids is None:
@@ -446,10 +522,15 @@ def _day_rows(day: date, start_month: int, owner_ids: list[int] | None) -> list[
     else:
         owners = Q(owner__in=owner_ids)
         opportunities = Opportunity.objects.filter(owner__in=owner_ids)
+        if len(owner_ids) > MANY_OWNERS:
+            opportunities = Opportunity.objects.all()
     rows = []
     for view in VIEWS:
         sums = month_sums(h, view, owners, opportunities)
         overdue = overdue_counts(h, view, opportunities)
+        if owner_ids is not None and len(owner_ids) > MANY_OWNERS:
+            asked = set(owner_ids)
+            overdue = {owner: n for owner, n in overdue.items() if owner in asked}
         for owner in sums.keys() | overdue.keys():
             row = ForecastDay(owner_id=owner, view=view, overdue=overdue.get(owner, 0))
             for i, key in enumerate(VIEW_COLUMNS[view]):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Max, Model
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from salespath.pipeline.models import (
     OpportunityLine,
     StageChange,
 )
-from salespath.pipeline.signals import announce_owners
+from salespath.pipeline.signals import announce_changing, announce_owners
 
 from .context import Ref
 from .opportunities import FIELDS as OPPORTUNITY_FIELDS
@@ -276,13 +276,22 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     for opportunity in changed_objects:
         opportunity.updated_at = now
         opportunity.version += 1
-    _bulk_update(Opportunity, changed_objects, fields | {"updated_at", "version"})
+    changed_ids = {o.pk for o in changed_objects}
+    # What is derived from these rows (the forecast rollup) lets go of them as they are
+    # still stored, and takes the new and the changed ones in once they are written.
+    announce_changing(changed_ids)
+    if changed_objects:
+        # A plain QuerySet's bulk update: `OpportunityQuerySet.update` would announce every
+        # batch's owners for a recomputation, where these rows are announced once, by id.
+        QuerySet(Opportunity).bulk_update(
+            changed_objects, sorted(fields | {"updated_at", "version"}), batch_size=1000
+        )
     owners |= {o.owner_id for o in changed_objects}
     new_ids = [plan.ref.pk for plan in new]
-    owners |= set(Opportunity.objects.filter(id__in=new_ids).values_list("owner_id", flat=True))
+    owners |= {pk(plan.values["owner"]) for plan in new}
     copy_history_dates([*new_ids, *touched])  # the history's latest dates, onto the rows
     copy_team_and_lines([*new_ids, *touched])  # and the products of their lines
-    announce_owners(owners)
+    announce_owners(owners, opportunity_ids=[*new_ids, *changed_ids])
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
 
