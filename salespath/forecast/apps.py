@@ -28,16 +28,17 @@ def keep_rollups(sender, owner_ids, opportunity_ids=None, **kwargs):
     if opportunity_ids is None:
         rollups.refresh_owners(owner_ids)
         return
-    moved = rollups.move_opportunities(opportunity_ids, sign=+1)
-    rollups.refresh_day_rows(set(owner_ids) | moved)
+    owners = rollups.move_opportunities(opportunity_ids, sign=+1)
+    rollups.refresh_day_rows(set(owner_ids) | owners, moved=opportunity_ids)
 
 
 def take_out_of_rollups(sender, opportunity_ids, **kwargs):
-    """A writer is about to change these opportunities: their share leaves the rollup, as
-    they are now; `keep_rollups` puts it back as they will be."""
-    from .rollups import move_opportunities
+    """A writer is about to change these opportunities: their share leaves the rollup and
+    the day's rows, as they are now; `keep_rollups` puts it back as they will be."""
+    from . import rollups
 
-    move_opportunities(opportunity_ids, sign=-1)
+    rollups.move_opportunities(opportunity_ids, sign=-1)
+    rollups.take_out_of_day_rows(opportunity_ids)
 
 
 def rebuild_after_migrations(sender, plan=None, using="default", **kwargs):

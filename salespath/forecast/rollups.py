@@ -34,6 +34,7 @@ opportunities (pipeline services, admin, imports), and by `rebuild` (generators,
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -259,13 +260,41 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
     return set(owners)
 
 
-def refresh_day_rows(owner_ids: Iterable[int | None]) -> None:
-    """The day's rows of these owners again from their rollup rows (after
-    `move_opportunities`)."""
+def refresh_day_rows(owner_ids: Iterable[int | None], moved: Iterable[int]) -> None:
+    """The day's rows of these owners again, after `move_opportunities` put the `moved`
+    opportunities back in: the columns from their rollup rows, the overdue deals as kept
+    less those `take_out_of_day_rows` took out, plus the moved ones now overdue."""
     ids = sorted({int(pk) for pk in owner_ids if pk is not None})
     if ids:
         with transaction.atomic():
-            _refresh_day(ids)
+            _refresh_day(ids, sorted(set(moved)))
+
+
+def take_out_of_day_rows(opportunity_ids: Iterable[int]) -> None:
+    """Before a writer changes these opportunities: their overdue deals leave the kept
+    counts of the day's rows (`refresh_day_rows` adds them back as they will be)."""
+    ids = sorted(set(opportunity_ids))
+    mark = ForecastDayMark.objects.select_for_update().filter(pk=1).first()
+    if not ids or mark is None or not _is_today(mark):
+        return  # no day's rows, or another day's: the change prepares today's afresh
+    h = Horizon(mark.day, mark.start_month)
+    for view in VIEWS:
+        counts = list(_overdue_of(h, view, ids).items())
+        for start in range(0, len(counts), 500):
+            chunk = dict(counts[start : start + 500])
+            less = Case(*(When(owner=owner, then=Value(n)) for owner, n in chunk.items()))
+            ForecastDay.objects.filter(owner__in=chunk, view=view).update(
+                overdue=F("overdue") - less
+            )
+
+
+def _overdue_of(h: Horizon, view: str, opportunity_ids: list[int]) -> Counter:
+    """`overdue_counts` of these opportunities, 5,000 ids a query."""
+    counts: Counter = Counter()
+    for start in range(0, len(opportunity_ids), 5000):
+        chunk = opportunity_ids[start : start + 5000]
+        counts.update(overdue_counts(h, view, Opportunity.objects.filter(id__in=chunk)))
+    return counts
 
 
 def rebuild() -> int:
@@ -515,7 +544,11 @@ def category_open(opportunities: QuerySet) -> QuerySet:
 MANY_OWNERS = 100
 
 
-def _day_rows(day: date, start_month: int, owner_ids: list[int] | None) -> list[ForecastDay]:
+def _day_rows(
+    day: date, start_month: int, owner_ids: list[int] | None, moved: list[int] | None = None
+) -> list[ForecastDay]:
+    """Each owner's row per view on `day`; with `moved` (see `refresh_day_rows`) the overdue
+    deals are the kept counts plus the moved ones', not a count of every owner's deals."""
     h = Horizon(day, start_month)
     if owner_ids is None:
         owners, opportunities = Q(), Opportunity.objects.all()
@@ -527,10 +560,16 @@ def _day_rows(day: date, start_month: int, owner_ids: list[int] | None) -> list[
     rows = []
     for view in VIEWS:
         sums = month_sums(h, view, owners, opportunities)
-        overdue = overdue_counts(h, view, opportunities)
-        if owner_ids is not None and len(owner_ids) > MANY_OWNERS:
+        if moved is None:
+            overdue = overdue_counts(h, view, opportunities)
+        else:
+            overdue = Counter(
+                dict(ForecastDay.objects.filter(owners, view=view).values_list("owner", "overdue"))
+            )
+            overdue.update(_overdue_of(h, view, moved))
+        if owner_ids is not None:
             asked = set(owner_ids)
-            overdue = {owner: n for owner, n in overdue.items() if owner in asked}
+            overdue = {owner: n for owner, n in overdue.items() if n and owner in asked}
         for owner in sums.keys() | overdue.keys():
             row = ForecastDay(owner_id=owner, view=view, overdue=overdue.get(owner, 0))
             for i, key in enumerate(VIEW_COLUMNS[view]):
@@ -575,17 +614,22 @@ def prepare_day(day: date) -> None:
         mark.save()
 
 
-def _refresh_day(owner_ids: list[int]) -> None:
+def _is_today(mark: ForecastDayMark) -> bool:
+    return (mark.day, mark.start_month) == (timezone.localdate(), fiscal_start_month())
+
+
+def _refresh_day(owner_ids: list[int], moved: list[int] | None = None) -> None:
     # Locked, so a preparation of the day's rows and this change take turns.
     mark = ForecastDayMark.objects.select_for_update().filter(pk=1).first()
     if mark is None or mark.day is None:
         return
-    if (mark.day, mark.start_month) != (timezone.localdate(), fiscal_start_month()):
+    if not _is_today(mark):
         # another day's rows: the first change of a day prepares the day's, after the change
         prepare_day(timezone.localdate())
         return
+    rows = _day_rows(mark.day, mark.start_month, owner_ids, moved)  # reads the kept rows
     ForecastDay.objects.filter(owner__in=owner_ids).delete()
-    ForecastDay.objects.bulk_create(_day_rows(mark.day, mark.start_month, owner_ids))
+    ForecastDay.objects.bulk_create(rows)
 
 
 def day_sums(h: Horizon, view: str, owners: Q) -> Sums | None:

@@ -36,7 +36,7 @@ def world(cast):
     ProductFactory(code="erp", name="ERP软件")
     ProductFactory(code="hr", name="人力资源")
     # deals already in Salespath, with their derived data true and today's rows prepared
-    for n, owner in enumerate([cast.salesperson, cast.salesperson, cast.teammate]):
+    for n, owner in enumerate([cast.salesperson, cast.salesperson, cast.teammate, cast.teammate]):
         OpportunityFactory(
             external_id=f"OLD{n}",
             owner=owner,
@@ -44,7 +44,7 @@ def world(cast):
             stage_id="S3",
             amount=Decimal(100_000 * (n + 1)),
             created_on=today - timedelta(days=90),
-            expected_close=today + timedelta(days=30 * (n + 1)),
+            expected_close=today + timedelta(days=30 * n - 10),  # OLD0 is overdue
         )
     # another team's deals, overdue and near a column's end, that no file names
     for days in (-5, 91, 92):
@@ -109,8 +109,10 @@ def test_an_import_of_new_and_changed_deals_leaves_no_drift(
     monkeypatch.setattr(rollups, "MANY_OWNERS", many_owners)
     today = timezone.localdate()
     rows = [
-        # changed: amount and category, another stage, lost, won, and a new owner
+        # changed: amount and category, another stage, lost, won, and a new owner; overdue
+        # no more, and overdue now
         row("OLD0", "C1", "li", "S4", amount="250000", category="commit"),
+        row("OLD3", "C1", "li", "S4", amount="250000", close=(today - timedelta(3)).isoformat()),
         row("OLD1", "C1", "li", "S3", status="丢单", lost=today.isoformat()),
         row("OLD2", "C2", "li", "S7", won=(today - timedelta(days=1)).isoformat()),
         # new, for the same customers and owners as the changed ones
@@ -120,7 +122,7 @@ def test_an_import_of_new_and_changed_deals_leaves_no_drift(
     ]
     lines = [["N1", "erp", "300000"], ["N1", "hr", "50000"], ["N2", "erp", "700000"]]
     result = import_files(paths=[workbook(tmp_path, rows, lines)])
-    assert result.by_kind()["opportunities"] == {"created": 3, "updated": 3, "unchanged": 0}
+    assert result.by_kind()["opportunities"] == {"created": 3, "updated": 4, "unchanged": 0}
     old2 = Opportunity.objects.get(external_id="OLD2")
     assert (old2.owner, old2.status) == (world.salesperson, "won")
     assert Opportunity.objects.get(external_id="N1").amount == Decimal("350000.00")
