@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
 from salespath.forecast import rollups
@@ -183,3 +184,17 @@ def test_a_dry_run_moves_the_derived_data_and_rolls_it_back(world, tmp_path):
     assert result.by_kind()["opportunities"] == {"created": 1, "updated": 1, "unchanged": 0}
     assert snapshot() == before
     assert drift() == {}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite connection's page cache")
+def test_the_import_gives_back_the_page_cache_it_took(world, tmp_path):
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    import_files(paths=[workbook(tmp_path, [row("N1", "C1", "li", amount="5")])], dry_run=True)
+    with pytest.raises(ImportRejected):
+        import_files(paths=[workbook(tmp_path, [row("N2", "C1", "li", "S7")], name="bad.xlsx")])
+    assert cache_size() == before
