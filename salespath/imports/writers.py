@@ -16,8 +16,7 @@ from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
-from salespath.pipeline.copies import copy_team_and_lines
-from salespath.pipeline.history import copy_history_dates
+from salespath.pipeline.copies import copy_all
 from salespath.pipeline.models import (
     Contract,
     Opportunity,
@@ -289,8 +288,8 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     owners |= {o.owner_id for o in changed_objects}
     new_ids = [plan.ref.pk for plan in new]
     owners |= {pk(plan.values["owner"]) for plan in new}
-    copy_history_dates([*new_ids, *touched])  # the history's latest dates, onto the rows
-    copy_team_and_lines([*new_ids, *touched])  # and the products of their lines
+    # the history's latest dates, the team's project manager and the lines' products
+    copy_all([*new_ids, *touched])
     announce_owners(owners, opportunity_ids=[*new_ids, *changed_ids])
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 

@@ -84,6 +84,23 @@ def copy_team_and_lines(opportunity_ids: Iterable[int] | None = None) -> None:
         Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).update(**copies)
 
 
+def copy_all(opportunity_ids: Iterable[int]) -> None:
+    """`copy_team_and_lines` and `history.copy_history_dates` in one statement per 5,000
+    opportunities, for a writer that inserts rows, lines and history in bulk: each UPDATE
+    writes a new version of the row into every index of the table (PostgreSQL), so one
+    instead of two."""
+    from .history import latest_change_date
+
+    copies = {
+        "project_manager": first_project_manager(),
+        "product_ids": listed_product_ids(),
+        "history_until": latest_change_date(),
+    }
+    ids = sorted(set(opportunity_ids))
+    for start in range(0, len(ids), CHUNK):
+        Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).update(**copies)
+
+
 def stale_copies() -> list[int]:
     """Ids of the opportunities whose copies differ from their team and lines (for tests and
     a check): the project manager compared exactly, the products as sets."""
