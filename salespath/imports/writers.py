@@ -16,7 +16,7 @@ from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
-from salespath.pipeline.copies import copy_all
+from salespath.pipeline.copies import copy_all, product_ids_text
 from salespath.pipeline.models import (
     Contract,
     Opportunity,
@@ -289,7 +289,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     new_ids = [plan.ref.pk for plan in new]
     owners |= {pk(plan.values["owner"]) for plan in new}
     # the history's latest dates, the team's project manager and the lines' products
-    copy_all([*new_ids, *touched])
+    copy_all(touched)
     announce_owners(owners, opportunity_ids=[*new_ids, *changed_ids])
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
@@ -311,6 +311,8 @@ def _insert_opportunities(new: list[Plan], by_id) -> None:
         "created_by_id",
         "imported",
         *(fields[name].attname for name in OPPORTUNITY_FIELDS),
+        "history_until",
+        "product_ids",
     ]
     # Ids only grow (SQLite AUTOINCREMENT, PostgreSQL sequence), so the new rows are among those
     # above today's highest id, and every new opportunity has an external id to find it by:
@@ -326,10 +328,18 @@ def _insert_opportunities(new: list[Plan], by_id) -> None:
         cells = [values.get(name, defaults[name]) for name in OPPORTUNITY_FIELDS]
         for index in relations:
             cells[index] = pk(cells[index])
-        return (plan.external_id, by_id or pk(values["owner"]), True, *cells)
+        # The copies of the history and the lines the import writes with the row, as the
+        # services make them (a new row has no project team); `copy_all` would rewrite
+        # every new row in every index once more.
+        history_until = max((on for *_state, on in plan.history or ()), default=None)
+        products = product_ids_text(ref.pk for ref, _amount in (plan.lines or {}).values())
+        created_by = by_id or pk(values["owner"])
+        return (plan.external_id, created_by, True, *cells, history_until, products)
 
     insert_rows(Opportunity, columns, map(row, new))
-    ids = dict(Opportunity.objects.filter(id__gt=highest).values_list("external_id", "id"))
+    ids = dict(
+        Opportunity.objects.filter(id__gt=highest).order_by().values_list("external_id", "id")
+    )
     # and should a row ever have been given an id by hand above the sequence, ask by name
     missing = [plan.external_id for plan in new if plan.external_id not in ids]
     for chunk in _chunks(missing):
