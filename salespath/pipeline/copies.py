@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
+from .history import latest_change_date
 from .models import Contract, Opportunity, OpportunityLine, ProjectMember, ProjectRole
 
 CHUNK = 5000
@@ -86,11 +87,9 @@ def copy_team_and_lines(opportunity_ids: Iterable[int] | None = None) -> None:
 
 def copy_all(opportunity_ids: Iterable[int]) -> None:
     """`copy_team_and_lines` and `history.copy_history_dates` in one statement per 5,000
-    opportunities, for a writer that inserts rows, lines and history in bulk: each UPDATE
-    writes a new version of the row into every index of the table (PostgreSQL), so one
-    instead of two."""
-    from .history import latest_change_date
-
+    opportunities, for a writer that changes lines and history in bulk: each UPDATE writes
+    a new version of the row into every index of the table (PostgreSQL), so one instead of
+    two."""
     copies = {
         "project_manager": first_project_manager(),
         "product_ids": listed_product_ids(),
