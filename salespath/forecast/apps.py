@@ -9,18 +9,36 @@ class ForecastConfig(AppConfig):
     verbose_name = _("Forecast")
 
     def ready(self):
-        from salespath.pipeline.signals import opportunities_changed
+        from salespath.pipeline.signals import opportunities_changed, opportunities_changing
 
         post_migrate.connect(rebuild_after_migrations, sender=self)
         opportunities_changed.connect(keep_rollups, dispatch_uid="forecast.keep_rollups")
+        opportunities_changing.connect(
+            take_out_of_rollups, dispatch_uid="forecast.take_out_of_rollups"
+        )
 
 
-def keep_rollups(sender, owner_ids, **kwargs):
+def keep_rollups(sender, owner_ids, opportunity_ids=None, **kwargs):
     """The pipeline changed these salespeople's opportunities: their rollup and day rows
-    are recomputed in the writer's transaction."""
-    from .rollups import refresh_owners
+    are recomputed in the writer's transaction — or, when the writer names the
+    opportunities (having announced them before the change too), only those are put back
+    in."""
+    from . import rollups
 
-    refresh_owners(owner_ids)
+    if opportunity_ids is None:
+        rollups.refresh_owners(owner_ids)
+        return
+    owners = rollups.move_opportunities(opportunity_ids, sign=+1)
+    rollups.refresh_day_rows(set(owner_ids) | owners, moved=opportunity_ids)
+
+
+def take_out_of_rollups(sender, opportunity_ids, **kwargs):
+    """A writer is about to change these opportunities: their share leaves the rollup and
+    the day's rows, as they are now; `keep_rollups` puts it back as they will be."""
+    from . import rollups
+
+    rollups.move_opportunities(opportunity_ids, sign=-1)
+    rollups.take_out_of_day_rows(opportunity_ids)
 
 
 def rebuild_after_migrations(sender, plan=None, using="default", **kwargs):

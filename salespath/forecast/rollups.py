@@ -34,6 +34,7 @@ opportunities (pipeline services, admin, imports), and by `rebuild` (generators,
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -197,6 +198,110 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
         select = _select(f"owner_id IN ({marks})")
         cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {select}", ids * 4)  # 4 SELECTs
         _refresh_day(ids)
+
+
+# Temporary tables of `move_opportunities`, dropped before it returns.
+MOVED_IDS = "forecast_moved_ids"
+MOVED_ROWS = "forecast_moved_rows"
+
+
+def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]:
+    """Take these opportunities' share out of the rollup as their rows are now (`sign` -1),
+    or put it in (+1): the same sums as `refresh_owners` gives, found from these rows only,
+    where a writer of thousands of opportunities would otherwise recompute every row of
+    their owners. A writer calls it with -1 before it changes them and +1 after, in its
+    transaction; the day's rows are then refreshed for the owners (`refresh_day_rows`).
+    Returns the owners whose rows changed."""
+    ids = sorted({int(pk) for pk in opportunity_ids})
+    if not ids:
+        return set()
+    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+    key = " AND ".join(
+        [f"{TABLE}.{name} = d.{name}" for name in ("owner_id", "view", "category")]
+        + [f"{TABLE}.{name} {same} d.{name}" for name in ("done_month", "close_month")]
+    )
+    plus = "+" if sign > 0 else "-"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {MOVED_IDS} (id BIGINT PRIMARY KEY)")
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            cursor.executemany(f"INSERT INTO {MOVED_IDS} (id) VALUES (%s)", [(i,) for i in chunk])
+        # PostgreSQL: a new table has no statistics, and without them the planner may read
+        # every opportunity to join a few thousand
+        analyze = connection.vendor == "postgresql"
+        if analyze:
+            cursor.execute(f"ANALYZE {MOVED_IDS}")
+        # The range as well: the planner then reads these rows by the primary key (an
+        # import's new rows are one range) rather than every opportunity not lost.
+        moved = f"id BETWEEN {ids[0]:d} AND {ids[-1]:d} AND id IN (SELECT id FROM {MOVED_IDS})"
+        cursor.execute(f"SELECT DISTINCT owner_id FROM {OPPORTUNITY} WHERE {moved}")
+        owners = sorted(row[0] for row in cursor.fetchall())
+        # the owners' rows take turns with other writers', as in `refresh_owners`
+        list(User.objects.select_for_update().filter(pk__in=owners).order_by("pk").values("pk"))
+        select = _select(moved)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {MOVED_ROWS} AS WITH moved ({COLUMNS}) AS ({select}) "
+            f"SELECT * FROM moved",
+            [],
+        )
+        if analyze:
+            cursor.execute(f"ANALYZE {MOVED_ROWS}")
+        cursor.execute(
+            f"UPDATE {TABLE} SET deals = {TABLE}.deals {plus} d.deals, "
+            f"amount = {TABLE}.amount {plus} d.amount, "
+            f"weighted = {TABLE}.weighted {plus} d.weighted "
+            f"FROM {MOVED_ROWS} AS d WHERE {key}"
+        )
+        if sign > 0:  # a group none of the owner's opportunities was in before
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {MOVED_ROWS} AS d "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {key})"
+            )
+        # a group left empty is no row, as a rebuild makes none
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE deals = 0 "
+            f"AND owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
+        )
+        cursor.execute(f"DROP TABLE {MOVED_ROWS}")
+        cursor.execute(f"DROP TABLE {MOVED_IDS}")
+    return set(owners)
+
+
+def refresh_day_rows(owner_ids: Iterable[int | None], moved: Iterable[int]) -> None:
+    """The day's rows of these owners again, after `move_opportunities` put the `moved`
+    opportunities back in: the columns from their rollup rows, the overdue deals as kept
+    less those `take_out_of_day_rows` took out, plus the moved ones now overdue."""
+    ids = sorted({int(pk) for pk in owner_ids if pk is not None})
+    if ids:
+        with transaction.atomic():
+            _refresh_day(ids, sorted(set(moved)))
+
+
+def take_out_of_day_rows(opportunity_ids: Iterable[int]) -> None:
+    """Before a writer changes these opportunities: their overdue deals leave the kept
+    counts of the day's rows (`refresh_day_rows` adds them back as they will be)."""
+    ids = sorted(set(opportunity_ids))
+    mark = ForecastDayMark.objects.select_for_update().filter(pk=1).first()
+    if not ids or mark is None or not _is_today(mark):
+        return  # no day's rows, or another day's: the change prepares today's afresh
+    h = Horizon(mark.day, mark.start_month)
+    for view in VIEWS:
+        counts = list(_overdue_of(h, view, ids).items())
+        for start in range(0, len(counts), 500):
+            chunk = dict(counts[start : start + 500])
+            less = Case(*(When(owner=owner, then=Value(n)) for owner, n in chunk.items()))
+            ForecastDay.objects.filter(owner__in=chunk, view=view).update(
+                overdue=F("overdue") - less
+            )
+
+
+def _overdue_of(h: Horizon, view: str, opportunity_ids: list[int]) -> Counter:
+    """`overdue_counts` of these opportunities, 5,000 ids a query."""
+    counts: Counter = Counter()
+    for start in range(0, len(opportunity_ids), 5000):
+        chunk = opportunity_ids[start : start + 5000]
+        counts.update(overdue_counts(h, view, Opportunity.objects.filter(id__in=chunk)))
+    return counts
 
 
 def rebuild() -> int:
@@ -415,6 +520,8 @@ def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
     )
     direction = {k: d for k, _days, d in moves}
     for row in rows:
+        if row["owner"] not in sums:
+            continue  # `opportunities` may be everyone's, the sums a few owners' (`_day_rows`)
         k = row["split"]
         source, target = TIME_COLUMNS[k + 1], TIME_COLUMNS[k + 2]  # m0_3 is column 1
         if direction[k] < 0:
@@ -444,17 +551,38 @@ def category_open(opportunities: QuerySet) -> QuerySet:
 # A forecast on any other day reads the month rollup; the result is the same.
 
 
-def _day_rows(day: date, start_month: int, owner_ids: list[int] | None) -> list[ForecastDay]:
+# Past this many owners the day's rows read the boundary days' and the overdue opportunities
+# of every owner and keep those of the owners asked for: given a long list of owners, SQLite
+# walks each one's opportunities by the owner index instead (seconds for a thousand owners).
+MANY_OWNERS = 100
+
+
+def _day_rows(
+    day: date, start_month: int, owner_ids: list[int] | None, moved: list[int] | None = None
+) -> list[ForecastDay]:
+    """Each owner's row per view on `day`; with `moved` (see `refresh_day_rows`) the overdue
+    deals are the kept counts plus the moved ones', not a count of every owner's deals."""
     h = Horizon(day, start_month)
     if owner_ids is None:
         owners, opportunities = Q(), Opportunity.objects.all()
     else:
         owners = Q(owner__in=owner_ids)
         opportunities = Opportunity.objects.filter(owner__in=owner_ids)
+        if len(owner_ids) > MANY_OWNERS:
+            opportunities = Opportunity.objects.all()
     rows = []
     for view in VIEWS:
         sums = month_sums(h, view, owners, opportunities)
-        overdue = overdue_counts(h, view, opportunities)
+        if moved is None:
+            overdue = overdue_counts(h, view, opportunities)
+        else:
+            overdue = Counter(
+                dict(ForecastDay.objects.filter(owners, view=view).values_list("owner", "overdue"))
+            )
+            overdue.update(_overdue_of(h, view, moved))
+        if owner_ids is not None:
+            asked = set(owner_ids)
+            overdue = {owner: n for owner, n in overdue.items() if n and owner in asked}
         for owner in sums.keys() | overdue.keys():
             row = ForecastDay(owner_id=owner, view=view, overdue=overdue.get(owner, 0))
             for i, key in enumerate(VIEW_COLUMNS[view]):
@@ -499,17 +627,22 @@ def prepare_day(day: date) -> None:
         mark.save()
 
 
-def _refresh_day(owner_ids: list[int]) -> None:
+def _is_today(mark: ForecastDayMark) -> bool:
+    return (mark.day, mark.start_month) == (timezone.localdate(), fiscal_start_month())
+
+
+def _refresh_day(owner_ids: list[int], moved: list[int] | None = None) -> None:
     # Locked, so a preparation of the day's rows and this change take turns.
     mark = ForecastDayMark.objects.select_for_update().filter(pk=1).first()
     if mark is None or mark.day is None:
         return
-    if (mark.day, mark.start_month) != (timezone.localdate(), fiscal_start_month()):
+    if not _is_today(mark):
         # another day's rows: the first change of a day prepares the day's, after the change
         prepare_day(timezone.localdate())
         return
+    rows = _day_rows(mark.day, mark.start_month, owner_ids, moved)  # reads the kept rows
     ForecastDay.objects.filter(owner__in=owner_ids).delete()
-    ForecastDay.objects.bulk_create(_day_rows(mark.day, mark.start_month, owner_ids))
+    ForecastDay.objects.bulk_create(rows)
 
 
 def day_sums(h: Horizon, view: str, owners: Q) -> Sums | None:

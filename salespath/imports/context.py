@@ -8,6 +8,7 @@ sheet's rows can point at an earlier sheet's new rows without a lookup per row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -80,6 +81,22 @@ class Registry:
                 current = table.get(k)
                 table[k] = ref if current is None or current is ref else AMBIGUOUS
         return ref
+
+    def add_records(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
+        """`add` for many existing records at once: (pk, name, external id) rows, each found by
+        its external id, its export's SP-<pk> and its name. The same keys and the same
+        ambiguities as `add`, in one loop: a file is checked against every customer."""
+        keys, names = self.keys, self.names
+        for pk, name, external_id in rows:
+            ref = Ref(pk, name)
+            for table, value in ((keys, external_id), (keys, f"{SP_PREFIX}{pk}"), (names, name)):
+                if value is None:
+                    continue
+                k = " ".join(value.split()).casefold()  # `normalise`, inlined
+                if not k:
+                    continue
+                current = table.get(k)
+                table[k] = ref if current is None or current is ref else AMBIGUOUS
 
     def find(self, value: object) -> Ref | None:
         k = normalise(value)

@@ -18,6 +18,7 @@ from .kinds import KINDS, Kind, kind_of_sheet
 from .mapping import Mapping, SheetRecords, mapped_records, records_from_sheet
 from .opportunities import PipelineValidator, preload_opportunities
 from .readers import Sheet, read_file
+from .sql import large_page_cache
 from .values import text
 
 
@@ -70,7 +71,7 @@ def import_files(
         raise ImportRejected(problems)
     result = ImportResult(dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with large_page_cache(), transaction.atomic():
             _validate_and_write(by_kind, by, result)
             if dry_run:
                 transaction.set_rollback(True)

@@ -73,8 +73,7 @@ class Registries:
                 names=[team.name, team.name_en],
             )
         self.customers = Registry()
-        for pk, name, external_id in Customer.objects.values_list("id", "name", "external_id"):
-            self.customers.add(Ref(pk, name), keys=[external_id, f"SP-{pk}"], names=[name])
+        self.customers.add_records(Customer.objects.values_list("id", "name", "external_id"))
         self.products = Registry()
         for product in ProductCategory.objects.all():
             self.products.add(

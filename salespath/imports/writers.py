@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Max, Model
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,7 @@ from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
-from salespath.pipeline.copies import copy_team_and_lines
-from salespath.pipeline.history import copy_history_dates
+from salespath.pipeline.copies import copy_all, product_ids_text
 from salespath.pipeline.models import (
     Contract,
     Opportunity,
@@ -25,7 +24,7 @@ from salespath.pipeline.models import (
     OpportunityLine,
     StageChange,
 )
-from salespath.pipeline.signals import announce_owners
+from salespath.pipeline.signals import announce_changing, announce_owners
 
 from .context import Ref
 from .opportunities import FIELDS as OPPORTUNITY_FIELDS
@@ -276,13 +275,22 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     for opportunity in changed_objects:
         opportunity.updated_at = now
         opportunity.version += 1
-    _bulk_update(Opportunity, changed_objects, fields | {"updated_at", "version"})
+    changed_ids = {o.pk for o in changed_objects}
+    # What is derived from these rows (the forecast rollup) lets go of them as they are
+    # still stored, and takes the new and the changed ones in once they are written.
+    announce_changing(changed_ids)
+    if changed_objects:
+        # A plain QuerySet's bulk update: `OpportunityQuerySet.update` would announce every
+        # batch's owners for a recomputation, where these rows are announced once, by id.
+        QuerySet(Opportunity).bulk_update(
+            changed_objects, sorted(fields | {"updated_at", "version"}), batch_size=1000
+        )
     owners |= {o.owner_id for o in changed_objects}
     new_ids = [plan.ref.pk for plan in new]
-    owners |= set(Opportunity.objects.filter(id__in=new_ids).values_list("owner_id", flat=True))
-    copy_history_dates([*new_ids, *touched])  # the history's latest dates, onto the rows
-    copy_team_and_lines([*new_ids, *touched])  # and the products of their lines
-    announce_owners(owners)
+    owners |= {pk(plan.values["owner"]) for plan in new}
+    # the history's latest dates, the team's project manager and the lines' products
+    copy_all(touched)
+    announce_owners(owners, opportunity_ids=[*new_ids, *changed_ids])
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
 
@@ -303,6 +311,8 @@ def _insert_opportunities(new: list[Plan], by_id) -> None:
         "created_by_id",
         "imported",
         *(fields[name].attname for name in OPPORTUNITY_FIELDS),
+        "history_until",
+        "product_ids",
     ]
     # Ids only grow (SQLite AUTOINCREMENT, PostgreSQL sequence), so the new rows are among those
     # above today's highest id, and every new opportunity has an external id to find it by:
@@ -318,10 +328,18 @@ def _insert_opportunities(new: list[Plan], by_id) -> None:
         cells = [values.get(name, defaults[name]) for name in OPPORTUNITY_FIELDS]
         for index in relations:
             cells[index] = pk(cells[index])
-        return (plan.external_id, by_id or pk(values["owner"]), True, *cells)
+        # The copies of the history and the lines the import writes with the row, as the
+        # services make them (a new row has no project team); `copy_all` would rewrite
+        # every new row in every index once more.
+        history_until = max((on for *_state, on in plan.history or ()), default=None)
+        products = product_ids_text(ref.pk for ref, _amount in (plan.lines or {}).values())
+        created_by = by_id or pk(values["owner"])
+        return (plan.external_id, created_by, True, *cells, history_until, products)
 
     insert_rows(Opportunity, columns, map(row, new))
-    ids = dict(Opportunity.objects.filter(id__gt=highest).values_list("external_id", "id"))
+    ids = dict(
+        Opportunity.objects.filter(id__gt=highest).order_by().values_list("external_id", "id")
+    )
     # and should a row ever have been given an id by hand above the sequence, ask by name
     missing = [plan.external_id for plan in new if plan.external_id not in ids]
     for chunk in _chunks(missing):

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
+from .history import latest_change_date
 from .models import Contract, Opportunity, OpportunityLine, ProjectMember, ProjectRole
 
 CHUNK = 5000
@@ -79,6 +80,21 @@ def copy_team_and_lines(opportunity_ids: Iterable[int] | None = None) -> None:
     if opportunity_ids is None:
         Opportunity.objects.update(**copies)
         return
+    ids = sorted(set(opportunity_ids))
+    for start in range(0, len(ids), CHUNK):
+        Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).update(**copies)
+
+
+def copy_all(opportunity_ids: Iterable[int]) -> None:
+    """`copy_team_and_lines` and `history.copy_history_dates` in one statement per 5,000
+    opportunities, for a writer that changes lines and history in bulk: each UPDATE writes
+    a new version of the row into every index of the table (PostgreSQL), so one instead of
+    two."""
+    copies = {
+        "project_manager": first_project_manager(),
+        "product_ids": listed_product_ids(),
+        "history_until": latest_change_date(),
+    }
     ids = sorted(set(opportunity_ids))
     for start in range(0, len(ids), CHUNK):
         Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).update(**copies)

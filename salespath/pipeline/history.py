@@ -41,16 +41,22 @@ def changed_after(as_of: date) -> Q:
     return Q(history_until__gt=as_of) | (Q(history_until__isnull=True) & probe)
 
 
-def copy_history_dates(opportunity_ids: Iterable[int] | None = None) -> None:
-    """Copy each opportunity's latest stage-change date onto its row (`history_until`): for
-    the writers that insert history in bulk (imports, the demo). One statement per 5,000
-    opportunities; all of them when `opportunity_ids` is None."""
-    latest = (
+def latest_change_date() -> Subquery:
+    """The opportunity's latest stage-change date, as `history_until` holds it (an
+    `OuterRef` subquery)."""
+    return Subquery(
         StageChange.objects.filter(opportunity=OuterRef("pk"))
         .values("opportunity")
         .annotate(latest=Max("effective_on"))
         .values("latest")
     )
+
+
+def copy_history_dates(opportunity_ids: Iterable[int] | None = None) -> None:
+    """Copy each opportunity's latest stage-change date onto its row (`history_until`): for
+    the writers that insert history in bulk (imports, the demo). One statement per 5,000
+    opportunities; all of them when `opportunity_ids` is None."""
+    latest = latest_change_date()
     if opportunity_ids is None:
         Opportunity.objects.update(history_until=Subquery(latest))
         return

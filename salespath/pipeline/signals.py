@@ -13,10 +13,34 @@ from django.dispatch import Signal
 opportunities_changed = Signal()
 
 
-def announce_owners(owner_ids: Iterable[int | None]) -> None:
+# A writer of many opportunities at once (the importer) may instead name them: it sends
+# `opportunities_changing` with their `opportunity_ids` before it changes them, and then
+# `opportunities_changed` with the owners and `opportunity_ids` (those changed and those
+# created). A listener can then move only these opportunities' share of what it derives,
+# where recomputing everything of thousands of owners would cost seconds.
+opportunities_changing = Signal()
+
+
+def announce_owners(
+    owner_ids: Iterable[int | None], opportunity_ids: Iterable[int] | None = None
+) -> None:
     owners = {pk for pk in owner_ids if pk is not None}
-    if owners:
+    if not owners:
+        return
+    if opportunity_ids is None:
         opportunities_changed.send(sender=None, owner_ids=owners)
+    else:
+        opportunities_changed.send(
+            sender=None, owner_ids=owners, opportunity_ids=set(opportunity_ids)
+        )
+
+
+def announce_changing(opportunity_ids: Iterable[int]) -> None:
+    """Before a writer changes these opportunities; it announces them again after, with
+    `announce_owners(owners, opportunity_ids=…)`, in the same transaction."""
+    ids = set(opportunity_ids)
+    if ids:
+        opportunities_changing.send(sender=None, opportunity_ids=ids)
 
 
 # Sent with `event` (the name of a function in `salespath.notifications.work`) and `subject`

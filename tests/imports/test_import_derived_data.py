@@ -1,0 +1,200 @@
+"""What a set-based import can get wrong: the rows it writes together, and the derived data
+(forecast rollup, day rows, copies on the opportunity rows) it moves for them all at once."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+
+from salespath.forecast import rollups
+from salespath.forecast.integrity import verify
+from salespath.forecast.models import ForecastDay, ForecastRollup
+from salespath.imports.errors import ImportRejected
+from salespath.imports.services import import_files
+from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange
+from tests.factories import CustomerFactory, OpportunityFactory, ProductFactory
+
+from .helpers import write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["外部编号", "项目名称", "客户", "客户经理", "阶段", "状态", "预计成交日期", "金额"]
+HEADERS += ["预测类别", "成交日期", "丢单日期", "丢单原因", "创建日期"]
+
+
+@pytest.fixture(autouse=True)
+def _rollup_on(settings):
+    settings.SALESPATH_FORECAST_ROLLUP = True
+
+
+@pytest.fixture
+def world(cast):
+    today = timezone.localdate()
+    CustomerFactory(external_id="C1", name="广州重工集团", owner=cast.salesperson)
+    CustomerFactory(external_id="C2", name="深圳电力", owner=cast.teammate)
+    ProductFactory(code="erp", name="ERP软件")
+    ProductFactory(code="hr", name="人力资源")
+    # deals already in Salespath, with their derived data true and today's rows prepared
+    for n, owner in enumerate([cast.salesperson, cast.salesperson, cast.teammate, cast.teammate]):
+        OpportunityFactory(
+            external_id=f"OLD{n}",
+            owner=owner,
+            customer__owner=owner,
+            stage_id="S3",
+            amount=Decimal(100_000 * (n + 1)),
+            created_on=today - timedelta(days=90),
+            expected_close=today + timedelta(days=30 * n - 10),  # OLD0 is overdue
+        )
+    # another team's deals, overdue and near a column's end, that no file names
+    for days in (-5, 91, 92):
+        OpportunityFactory(
+            owner=cast.other_salesperson,
+            customer__owner=cast.other_salesperson,
+            created_on=today - timedelta(days=90),
+            expected_close=today + timedelta(days=days),
+            amount=Decimal(70_000),
+        )
+    assert verify(repair=True)  # the factories write rows, not their derived data
+    rollups.prepare_day(today)
+    assert drift() == {}
+    return cast
+
+
+def drift() -> dict[str, int]:
+    return {finding.check: finding.count for finding in verify() if finding.count}
+
+
+def row(key, customer, owner, stage="S3", *, status="", amount="", category="", **dates):
+    today = timezone.localdate()
+    return [
+        key,
+        f"项目{key}",
+        customer,
+        owner,
+        stage,
+        status,
+        dates.get("close", (today + timedelta(days=45)).isoformat()),
+        amount,
+        category,
+        dates.get("won", ""),
+        dates.get("lost", ""),
+        "价格" if dates.get("lost") else "",
+        dates.get("created", (today - timedelta(days=60)).isoformat()),
+    ]
+
+
+def workbook(tmp_path, rows, lines=(), name="pipeline.xlsx"):
+    sheets = {"商机": [HEADERS, *rows]}
+    if lines:
+        sheets["产品明细"] = [["外部编号", "产品", "金额"], *lines]
+    return write_xlsx(tmp_path / name, sheets)
+
+
+def snapshot() -> tuple:
+    return (
+        list(Opportunity.objects.order_by("pk").values()),
+        list(OpportunityLine.objects.order_by("pk").values()),
+        list(StageChange.objects.order_by("pk").values()),
+        sorted(ForecastRollup.objects.values_list("owner", "view", "deals", "amount", "weighted")),
+        sorted(ForecastDay.objects.values_list("owner", "view", "deals_1", "amount_1")),
+    )
+
+
+@pytest.mark.parametrize("many_owners", [0, rollups.MANY_OWNERS])
+def test_an_import_of_new_and_changed_deals_leaves_no_drift(
+    world, tmp_path, monkeypatch, many_owners
+):
+    # 0: the day's rows of the owners are read as for a file naming a thousand of them
+    monkeypatch.setattr(rollups, "MANY_OWNERS", many_owners)
+    today = timezone.localdate()
+    rows = [
+        # changed: amount and category, another stage, lost, won, and a new owner; overdue
+        # no more, and overdue now
+        row("OLD0", "C1", "li", "S4", amount="250000", category="commit"),
+        row("OLD3", "C1", "li", "S4", amount="250000", close=(today - timedelta(3)).isoformat()),
+        row("OLD1", "C1", "li", "S3", status="丢单", lost=today.isoformat()),
+        row("OLD2", "C2", "li", "S7", won=(today - timedelta(days=1)).isoformat()),
+        # new, for the same customers and owners as the changed ones
+        row("N1", "C1", "li", amount="", category="best case"),
+        row("N2", "C2", "wang", "S5", category="commit"),
+        row("N3", "C2", "wang", "S7", won=(today - timedelta(days=2)).isoformat()),
+    ]
+    lines = [["N1", "erp", "300000"], ["N1", "hr", "50000"], ["N2", "erp", "700000"]]
+    result = import_files(paths=[workbook(tmp_path, rows, lines)])
+    assert result.by_kind()["opportunities"] == {"created": 3, "updated": 4, "unchanged": 0}
+    old2 = Opportunity.objects.get(external_id="OLD2")
+    assert (old2.owner, old2.status) == (world.salesperson, "won")
+    assert Opportunity.objects.get(external_id="N1").amount == Decimal("350000.00")
+    assert drift() == {}
+
+
+def test_an_update_and_a_create_for_the_same_customer_in_one_file(world, tmp_path):
+    rows = [
+        row("OLD0", "广州重工集团", "li", "S5", amount="400000", category="commit"),
+        row("N1", "广州重工集团", "li", "S2", amount="90000"),
+    ]
+    result = import_files(paths=[workbook(tmp_path, rows)])
+    assert result.by_kind()["opportunities"] == {"created": 1, "updated": 1, "unchanged": 0}
+    customer = Opportunity.objects.get(external_id="OLD0").customer
+    assert set(customer.opportunities.values_list("external_id", "stage", "amount")) >= {
+        ("OLD0", "S5", Decimal("400000.00")),
+        ("N1", "S2", Decimal("90000.00")),
+    }
+    assert drift() == {}
+    # and the same file again is a no-op that keeps it so
+    assert import_files(paths=[workbook(tmp_path, rows, name="again.xlsx")]).changed == 0
+    assert drift() == {}
+
+
+def test_the_same_opportunity_twice_in_one_file_is_refused_and_nothing_is_written(world, tmp_path):
+    before = snapshot()
+    rows = [
+        row("N1", "C1", "li", amount="100000"),
+        row("OLD0", "C1", "li", "S4"),
+        row("OLD0", "C1", "li", "S5"),
+    ]
+    with translation.override("en"), pytest.raises(ImportRejected) as error:
+        import_files(paths=[workbook(tmp_path, rows)])
+    [problem] = error.value.problems
+    assert (problem.row, problem.message) == (4, "The external id “OLD0” is also on row 3.")
+    assert snapshot() == before
+    assert drift() == {}
+
+
+def test_one_row_failing_validation_writes_nothing_of_the_others(world, tmp_path):
+    before = snapshot()
+    rows = [
+        row("N1", "C1", "li", amount="100000"),
+        row("OLD0", "C1", "li", "S6", category="commit"),
+        row("N2", "C2", "wang", "S7"),  # won without its completion date
+    ]
+    with pytest.raises(ImportRejected) as error:
+        import_files(paths=[workbook(tmp_path, rows, [["N1", "erp", "100000"]])])
+    assert len(error.value.problems) == 1 and error.value.problems[0].row == 4
+    assert snapshot() == before
+    assert drift() == {}
+
+
+def test_a_dry_run_moves_the_derived_data_and_rolls_it_back(world, tmp_path):
+    before = snapshot()
+    rows = [row("OLD0", "C2", "wang", "S4", amount="1"), row("N1", "C1", "li", amount="5")]
+    result = import_files(paths=[workbook(tmp_path, rows)], dry_run=True)
+    assert result.by_kind()["opportunities"] == {"created": 1, "updated": 1, "unchanged": 0}
+    assert snapshot() == before
+    assert drift() == {}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a SQLite connection's page cache")
+def test_the_import_gives_back_the_page_cache_it_took(world, tmp_path):
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    import_files(paths=[workbook(tmp_path, [row("N1", "C1", "li", amount="5")])], dry_run=True)
+    with pytest.raises(ImportRejected):
+        import_files(paths=[workbook(tmp_path, [row("N2", "C1", "li", "S7")], name="bad.xlsx")])
+    assert cache_size() == before
