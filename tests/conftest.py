@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from salespath.org.models import User
 
@@ -85,6 +87,15 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 @pytest.fixture(scope="session")
 def maven_crm_dir() -> Path:
     return EXAMPLES_DIR / "maven-crm"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (zh-Hans): a request answered in English
+    leaves English active in the thread that handled it, which a later test would inherit."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from django.db.models import F
 from salespath.forecast import rollups
 from salespath.forecast.integrity import CHECK_NAMES, verify
 from salespath.forecast.models import ForecastDay, ForecastRollup
-from salespath.pipeline.models import Contract, Opportunity
+from salespath.pipeline.models import Contract, FunnelMonth, Opportunity
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
 from salespath.pipeline.services.opportunities import opportunity_create
@@ -117,6 +117,9 @@ CORRUPTIONS = {
     ),
     "day_rows": lambda d, cast: ForecastDay.objects.filter(owner=cast.salesperson).update(
         deals_0=F("deals_0") + 1
+    ),
+    "funnel": lambda d, cast: FunnelMonth.objects.filter(owner=cast.salesperson).update(
+        cohort=F("cohort") + 1
     ),
 }
 
