@@ -22,7 +22,7 @@ from salespath.pipeline.models import (
     Quote,
     Shipment,
 )
-from tests.factories import OpportunityFactory, written
+from tests.factories import OpportunityFactory
 
 from .evidence import attest, attest_customer, evidence_up_to
 
@@ -70,7 +70,6 @@ def _manager(opportunity):
     ProjectMember.objects.create(
         opportunity=opportunity, person=opportunity.owner, role="project_manager"
     )
-    written(opportunity)
 
 
 def _activity(opportunity, kind):
@@ -115,7 +114,6 @@ def _contract(opportunity, due_offset=0):
     Installment.objects.create(
         contract=contract, due_on=TODAY() + timedelta(days=200), amount=Decimal("70")
     )
-    written(opportunity)
     return contract
 
 
