@@ -12,6 +12,7 @@ def test_a_page_is_sent_gzipped_to_a_client_that_accepts_it(client, cast):
     assert packed["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in packed["Vary"]
     page = gzip.decompress(packed.content).decode()
-    assert len(packed.content) < len(page) / 3
+    # (Django pads the compressed body with up to 100 random bytes against BREACH)
+    assert len(packed.content) < len(page) / 2
     assert 'data-testid="forecast-table"' in page
     assert page.count("<tr") == plain.content.decode().count("<tr")
