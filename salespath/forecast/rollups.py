@@ -56,6 +56,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
+from salespath.lib.sql import month_start
 from salespath.org.models import User
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
 from salespath.replicas import report_connection
@@ -99,13 +100,6 @@ def enabled() -> bool:
     return getattr(settings, "SALESPATH_FORECAST_ROLLUP", True)
 
 
-def _month(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    # `%%`: every statement of this module is run with a parameter list, so `%` is escaped
-    return f"strftime('%%Y-%%m-01', {column})"
-
-
 def _cents() -> str:
     return (
         "CAST(ROUND(amount * 100) AS BIGINT)"
@@ -147,11 +141,11 @@ def _rows_sql(vendor: str) -> str:
     is_booked, is_closed = _sql(booked(None)), _sql(closed(None))
     sums = f"COUNT(*), SUM({cents}), SUM({cents} * {_sql_case(weight(None))})"
     base = f"FROM {OPPORTUNITY} WHERE {_sql(not_lost(None))} AND {OWNER_FILTER}"
-    time_done = f"CASE WHEN {is_closed} THEN {_month('won_on')} END"
-    time_close = f"CASE WHEN {_sql(not_closed(None))} THEN {_month('expected_close')} END"
+    time_done = f"CASE WHEN {is_closed} THEN {month_start('won_on')} END"
+    time_close = f"CASE WHEN {_sql(not_closed(None))} THEN {month_start('expected_close')} END"
     open_forecast = _sql(not_booked(None) & (COMMIT | BEST_CASE))
-    cat_done = f"CASE WHEN {is_booked} THEN {_month('signed_on')} END"
-    cat_close = f"CASE WHEN {open_forecast} THEN {_month('expected_close')} END"
+    cat_done = f"CASE WHEN {is_booked} THEN {month_start('signed_on')} END"
+    cat_close = f"CASE WHEN {open_forecast} THEN {month_start('expected_close')} END"
     cat_category = f"CASE WHEN {open_forecast} THEN forecast_category ELSE '' END"
     return f"""
         SELECT owner_id, 'time', {time_done}, {time_close}, '', {sums}
