@@ -333,3 +333,22 @@ def opportunity_details(
             opportunity.initiation_requests.select_related("requested_by", "decided_by")
         ),
     )
+
+
+PEOPLE_SUGGESTED = 20
+
+
+def people_matching(text: str) -> list[User]:
+    """The active people whose name or user name contains `text` (the person picker's
+    suggestions), at most `PEOPLE_SUGGESTED`, by name; none for empty text."""
+    text = text.strip()
+    if not text:
+        return []
+    found = (
+        Q(display_name__icontains=text)
+        | Q(username__icontains=text)
+        | Q(first_name__icontains=text)
+        | Q(last_name__icontains=text)
+    )
+    people = User.objects.filter(found, is_active=True).select_related("team")
+    return list(people.order_by("display_name", "username")[:PEOPLE_SUGGESTED])

@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         "pipeline/<int:pk>/work/<slug:action>/", actions.opportunity_work, name="opportunity_work"
     ),
+    path("people/", opportunities.people_options, name="people"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),
     path("customers/<int:pk>/", customers.customer_page, name="customer"),

@@ -9,6 +9,7 @@ the write, `section` is where the page shows it.
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salespath.customers.models import Competitor
@@ -227,17 +228,39 @@ class ShipmentForm(WorkForm):
         services.shipment_record(opportunity=opportunity, by=by, **self.cleaned_data)
 
 
+class PersonInput(forms.TextInput):
+    """A person picked by user name, with suggestions as one types: the input asks
+    `web:people` for the active people matching what is typed (HTMX) and shows them in a
+    `<datalist>`. A company of thousands is never listed into the page (issue 20: a select
+    of every person made each deal page 2,300 options long)."""
+
+    template_name = "web/widgets/person_input.html"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        attrs = context["widget"]["attrs"]
+        attrs["list"] = f"{attrs['id']}-people"
+        attrs["hx-get"] = reverse("web:people")
+        attrs["hx-trigger"] = "input changed delay:250ms"
+        attrs["hx-target"] = f"#{attrs['list']}"
+        return context
+
+
 class TeamMemberForm(WorkForm):
     section = "team"
     success = _("Team member added.")
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True),
+        to_field_name="username",
+        widget=PersonInput,
+        help_text=_("Type a name or a user name and pick the person."),
+        error_messages={"invalid_choice": _("No active person has this user name.")},
+    )
     role = forms.ChoiceField(label=_("Role"), choices=ProjectRole.choices)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by(
-            "display_name", "username"
-        )
 
     def perform(self, opportunity, by):
         services.team_member_add(opportunity=opportunity, by=by, **self.cleaned_data)

@@ -21,6 +21,7 @@ from salespath.pipeline.models import (
     Shipment,
 )
 from salespath.pipeline.services import competitor_add, contract_sign, objection_add
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,12 +177,43 @@ def test_the_shipment_is_recorded(login, cast, deal):
 
 def test_team_members_are_added_and_removed(login, cast, deal):
     client = login(cast.salesperson)
-    work(client, deal, "member", person=cast.teammate.pk, role="presales")
+    work(client, deal, "member", person=cast.teammate.username, role="presales")
     member = ProjectMember.objects.get(opportunity=deal, person=cast.teammate)
-    response = work(client, deal, "member", person=cast.teammate.pk, role="presales")
+    response = work(client, deal, "member", person=cast.teammate.username, role="presales")
     assert response.status_code == 422
     work(client, deal, "member-remove", item=member.pk)
     assert not ProjectMember.objects.filter(person=cast.teammate).exists()
+
+
+def test_a_team_member_nobody_is_called_is_refused_by_name(login, cast, deal):
+    cast.teammate.is_active = False
+    cast.teammate.save()
+    client = login(cast.salesperson)
+    for typed in ("nobody-by-this-name", cast.teammate.username):
+        response = work(client, deal, "member", person=typed, role="presales")
+        assert response.status_code == 422
+        assert "没有这个用户名的在职人员" in response.content.decode()
+    assert not ProjectMember.objects.exists()
+
+
+def test_the_deal_page_lists_no_people_and_the_picker_suggests_the_matching_ones(login, cast, deal):
+    """A company of thousands: the page carries a search box, not every person; typing asks
+    for at most a screenful of active people whose name matches."""
+    client = login(cast.salesperson)
+    page = client.get(reverse("web:opportunity", args=[deal.pk])).content.decode()
+    assert f'<option value="{cast.teammate.username}"' not in page
+    assert f'hx-get="{reverse("web:people")}"' in page
+    cast.other_salesperson.is_active = False
+    cast.other_salesperson.save()
+    typed = cast.teammate.display_name[:2] or cast.teammate.username[:3]
+    options = client.get(reverse("web:people"), {"person": typed}).content.decode()
+    assert f'<option value="{cast.teammate.username}">{cast.teammate}' in options
+    everyone = client.get(reverse("web:people"), {"person": ""}).content.decode()
+    assert "<option" not in everyone
+    inactive = client.get(
+        reverse("web:people"), {"person": cast.other_salesperson.username}
+    ).content.decode()
+    assert "<option" not in inactive
 
 
 def test_losing_needs_a_reason_and_records_who_won(login, cast, deal):
@@ -243,3 +275,10 @@ def test_a_stale_no_competitor_click_says_why_on_top_of_the_page(login, cast, de
     assert "已有人修改了它" in page
     deal.refresh_from_db()
     assert deal.no_competitors_known is False
+
+
+def test_the_picker_suggests_a_screenful_at_most(login, cast):
+    for number in range(25):
+        UserFactory(username=f"zhang{number:02}", display_name=f"张{number:02}")
+    options = login(cast.salesperson).get(reverse("web:people"), {"person": "张"})
+    assert options.content.decode().count("<option") == 20

@@ -16,7 +16,7 @@ from salespath.pipeline.results import CriterionResult
 
 from ..fixes import fix_location
 from ..forms import ActivityForm, InitiationForm, OpportunityEditForm
-from ..queries import opportunity_details, opportunity_stages
+from ..queries import opportunity_details, opportunity_stages, people_matching
 from ..work import page_forms
 from .base import page
 
@@ -119,3 +119,11 @@ def render_opportunity(
 @page
 def opportunity_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render_opportunity(request, policy.opportunity_for_user(request.user, pk))
+
+
+@page
+def people_options(request: HttpRequest) -> HttpResponse:
+    """The person picker's suggestions (`work.PersonInput`): `<option>`s of the active people
+    matching the text the picker sends as `person`."""
+    people = people_matching(request.GET.get("person", "")[:100])
+    return render(request, "web/widgets/_people_options.html", {"people": people})

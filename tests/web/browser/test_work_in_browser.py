@@ -121,3 +121,22 @@ def test_supervisor_reads_the_stage_funnel(browser_page, cast, deal):
     table.wait_for()
     assert table.locator("tbody tr").count() == 6
     assert page.get_by_test_id("funnel-cohort").inner_text().strip() == "2"
+
+
+def test_salesperson_finds_a_colleague_by_name_and_adds_them_to_the_project_team(
+    browser_page, live_server, cast, deal
+):
+    page = browser_page(cast.salesperson)
+    page.goto(f"{live_server.url}/pipeline/{deal.pk}/")
+    form = page.get_by_test_id("member-form")
+    form.locator("summary").click()
+    typed = form.get_by_label("人员")
+    typed.press_sequentially("王", delay=50)
+    # the suggestions arrive in the input's datalist as one types
+    option = form.locator(f'datalist option[value="{cast.teammate.username}"]')
+    option.wait_for(state="attached")
+    assert "王芳" in option.inner_text()
+    typed.fill(cast.teammate.username)
+    form.get_by_role("button", name="保存").click()
+    page.get_by_text("已添加项目组成员").wait_for()
+    assert deal.team.filter(person=cast.teammate).exists()
