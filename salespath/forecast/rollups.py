@@ -235,7 +235,9 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
             f"UPDATE {TABLE} SET deals = {TABLE}.deals {plus} d.deals, "
             f"amount = {TABLE}.amount {plus} d.amount, "
             f"weighted = {TABLE}.weighted {plus} d.weighted "
-            f"FROM {MOVED_ROWS} AS d WHERE {key}"
+            f"FROM {MOVED_ROWS} AS d WHERE {key} "
+            # by the owner index: else SQLite reads every owner's rows to join a few
+            f"AND {TABLE}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
         )
         if sign > 0:  # a group none of the owner's opportunities was in before
             cursor.execute(
