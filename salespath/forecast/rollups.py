@@ -56,9 +56,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
-from salespath.lib.sql import month_start
-from salespath.org.models import User
+from salespath.lib.sql import ids_table, month_start
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
+from salespath.pipeline.signals import take_turns
 from salespath.replicas import report_connection
 
 from .models import DAY_COLUMNS, ForecastDay, ForecastDayMark, ForecastRollup
@@ -185,9 +185,7 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
         return
     marks = ", ".join(["%s"] * len(ids))
     with transaction.atomic(), connection.cursor() as cursor:
-        # Two writers refreshing the same owner take turns: the second one's statements then
-        # see the first one's committed rows (PostgreSQL; SQLite writers take turns anyway).
-        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        take_turns(ids)
         cursor.execute(f"DELETE FROM {TABLE} WHERE owner_id IN ({marks})", ids)
         select = _select(f"owner_id IN ({marks})")
         cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {select}", ids * 4)  # 4 SELECTs
@@ -215,23 +213,16 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
         + [f"{TABLE}.{name} {same} d.{name}" for name in ("done_month", "close_month")]
     )
     plus = "+" if sign > 0 else "-"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {MOVED_IDS} (id BIGINT PRIMARY KEY)")
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
-            cursor.executemany(f"INSERT INTO {MOVED_IDS} (id) VALUES (%s)", [(i,) for i in chunk])
-        # PostgreSQL: a new table has no statistics, and without them the planner may read
-        # every opportunity to join a few thousand
-        analyze = connection.vendor == "postgresql"
-        if analyze:
-            cursor.execute(f"ANALYZE {MOVED_IDS}")
-        # The range as well: the planner then reads these rows by the primary key (an
-        # import's new rows are one range) rather than every opportunity not lost.
-        moved = f"id BETWEEN {ids[0]:d} AND {ids[-1]:d} AND id IN (SELECT id FROM {MOVED_IDS})"
+    analyze = connection.vendor == "postgresql"  # statistics for the moved rows (see ids_table)
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        ids_table(cursor, MOVED_IDS, ids) as among,
+    ):
+        moved = among("id")
         cursor.execute(f"SELECT DISTINCT owner_id FROM {OPPORTUNITY} WHERE {moved}")
         owners = sorted(row[0] for row in cursor.fetchall())
-        # the owners' rows take turns with other writers', as in `refresh_owners`
-        list(User.objects.select_for_update().filter(pk__in=owners).order_by("pk").values("pk"))
+        take_turns(owners)
         select = _select(moved)
         cursor.execute(
             f"CREATE TEMPORARY TABLE {MOVED_ROWS} AS WITH moved ({COLUMNS}) AS ({select}) "
@@ -244,7 +235,9 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
             f"UPDATE {TABLE} SET deals = {TABLE}.deals {plus} d.deals, "
             f"amount = {TABLE}.amount {plus} d.amount, "
             f"weighted = {TABLE}.weighted {plus} d.weighted "
-            f"FROM {MOVED_ROWS} AS d WHERE {key}"
+            f"FROM {MOVED_ROWS} AS d WHERE {key} "
+            # by the owner index: else SQLite reads every owner's rows to join a few
+            f"AND {TABLE}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
         )
         if sign > 0:  # a group none of the owner's opportunities was in before
             cursor.execute(
@@ -257,7 +250,6 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
             f"AND owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
         )
         cursor.execute(f"DROP TABLE {MOVED_ROWS}")
-        cursor.execute(f"DROP TABLE {MOVED_IDS}")
     return set(owners)
 
 

@@ -251,7 +251,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     now = timezone.now()
     by_id = pk(by)
     new = [plan for plan in plans if plan.existing is None]
-    # the owners whose forecast rollup this import changes, before and after
+    # the owners whose derived rows (forecast, funnel) this import changes, before and after
     owners = {plan.existing.opportunity.owner_id for plan in plans if plan.existing}
     _insert_opportunities(new, by_id)
     changed_objects, fields = [], set()
@@ -265,7 +265,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
             changed_objects.append(opportunity)
             fields.update(names)
     _write_lines(plans, touched)
-    _write_history(plans, by_id, now, touched)
+    history = _history(plans, touched)
     _write_contracts(plans, by_id, touched)
     _write_competitors(plans, touched)
     changed_ids = {o.pk for o in changed_objects}
@@ -276,18 +276,20 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
         opportunity.updated_at = now
         opportunity.version += 1
     changed_ids = {o.pk for o in changed_objects}
-    # What is derived from these rows (the forecast rollup) lets go of them as they are
-    # still stored, and takes the new and the changed ones in once they are written.
-    announce_changing(changed_ids)
+    owners |= {o.owner_id for o in changed_objects}
+    owners |= {pk(plan.values["owner"]) for plan in new}
+    # What is derived from these rows (the forecast rollup, the funnel's months) lets go of
+    # them as they are still stored — their row and their history — and takes the new and
+    # the changed ones in once they are written.
+    announce_changing(changed_ids, owners)
+    _write_history(*history, by_id, now)
     if changed_objects:
         # A plain QuerySet's bulk update: `OpportunityQuerySet.update` would announce every
         # batch's owners for a recomputation, where these rows are announced once, by id.
         QuerySet(Opportunity).bulk_update(
             changed_objects, sorted(fields | {"updated_at", "version"}), batch_size=1000
         )
-    owners |= {o.owner_id for o in changed_objects}
     new_ids = [plan.ref.pk for plan in new]
-    owners |= {pk(plan.values["owner"]) for plan in new}
     # the history's latest dates, the team's project manager and the lines' products
     copy_all(touched)
     announce_owners(owners, opportunity_ids=[*new_ids, *changed_ids])
@@ -378,7 +380,9 @@ def _insert_lines(rows: list[tuple[int, int, Decimal]]) -> None:
     insert_rows(OpportunityLine, ["opportunity_id", "product_id", "amount"], rows)
 
 
-def _write_history(plans: list[Plan], by_id, now, touched: set[int]) -> None:
+def _history(plans: list[Plan], touched: set[int]) -> tuple[list[tuple], list[int]]:
+    """The stage changes to insert and the ids of those they replace (`_write_history`);
+    the existing opportunities whose history changes join `touched`."""
     rows, replaced = [], []
     for plan in plans:
         if plan.history is not None:
@@ -394,6 +398,10 @@ def _write_history(plans: list[Plan], by_id, now, touched: set[int]) -> None:
             previous = states[-1][:2] if states else (None, "")
             rows.append((plan.ref.pk, *previous, *plan.append))
             touched.add(plan.ref.pk)
+    return rows, replaced
+
+
+def _write_history(rows: list[tuple], replaced: list[int], by_id, now) -> None:
     # Only rows an earlier import wrote are ever replaced (validation makes sure of it): a
     # corrected file corrects its own history; history recorded in Salespath is never touched.
     for chunk in _chunks(replaced):

@@ -13,11 +13,13 @@ from django.dispatch import Signal
 opportunities_changed = Signal()
 
 
-# A writer of many opportunities at once (the importer) may instead name them: it sends
-# `opportunities_changing` with their `opportunity_ids` before it changes them, and then
-# `opportunities_changed` with the owners and `opportunity_ids` (those changed and those
-# created). A listener can then move only these opportunities' share of what it derives,
-# where recomputing everything of thousands of owners would cost seconds.
+# A writer may instead name the opportunities (the services name their one deal, the
+# importer its thousands): it sends `opportunities_changing` with their `opportunity_ids`
+# before it changes them, and then `opportunities_changed` with the owners and
+# `opportunity_ids` (those changed and those created), in the same transaction. A listener
+# can then move only these opportunities' share of what it derives (the forecast), or
+# recompute only the rows they were in before and are in after (the funnel's months), where
+# recomputing everything of their owners would cost seconds.
 opportunities_changing = Signal()
 
 
@@ -35,12 +37,28 @@ def announce_owners(
         )
 
 
-def announce_changing(opportunity_ids: Iterable[int]) -> None:
+def announce_changing(opportunity_ids: Iterable[int], owner_ids: Iterable[int | None] = ()) -> None:
     """Before a writer changes these opportunities; it announces them again after, with
-    `announce_owners(owners, opportunity_ids=…)`, in the same transaction."""
+    `announce_owners(owners, opportunity_ids=…)`, in the same transaction. `owner_ids`: their
+    owners before and after, whose turn this writer takes first (`take_turns`)."""
     ids = set(opportunity_ids)
+    take_turns(owner_ids)
     if ids:
         opportunities_changing.send(sender=None, opportunity_ids=ids)
+
+
+def take_turns(owner_ids: Iterable[int | None]) -> None:
+    """Lock these salespeople's rows until the end of the transaction, in the order of
+    their ids: two writers of what derives from the same owner's opportunities take turns,
+    and the second one's statements then see the first one's committed rows (PostgreSQL;
+    SQLite's writers take turns anyway). A writer that changes owners locks them all at
+    once, before and after, so that the listeners' locks, taken a few at a time, never wait
+    on each other the other way round (a deadlock)."""
+    from salespath.org.models import User
+
+    ids = sorted({int(pk) for pk in owner_ids if pk is not None})
+    if ids:
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
 
 
 # Sent with `event` (the name of a function in `salespath.notifications.work`) and `subject`

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from salespath.errors import DomainError
 from salespath.forecast.integrity import CHECK_NAMES, verify
-from salespath.lib.fiscal import Period
+from salespath.lib.fiscal import Period, add_months
 from salespath.org.scopes import Scope
 from salespath.pipeline import funnel_rollup
 from salespath.pipeline.funnel import split, stage_funnel
@@ -153,7 +153,7 @@ ACTIONS = st.lists(
     st.tuples(
         st.sampled_from(
             ["create", "create", "override", "override", "back", "lose", "reopen"]
-            + ["owner", "amount"]
+            + ["owner", "amount", "bulk owner"]
         ),
         st.integers(0, 20),  # which opportunity
         st.integers(0, 400),  # days ago, or an amount
@@ -167,13 +167,22 @@ ACTIONS = st.lists(
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(actions=ACTIONS)
+@given(actions=ACTIONS, others=st.lists(st.tuples(st.integers(0, 1), st.integers(0, 400))))
 def test_changes_through_the_services_keep_the_funnel_months_equal_to_a_rebuild(
-    cast, settings, actions
+    cast, settings, actions, others
 ):
+    """Each write recomputes only the months its deal was in and is in; the months it
+    shares with other deals (written directly, rolled up by `rebuild`) stay true too."""
     today = base.today()
     customer = CustomerFactory(owner=cast.salesperson)
     with transaction.atomic():
+        for owner, created_ago in others[:6]:
+            OpportunityFactory(
+                owner=[cast.salesperson, cast.teammate][owner],
+                created_on=today - timedelta(days=created_ago),
+                expected_close=today + timedelta(days=30),
+            )
+        funnel_rollup.rebuild()
         made: list[Opportunity] = []
         for action, which, number in actions:
             target = made[which % len(made)] if made else None
@@ -216,6 +225,9 @@ def test_changes_through_the_services_keep_the_funnel_months_equal_to_a_rebuild(
                     opportunity_update(
                         opportunity=target, version=None, by=cast.supervisor, owner=other
                     )
+                elif action == "bulk owner":  # announces the owners alone: theirs recomputed
+                    other = cast.teammate if target.owner == cast.salesperson else cast.salesperson
+                    Opportunity.objects.filter(pk=target.pk).update(owner=other)
                 else:
                     opportunity_update(
                         opportunity=target, version=None, by=cast.supervisor,
@@ -254,3 +266,140 @@ def test_verify_finds_a_tampered_funnel_month_and_the_repair_mends_it(cast):
 
 def _funnel_finding(findings):
     return next(finding for finding in findings if finding.check == "funnel")
+
+
+def _months(owner) -> set[date]:
+    return set(FunnelMonth.objects.filter(owner=owner).values_list("month", flat=True))
+
+
+def _create(cast, created_on: date, name: str) -> Opportunity:
+    return opportunity_create(
+        customer=CustomerFactory(owner=cast.salesperson),
+        owner=cast.salesperson,
+        name=name,
+        expected_close=base.today() + timedelta(days=30),
+        amount=Decimal("50000.00"),
+        created_on=created_on,
+        by=cast.salesperson,
+    )
+
+
+@pytest.mark.django_db
+def test_every_write_of_the_services_keeps_the_funnel_months_equal_to_a_rebuild(cast):
+    today = base.today()
+    created = add_months(today.replace(day=1), -7) + timedelta(days=3)
+    deal = _create(cast, created, "漏斗项目")
+    _create(cast, add_months(created, 4), "同一客户经理的另一个项目")
+    assert funnel_rollup.differences() == []
+    steps = [
+        lambda: opportunity_override(
+            opportunity=deal, to_stage="S4", by=cast.supervisor, reason="老客户",
+            on=add_months(created, 1),
+        ),
+        lambda: opportunity_move_back(
+            opportunity=deal, to_stage="S3", by=cast.salesperson, reason="客户重新评估",
+            on=add_months(created, 2),
+        ),
+        lambda: opportunity_lose(
+            opportunity=deal, by=cast.salesperson, reason="价格", on=add_months(created, 3)
+        ),
+        lambda: opportunity_reopen(
+            opportunity=deal, by=cast.salesperson, reason="回来了", on=add_months(created, 5)
+        ),
+        lambda: opportunity_update(
+            opportunity=deal, version=None, by=cast.salesperson, amount=Decimal("65000.00")
+        ),
+        lambda: opportunity_override(
+            opportunity=deal, to_stage="S7", by=cast.supervisor, reason="签了",
+            on=add_months(created, 6),
+        ),
+    ]  # fmt: skip
+    for step in steps:
+        step()
+        deal.refresh_from_db()
+        assert funnel_rollup.differences() == []
+    own = _months(cast.salesperson)
+    assert {created.replace(day=1), add_months(created, 5).replace(day=1)} <= own
+
+    # a new owner: the months only this deal was in leave the old owner's rows
+    opportunity_update(opportunity=deal, version=None, by=cast.supervisor, owner=cast.teammate)
+    assert funnel_rollup.differences() == []
+    assert created.replace(day=1) not in _months(cast.salesperson)
+    assert add_months(created, 4).replace(day=1) in _months(cast.salesperson)  # the other deal
+    assert own - {add_months(created, 4).replace(day=1)} <= _months(cast.teammate)
+
+
+@pytest.mark.django_db
+def test_a_write_of_one_deal_recomputes_only_the_months_it_is_in(cast):
+    today = base.today()
+    far = add_months(today.replace(day=1), -9)
+    _create(cast, far + timedelta(days=4), "去年的项目")
+    deal = _create(cast, add_months(far, 6) + timedelta(days=2), "今年的项目")
+    FunnelMonth.objects.filter(owner=cast.salesperson, month=far).update(cohort=99)
+
+    opportunity_override(opportunity=deal, to_stage="S4", by=cast.supervisor, reason="老客户")
+    # the deal's months are recomputed (its stay in S4 began today), the far one is not
+    assert FunnelMonth.objects.get(owner=cast.salesperson, month=far).cohort == 99
+    found = funnel_rollup.differences()
+    assert {(side, row[0], row[1]) for side, row in found} == {
+        ("stored", cast.salesperson.pk, far.isoformat()),
+        ("fresh", cast.salesperson.pk, far.isoformat()),
+    }
+
+    # a bulk update names the owners, not the deals: all their months are recomputed
+    Opportunity.objects.filter(pk=deal.pk).update(amount=Decimal("70000.00"))
+    assert funnel_rollup.differences() == []
+    assert FunnelMonth.objects.get(owner=cast.salesperson, month=far).cohort == 1
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_the_months_its_deals_were_in_and_are_in(cast, tmp_path):
+    from salespath.imports.services import import_files
+    from tests.imports.helpers import OPPORTUNITY_HEADERS, write_xlsx
+
+    CustomerFactory(external_id="C1", name="广州重工集团", owner=cast.salesperson)
+    start = add_months(base.today().replace(day=1), -10)
+
+    def day(months: int, days: int) -> str:
+        return (add_months(start, months) + timedelta(days=days)).isoformat()
+
+    def imported(rows, history, name):
+        sheets = {
+            "商机": [OPPORTUNITY_HEADERS, *rows],
+            "阶段历史": [["外部编号", "阶段", "进入日期", "状态"], *history],
+        }
+        import_files(paths=[write_xlsx(tmp_path / name, sheets)])
+
+    def row(key, owner, stage, created, status=""):
+        return [key, f"项目{key}", "C1", owner, stage, status, day(9, 0), "", "", "", "", created]
+
+    imported(
+        [row("P1", "li", "S3", day(0, 1)), row("P2", "li", "S4", day(1, 5))],
+        [
+            ["P1", "S2", day(0, 1), ""],
+            ["P1", "S3", day(2, 14), ""],
+            ["P2", "S2", day(1, 5), ""],
+            ["P2", "S4", day(3, 2), ""],
+        ],
+        "first.xlsx",
+    )
+    assert funnel_rollup.differences() == []
+    month = [add_months(start, n) for n in range(10)]
+    assert {month[0], month[1], month[2], month[3]} <= _months(cast.salesperson)
+
+    # P1 corrected: created later, another owner, another history (an import's own
+    # history is replaced); P2 another stage
+    imported(
+        [row("P1", "wang", "S4", day(4, 2)), row("P2", "li", "S5", day(1, 5))],
+        [
+            ["P1", "S2", day(4, 2), ""],
+            ["P1", "S4", day(5, 20), ""],
+            ["P2", "S2", day(1, 5), ""],
+            ["P2", "S4", day(3, 2), ""],
+            ["P2", "S5", day(6, 1), ""],
+        ],
+        "corrected.xlsx",
+    )
+    assert funnel_rollup.differences() == []
+    assert _months(cast.salesperson) == {month[1], month[3], month[6]}  # P1's months are gone
+    assert _months(cast.teammate) == {month[4], month[5]}

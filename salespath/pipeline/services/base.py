@@ -24,7 +24,7 @@ from ..models import (
     Stage,
     StageChange,
 )
-from ..signals import announce_owners
+from ..signals import announce_changing, announce_owners
 
 # Fields whose every change is kept in FieldChange (SPEC §3).
 WATCHED_FIELDS = ("amount", "expected_close", "forecast_category", "probability", "owner", "stage")
@@ -52,11 +52,15 @@ def lock(opportunity: Opportunity, version: int | None = None) -> Opportunity:
 def save(current: Opportunity, original: Opportunity | None = None) -> Opportunity:
     """Save with the version bumped; copy the new state onto the caller's instance too."""
     current.version += 1
-    # what derives from the deal follows in this transaction (owner before and after)
+    # What derives from the deal follows in this transaction (owner before and after): it
+    # lets go of the row as stored and takes it in as saved. A move has already written
+    # its stage change, which is then seen "before" as well: a move only adds to the
+    # history, so that names one month more to recompute, never one less.
     before = Opportunity.objects.filter(pk=current.pk).values_list("owner_id", flat=True)
     owners = {*before, current.owner_id}
+    announce_changing([current.pk], owners)
     current.save()
-    announce_owners(owners)
+    announce_owners(owners, opportunity_ids=[current.pk])
     if original is not None and original is not current:
         for field in Opportunity._meta.concrete_fields:
             setattr(original, field.attname, getattr(current, field.attname))

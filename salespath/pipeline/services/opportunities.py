@@ -164,7 +164,8 @@ def opportunity_create(
         on=created_on,
     )
     opportunity.save(update_fields=["product_ids", "history_until"])
-    announce_owners([owner.pk])  # the forecast rollup, in this transaction
+    # the forecast rollup and the funnel's months take the new deal in, in this transaction
+    announce_owners([owner.pk], opportunity_ids=[opportunity.pk])
     return opportunity
 
 
