@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -9,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from salespath.forecast.models import ForecastSubmission
+from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +62,44 @@ def test_drilling_into_a_cell_lists_its_opportunities(login, cast, deal):
     html = response.content.decode()
     assert response.status_code == 200
     assert "华南制造ERP项目" in html and "<html" not in html
+
+
+def test_a_big_cell_is_listed_a_page_at_a_time_with_the_whole_cells_count_and_total(
+    login, cast, deal, monkeypatch
+):
+    """A company's cell holds hundreds of thousands of deals at scale: the drill-down shows a
+    page of them, soonest close first, and what the whole cell holds."""
+    monkeypatch.setattr("salespath.forecast.queries.CELL_PAGE", 2)
+    for month in (7, 8, 9):
+        OpportunityFactory(
+            name=f"第{month}月项目",
+            owner=cast.salesperson,
+            amount=Decimal("100000.00"),
+            expected_close=date(2026, month, 1),
+        )
+    client = login(cast.supervisor)
+    cell = {"as_of": AS_OF, "scope": "team:gz-1", "level": "person", "key": "li"}
+    first = client.get(reverse("web:forecast_cell"), {**cell, "column": "m3_6"})
+    html = first.content.decode()
+    assert "4 个商机,合计 ¥1,100,000.00" in html
+    assert "第7月项目" in html and "第8月项目" in html and "华南制造ERP项目" not in html
+    assert "第 1 页,共 2 页" in html
+    assert f'data-cell href="{reverse("web:forecast_cell")}?' in html and "page=2" in html
+    last = client.get(reverse("web:forecast_cell"), {**cell, "column": "m3_6", "page": "9"})
+    html = last.content.decode()
+    assert "第9月项目" in html and "华南制造ERP项目" in html and "第7月项目" not in html
+    nonsense = client.get(reverse("web:forecast_cell"), {**cell, "column": "m3_6", "page": "x"})
+    assert "第7月项目" in nonsense.content.decode()
+
+
+def test_a_drilldown_into_a_column_or_row_that_does_not_exist_names_it(login, cast, deal):
+    client = login(cast.supervisor)
+    column = client.get(reverse("web:forecast_cell"), {"as_of": AS_OF, "column": "commit"})
+    assert column.status_code == 400
+    assert "此视图没有栏目“commit”" in column.content.decode()
+    level = client.get(reverse("web:forecast_cell"), {"as_of": AS_OF, "level": "planet"})
+    assert level.status_code == 400
+    assert "planet" in level.content.decode()
 
 
 def test_forecast_xlsx_has_the_amounts(login, cast, deal):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salespath.errors import DomainError, NotAllowed, NotFound
-from salespath.forecast.queries import forecast, forecast_cell
+from salespath.forecast.queries import forecast, forecast_cell_paged
 from salespath.forecast.services import forecast_submit, may_submit_for
 from salespath.forecast.sheet import SHEET_PAGE, evaluation_sheet
 from salespath.forecast.state import COLUMN_LABELS, VIEW_LABELS
@@ -142,18 +142,28 @@ def forecast_cell_page(request: HttpRequest) -> HttpResponse:
     column = request.GET.get("column") or None
     level = request.GET.get("level", "company")
     key = request.GET.get("key") or None
-    rows = forecast_cell(
-        params["scope"],
-        params["as_of"],
-        view=params["view"],
-        level=level,
-        key=key,
-        column=column,
-        weighted=params["weighted"],
-    )
+    try:
+        cell = forecast_cell_paged(
+            params["scope"],
+            params["as_of"],
+            view=params["view"],
+            level=level,
+            key=key,
+            column=column,
+            weighted=params["weighted"],
+            page=request.GET.get("page") or 1,
+        )
+        cell_error = None
+    except (NotFound, NotAllowed):
+        raise  # a row the viewer may not see is the product's 404, as one that does not exist
+    except DomainError as error:  # an unknown column or row level, named
+        cell, cell_error = None, error.message
     context = {
         **params,
-        "rows": rows,
+        "cell": cell,
+        "cell_error": cell_error,
+        "rows": cell.rows if cell else [],
+        "query": query_without_paging(request),
         "column_label": COLUMN_LABELS.get(column, _("All columns")),
         "row_label": request.GET.get("label", ""),
         "column_labels": COLUMN_LABELS,
@@ -163,7 +173,7 @@ def forecast_cell_page(request: HttpRequest) -> HttpResponse:
         "web/reports/forecast_cell.html",
         context,
         fragment="web/reports/_forecast_cell_fragment.html",
-        status=status_for(params["date_error"]),
+        status=status_for(params["date_error"], cell_error),
     )
 
 
