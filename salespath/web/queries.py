@@ -352,3 +352,18 @@ def people_matching(text: str) -> list[User]:
     )
     people = User.objects.filter(found, is_active=True).select_related("team")
     return list(people.order_by("display_name", "username")[:PEOPLE_SUGGESTED])
+
+
+CUSTOMERS_SUGGESTED = 20
+
+
+def customers_matching(user: User, text: str) -> list:
+    """The customers `user` may see whose name (Chinese or English) contains `text` (the
+    customer picker's choices), at most `CUSTOMERS_SUGGESTED`, by name; none for empty
+    text."""
+    text = text.strip()
+    if not text:
+        return []
+    found = Q(name__icontains=text) | Q(name_en__icontains=text)
+    customers = visible_customers(user).filter(found).select_related("owner")
+    return list(customers.order_by("name", "pk")[:CUSTOMERS_SUGGESTED])

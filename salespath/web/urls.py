@@ -34,6 +34,7 @@ urlpatterns = [
         "pipeline/<int:pk>/work/<slug:action>/", actions.opportunity_work, name="opportunity_work"
     ),
     path("people/", opportunities.people_options, name="people"),
+    path("customers/choices/", customers.customer_choices, name="customer_choices"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/new/", customers.customer_new, name="customer_new"),
     path("customers/<int:pk>/", customers.customer_page, name="customer"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from salespath.customers.models import Contact, Customer
 from salespath.pipeline.models import Attestation, Opportunity
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,35 @@ def test_a_new_opportunity_starts_in_s2_with_its_product_line(login, cast, deal,
     created = Opportunity.objects.get(name="二期MES项目")
     assert response.status_code == 302 and created.stage_id == "S2"
     assert created.amount == 300000
+
+
+def test_the_customer_is_picked_from_a_search_of_ones_own_customers(login, cast, deal):
+    """The new-opportunity page lists no customers (an executive sees 200,000 at scale L):
+    typing finds the viewer's customers by name; another salesperson's customer is not
+    found, exactly as one that does not exist."""
+    mine = deal.customer
+    theirs = CustomerFactory(name="东莞精密机械有限公司", owner=cast.other_salesperson)
+    CustomerFactory(name="佛山精密铸造有限公司", owner=cast.salesperson)
+    client = login(cast.salesperson)
+    page = client.get(reverse("web:opportunity_new")).content.decode()
+    assert mine.name not in page and 'type="radio"' not in page
+    assert f'hx-get="{reverse("web:customer_choices")}"' in page
+
+    def choices(typed):
+        answer = client.get(reverse("web:customer_choices"), {"customer_search": typed})
+        return answer.content.decode()
+
+    found = choices("精密")
+    assert "佛山精密铸造有限公司" in found and 'name="customer"' in found
+    assert theirs.name not in found
+    assert choices(theirs.name) == choices("没有这个名字的客户")
+    assert "没有你能看到的这个名字的客户" in choices(theirs.name)
+    assert choices("").strip() == ""
+    from_the_customer = client.get(reverse("web:opportunity_new"), {"customer": mine.pk})
+    html = from_the_customer.content.decode()
+    assert f'value="{mine.pk}" checked' in html and mine.name in html
+    someone_elses = client.get(reverse("web:opportunity_new"), {"customer": theirs.pk})
+    assert theirs.name not in someone_elses.content.decode()
 
 
 def test_a_new_opportunity_without_a_close_date_is_refused(login, cast, deal, erp):

@@ -103,6 +103,7 @@ RULES: dict[str, Rule] = {
     "customer": Rule(kind="customer"),
     "customer_action": Rule(kind="customer", method="POST", extra={"action": CUSTOMER_ACTIONS}),
     "opportunity_new": Rule(),
+    "customer_choices": Rule(),  # the customer picker: only the viewer's customers
     "people": Rule(),  # the person picker's suggestions: the company's active people by name
     "initiations": Rule(allowed=frozenset(SUPERVISORS_AND_GMS)),
     "initiation_decide": Rule(kind="initiation", method="POST"),

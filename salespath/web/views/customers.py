@@ -27,7 +27,7 @@ from ..customer_forms import (
     NewCustomerForm,
     NewOpportunityForm,
 )
-from ..queries import card_queryset, customer_rows, visible
+from ..queries import card_queryset, customer_rows, customers_matching, visible
 from .base import page, query_without_paging, render_page
 from .posts import post_only
 
@@ -183,3 +183,13 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
             return redirect("web:opportunity", created.pk)
     status = 422 if form.is_bound else 200
     return render(request, "web/customers/new_opportunity.html", {"form": form}, status=status)
+
+
+@page
+def customer_choices(request: HttpRequest) -> HttpResponse:
+    """The customer picker's choices (`customer_forms.CustomerPicker`): radio buttons of the
+    viewer's customers matching the text the picker sends as `customer_search`."""
+    typed = request.GET.get("customer_search", "")[:100]
+    customers = customers_matching(request.user, typed)
+    context = {"customers": customers, "typed": typed.strip()}
+    return render(request, "web/widgets/_customer_choices.html", context)

@@ -140,3 +140,21 @@ def test_salesperson_finds_a_colleague_by_name_and_adds_them_to_the_project_team
     form.get_by_role("button", name="保存").click()
     page.get_by_text("已添加项目组成员").wait_for()
     assert deal.team.filter(person=cast.teammate).exists()
+
+
+def test_salesperson_finds_their_customer_by_name_and_opens_an_opportunity(
+    browser_page, live_server, cast, deal, erp
+):
+    page = browser_page(cast.salesperson)
+    page.goto(f"{live_server.url}/pipeline/new/")
+    form = page.get_by_test_id("opportunity-new-form")
+    form.get_by_label("客户", exact=True).press_sequentially(deal.customer.name[:2], delay=50)
+    form.get_by_role("radio", name=deal.customer.name).check()
+    form.get_by_label("项目名称").fill("二期MES项目")
+    form.get_by_label("预计成交日期").fill("2026-12-31")
+    form.get_by_label("产品").select_option(str(erp.pk))
+    form.get_by_label("金额(¥)").fill("300000")
+    form.get_by_role("button", name="创建商机").click()
+    page.wait_for_url(f"{live_server.url}/pipeline/*/")
+    created = Opportunity.objects.get(name="二期MES项目")
+    assert created.customer == deal.customer and created.stage_id == "S2"
