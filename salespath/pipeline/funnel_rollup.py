@@ -120,7 +120,6 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
         return
     key = f"{TABLE}.owner_id = d.owner_id AND {TABLE}.month = d.month"
     plus = "+" if sign > 0 else "-"
-    moved_owners = f"{TABLE}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
     with (
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -132,11 +131,10 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {MOVED_ROWS} AS {select}", params)
         if connection.vendor == "postgresql":  # statistics for the moved rows (see ids_table)
             cursor.execute(f"ANALYZE {MOVED_ROWS}")
-        # the owner's index as well: else SQLite reads every row to join a few
+        # joined by the (owner, month) index, row by moved row (a further `owner_id IN (…)`,
+        # as the forecast's rollup needs, makes SQLite filter the whole table: 15 ms at L)
         sums = ", ".join(f"{m} = {TABLE}.{m} {plus} d.{m}" for m in MEASURES)
-        cursor.execute(
-            f"UPDATE {TABLE} SET {sums} FROM {MOVED_ROWS} AS d WHERE {key} AND {moved_owners}"
-        )
+        cursor.execute(f"UPDATE {TABLE} SET {sums} FROM {MOVED_ROWS} AS d WHERE {key}")
         if sign > 0:  # a month none of the owner's opportunities was in before
             cursor.execute(
                 f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {MOVED_ROWS} AS d "
@@ -144,8 +142,8 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
             )
         zero = " AND ".join(f"{TABLE}.{m} = 0" for m in MEASURES)
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE {zero} AND {moved_owners} "
-            f"AND EXISTS (SELECT 1 FROM {MOVED_ROWS} AS d WHERE {key})"
+            f"DELETE FROM {TABLE} WHERE {zero} "
+            f"AND (owner_id, month) IN (SELECT owner_id, month FROM {MOVED_ROWS})"
         )
         cursor.execute(f"DROP TABLE {MOVED_ROWS}")
 
