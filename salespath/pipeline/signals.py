@@ -16,9 +16,10 @@ opportunities_changed = Signal()
 # A writer may instead name the opportunities (the services name their one deal, the
 # importer its thousands): it sends `opportunities_changing` with their `opportunity_ids`
 # before it changes them, and then `opportunities_changed` with the owners and
-# `opportunity_ids` (those changed and those created), in the same transaction. A listener
-# can then move only these opportunities' share of what it derives (the forecast), or
-# recompute only the rows they were in before and are in after (the funnel's months), where
+# `opportunity_ids` (those changed and those created), in the same transaction; whatever
+# it changes of them — their rows, their stage history — it changes between the two. A
+# listener then moves only these opportunities' share of what it derives (the forecast
+# rollup, the funnel's months): out as they are before, in as they are after, where
 # recomputing everything of their owners would cost seconds.
 opportunities_changing = Signal()
 

@@ -20,6 +20,7 @@ from salespath.org.scopes import Scope
 from salespath.pipeline import funnel_rollup
 from salespath.pipeline.funnel import split, stage_funnel
 from salespath.pipeline.models import FunnelMonth, Opportunity, StageChange, Status
+from salespath.pipeline.models.funnel import MEASURES
 from salespath.pipeline.services import base
 from salespath.pipeline.services.moves import (
     opportunity_lose,
@@ -171,7 +172,7 @@ ACTIONS = st.lists(
 def test_changes_through_the_services_keep_the_funnel_months_equal_to_a_rebuild(
     cast, settings, actions, others
 ):
-    """Each write recomputes only the months its deal was in and is in; the months it
+    """Each write moves its deal's share out of the months and back in; the months it
     shares with other deals (written directly, rolled up by `rebuild`) stay true too."""
     today = base.today()
     customer = CustomerFactory(owner=cast.salesperson)
@@ -329,21 +330,43 @@ def test_every_write_of_the_services_keeps_the_funnel_months_equal_to_a_rebuild(
     assert own - {add_months(created, 4).replace(day=1)} <= _months(cast.teammate)
 
 
+def _rows(owner) -> dict[date, dict]:
+    return {
+        row["month"]: row
+        for row in FunnelMonth.objects.filter(owner=owner).values("month", *MEASURES)
+    }
+
+
 @pytest.mark.django_db
-def test_a_write_of_one_deal_recomputes_only_the_months_it_is_in(cast):
+def test_a_write_of_one_deal_moves_only_its_own_share(cast):
     today = base.today()
     far = add_months(today.replace(day=1), -9)
     _create(cast, far + timedelta(days=4), "去年的项目")
     deal = _create(cast, add_months(far, 6) + timedelta(days=2), "今年的项目")
+    _create(cast, add_months(far, 6) + timedelta(days=9), "同月的另一个项目")
+    # two rows gone wrong: one the deal is not in, one it shares with the other deal
     FunnelMonth.objects.filter(owner=cast.salesperson, month=far).update(cohort=99)
+    shared = add_months(far, 6)
+    FunnelMonth.objects.filter(owner=cast.salesperson, month=shared).update(lost=5)
+    before = _rows(cast.salesperson)
 
     opportunity_override(opportunity=deal, to_stage="S4", by=cast.supervisor, reason="老客户")
-    # the deal's months are recomputed (its stay in S4 began today), the far one is not
-    assert FunnelMonth.objects.get(owner=cast.salesperson, month=far).cohort == 99
+    after = _rows(cast.salesperson)
+    # only the deal's months changed (its cohort's, and today's: its S2 stay ended, its S4
+    # stay began); the far row is as wrong as it was, the shared row's error is kept
+    assert {
+        month for month in before.keys() | after.keys() if before.get(month) != after.get(month)
+    } <= {
+        shared,
+        today.replace(day=1),
+    }
+    assert after[far]["cohort"] == 99
+    assert after[shared]["lost"] == 5 and after[shared]["reached_s4"] == 1
     found = funnel_rollup.differences()
     assert {(side, row[0], row[1]) for side, row in found} == {
-        ("stored", cast.salesperson.pk, far.isoformat()),
-        ("fresh", cast.salesperson.pk, far.isoformat()),
+        (side, cast.salesperson.pk, month.isoformat())
+        for side in ("stored", "fresh")
+        for month in (far, shared)
     }
 
     # a bulk update names the owners, not the deals: all their months are recomputed

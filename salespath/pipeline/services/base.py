@@ -49,16 +49,20 @@ def lock(opportunity: Opportunity, version: int | None = None) -> Opportunity:
     return current
 
 
-def save(current: Opportunity, original: Opportunity | None = None) -> Opportunity:
-    """Save with the version bumped; copy the new state onto the caller's instance too."""
+def save(
+    current: Opportunity, original: Opportunity | None = None, *, history: StageChange | None = None
+) -> Opportunity:
+    """Save with the version bumped; copy the new state onto the caller's instance too.
+    `history`: the move's stage change (`stage_change(..., write=False)`), written with it."""
     current.version += 1
     # What derives from the deal follows in this transaction (owner before and after): it
-    # lets go of the row as stored and takes it in as saved. A move has already written
-    # its stage change, which is then seen "before" as well: a move only adds to the
-    # history, so that names one month more to recompute, never one less.
+    # lets go of the deal as stored — its row and its history — and takes it in as saved,
+    # so the move's stage change is written between the two.
     before = Opportunity.objects.filter(pk=current.pk).values_list("owner_id", flat=True)
     owners = {*before, current.owner_id}
     announce_changing([current.pk], owners)
+    if history is not None:
+        history.save(force_insert=True)
     current.save()
     announce_owners(owners, opportunity_ids=[current.pk])
     if original is not None and original is not current:
@@ -177,10 +181,14 @@ def stage_change(
     on: date,
     reason: str = "",
     override: bool = False,
+    write: bool = True,
 ) -> StageChange:
+    """The stage change to `current`'s stage and status; with `write=False` not yet written:
+    a move of an existing deal hands it to `save`, which writes it between the
+    announcements."""
     # The caller saves `current`; moves are never dated before the last one (effective_date).
     current.history_until = max(on, current.history_until or on)
-    return StageChange.objects.create(
+    change = StageChange(
         opportunity=current,
         kind=kind,
         from_stage=from_stage,
@@ -193,3 +201,6 @@ def stage_change(
         reason=reason,
         override=override,
     )
+    if write:
+        change.save(force_insert=True)
+    return change

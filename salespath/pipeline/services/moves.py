@@ -45,6 +45,9 @@ def _move(
     reason: str = "",
     override: bool = False,
 ) -> StageChange:
+    """`current` moved, in memory; the stage change is returned unwritten, for `base.save`
+    to write between the announcements (what derives from the deal lets go of its history
+    before it changes)."""
     from_stage, from_status = current.stage, current.status
     old_probability = current.probability
     if to.code != from_stage.code:
@@ -67,6 +70,7 @@ def _move(
         on=on,
         reason=reason,
         override=override,
+        write=False,  # `base.save` writes it with the row
     )
 
 
@@ -110,7 +114,7 @@ def opportunity_advance(
         raise errors.gate_not_met(target.code, [gap.as_missing() for gap in gaps])
     day = base.effective_date(current, on)
     status = rules.status_on_entering(target.code)
-    _move(
+    change = _move(
         current,
         to=target,
         status=status,
@@ -119,7 +123,7 @@ def opportunity_advance(
         on=day,
         reason=base.text(reason),
     )
-    return base.save(current, opportunity)
+    return base.save(current, opportunity, history=change)
 
 
 @transaction.atomic
@@ -154,7 +158,7 @@ def opportunity_override(
         reason=reason,
         override=True,
     )
-    saved = base.save(current, opportunity)
+    saved = base.save(current, opportunity, history=change)
     notify_waiting("gate_override_notify", change)
     return saved
 
@@ -186,7 +190,7 @@ def opportunity_move_back(
             % {"to": target.code, "from": current.stage_id},
         )
     day = base.effective_date(current, on)
-    _move(
+    change = _move(
         current,
         to=target,
         status=Status.OPEN,
@@ -195,7 +199,7 @@ def opportunity_move_back(
         on=day,
         reason=reason,
     )
-    return base.save(current, opportunity)
+    return base.save(current, opportunity, history=change)
 
 
 @transaction.atomic
@@ -219,7 +223,7 @@ def opportunity_lose(
         raise errors.not_open()
     day = base.effective_date(current, on)
     current.lost_on, current.lost_reason, current.lost_to = day, reason, lost_to
-    _move(
+    change = _move(
         current,
         to=current.stage,
         status=Status.LOST,
@@ -228,7 +232,7 @@ def opportunity_lose(
         on=day,
         reason=reason,
     )
-    return base.save(current, opportunity)
+    return base.save(current, opportunity, history=change)
 
 
 @transaction.atomic
@@ -259,7 +263,7 @@ def opportunity_reopen(
         )
         current.probability = int(before_loss) if before_loss else current.probability
     current.lost_on, current.lost_reason, current.lost_to = None, "", None
-    _move(
+    change = _move(
         current,
         to=current.stage,
         status=Status.OPEN,
@@ -268,4 +272,4 @@ def opportunity_reopen(
         on=day,
         reason=reason,
     )
-    return base.save(current, opportunity)
+    return base.save(current, opportunity, history=change)
