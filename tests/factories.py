@@ -1,5 +1,8 @@
 """factory_boy factories. Opportunities come with their opening stage-change row, as the
-services would write it, so history and current stage always agree."""
+services would write it, so history and current stage always agree; and, like every
+writer, the factories keep what is derived from what they write (the row's copies, the
+forecast rollup): `written` is what a test that changes an opportunity's row by hand
+calls after saving it."""
 
 from datetime import date
 from decimal import Decimal
@@ -10,8 +13,39 @@ from django.utils import timezone
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Contact, ContactRole, Customer, Industry
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
-from salespath.pipeline.copies import copy_team_and_lines
-from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange, Status
+from salespath.pipeline.copies import (
+    copy_line_totals,
+    copy_signing_dates,
+    copy_team_and_lines,
+)
+from salespath.pipeline.history import copy_history_dates
+from salespath.pipeline.models import (
+    Contract,
+    Opportunity,
+    OpportunityLine,
+    StageChange,
+    Status,
+)
+from salespath.pipeline.signals import announce_owners
+
+
+def written(*opportunities: Opportunity, owners=()) -> None:
+    """What every writer does in its transaction after changing opportunities' rows or the
+    rows they are derived from (history, contract, lines, project team): the copies
+    recomputed from them, then the owners announced, so the forecast's rollup and day rows
+    follow. `owners`: any other salespeople whose rows changed (an owner before a move)."""
+    ids = [opportunity.pk for opportunity in opportunities]
+    copy_signing_dates(ids)
+    copy_history_dates(ids)
+    copy_team_and_lines(ids)
+    copy_line_totals(ids)
+    copies = ("signed_on", "history_until", "product_ids", "project_manager_id", "amount")
+    rows = Opportunity.objects.filter(pk__in=ids).values_list("pk", *copies)
+    fresh = {pk: values for pk, *values in rows}
+    for opportunity in opportunities:  # onto the caller's instances too
+        for name, value in zip(copies, fresh[opportunity.pk], strict=True):
+            setattr(opportunity, name, value)
+    announce_owners([*(opportunity.owner_id for opportunity in opportunities), *owners])
 
 
 class BranchFactory(factory.django.DjangoModelFactory):
@@ -127,6 +161,16 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
             at=timezone.now(),
             by=self.owner,
         )
+        if self.signed_on is not None and not Contract.objects.filter(opportunity=self).exists():
+            # a signing date is copied from the contract (`contract_sign`)
+            Contract.objects.create(
+                opportunity=self,
+                signed_on=self.signed_on,
+                amount=self.amount,
+                payment_terms="30/70",
+                created_by=self.owner,
+            )
+        written(self)
 
 
 class LineFactory(factory.django.DjangoModelFactory):
@@ -140,9 +184,9 @@ class LineFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         line = super()._create(model_class, *args, **kwargs)
-        # as every writer of lines does (`pipeline.copies`), onto the caller's instance too
-        copy_team_and_lines([line.opportunity_id])
-        line.opportunity.refresh_from_db(fields=["product_ids"])
+        # as every writer of lines does: the products and the amount (their sum), onto the
+        # caller's instance too
+        written(line.opportunity)
         return line
 
 

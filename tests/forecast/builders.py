@@ -1,5 +1,7 @@
 """Opportunities with the history and denormalised dates the pipeline services keep:
-a StageChange row per move, `signed_on` from the Contract, `won_on` the S7 date, `lost_on`."""
+a StageChange row per move, `signed_on` from the Contract, `won_on` the S7 date, `lost_on`;
+and, after each change, the copies and the forecast rollup kept as the services keep them
+(`tests.factories.written`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from salespath.pipeline.models import Contract, Opportunity, StageChange, Status
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory, written
 
 PROBABILITY = {"S2": 10, "S3": 20, "S4": 30, "S5": 50, "S6": 75, "S7": 100}
 
@@ -65,12 +67,17 @@ def _change(opportunity, *, kind, to_stage, to_status, on, reason="") -> None:
     )
 
 
+def _save(opportunity: Opportunity) -> None:
+    opportunity.save()
+    written(opportunity)
+
+
 def move(opportunity, stage: str, on: date) -> Opportunity:
     kind = StageChange.Kind.ADVANCE if stage > opportunity.stage_id else StageChange.Kind.BACK
     _change(opportunity, kind=kind, to_stage=stage, to_status=Status.OPEN, on=on, reason="test")
     opportunity.stage_id = stage
     opportunity.stage_entered_on = on
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -83,7 +90,7 @@ def sign(opportunity, on: date) -> Opportunity:
         created_by=opportunity.owner,
     )
     opportunity.signed_on = on
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -97,7 +104,7 @@ def win(opportunity, on: date, *, signed: date | None = None) -> Opportunity:
     opportunity.status = Status.WON
     opportunity.won_on = on
     opportunity.probability = 100
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -113,7 +120,7 @@ def lose(opportunity, on: date) -> Opportunity:
     opportunity.status = Status.LOST
     opportunity.lost_on = on
     opportunity.lost_reason = "客户预算取消"
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -129,5 +136,5 @@ def reopen(opportunity, on: date) -> Opportunity:
     opportunity.status = Status.OPEN
     opportunity.lost_on = None
     opportunity.lost_reason = ""
-    opportunity.save()
+    _save(opportunity)
     return opportunity

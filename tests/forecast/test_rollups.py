@@ -306,6 +306,7 @@ def test_the_days_rows_are_prepared_again_on_a_new_day(cast):
 
 
 @pytest.mark.django_db
+@pytest.mark.drift("day_rows")
 def test_check_finds_a_tampered_day_row(cast):
     deal(cast.salesperson, close=base.today() + timedelta(days=20))
     rollups.rebuild()
