@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from salespath.pipeline.models import Contract, Opportunity, StageChange, Status
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory, written
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory, batch, written
 
 PROBABILITY = {"S2": 10, "S3": 20, "S4": 30, "S5": 50, "S6": 75, "S7": 100}
 
@@ -31,24 +31,25 @@ def deal(
 ) -> Opportunity:
     """An open opportunity created on `created` in S2, then moved to `stage` the same day."""
     extra = {"name": name} if name else {}
-    opportunity = OpportunityFactory(
-        owner=owner,
-        amount=Decimal(amount),
-        expected_close=close,
-        forecast_category=category,
-        created_on=created,
-        probability=probability if probability is not None else PROBABILITY[stage],
-        note=note,
-        **extra,
-    )
-    if stage != "S2":
-        move(opportunity, stage, created)
-    for code, line_amount in (lines or {}).items():
-        LineFactory(
-            opportunity=opportunity,
-            product=ProductFactory(code=code, name=f"产品{code}"),
-            amount=Decimal(line_amount),
+    with batch():  # its lines and its move kept with it, once
+        opportunity = OpportunityFactory(
+            owner=owner,
+            amount=Decimal(amount),
+            expected_close=close,
+            forecast_category=category,
+            created_on=created,
+            probability=probability if probability is not None else PROBABILITY[stage],
+            note=note,
+            **extra,
         )
+        if stage != "S2":
+            move(opportunity, stage, created)
+        for code, line_amount in (lines or {}).items():
+            LineFactory(
+                opportunity=opportunity,
+                product=ProductFactory(code=code, name=f"产品{code}"),
+                amount=Decimal(line_amount),
+            )
     return opportunity
 
 
@@ -65,11 +66,13 @@ def _change(opportunity, *, kind, to_stage, to_status, on, reason="") -> None:
         by=opportunity.owner,
         reason=reason,
     )
+    # the latest change's date, copied with the row as the services copy it
+    opportunity.history_until = max(opportunity.history_until or on, on)
 
 
 def _save(opportunity: Opportunity) -> None:
     opportunity.save()
-    written(opportunity)
+    written(opportunity, copies=False)  # its copies were set with it; verify checks them
 
 
 def move(opportunity, stage: str, on: date) -> Opportunity:

@@ -32,11 +32,12 @@ def _change(opp: Opportunity, kind: str, to_stage: str, to_status: str, on: date
         by=opp.owner,
         reason=reason,
     )
+    opp.history_until = max(opp.history_until or on, on)  # copied with the row
 
 
 def _save(opp: Opportunity) -> None:
     opp.save()
-    written(opp)
+    written(opp, copies=False)  # its copies were set with it; verify checks them
 
 
 def _contract(opp: Opportunity, on: date) -> None:
@@ -48,6 +49,7 @@ def _contract(opp: Opportunity, on: date) -> None:
         payment_terms="30/70",
         created_by=opp.owner,
     )
+    opp.signed_on = on  # its copy
 
 
 def advance(opp: Opportunity, to_stage: str, on: date) -> None:
