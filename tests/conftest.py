@@ -1,9 +1,12 @@
 """The fixed cast of every test (STYLE.md): one company, one branch, two teams.
 
 The suite runs the production path: forecasts read the rollup and the day's rows
-(`SALESPATH_FORECAST_ROLLUP` at its default), so test data keeps them as the writers do
-(tests/factories.py, tests/forecast/builders.py), and every test that used the database
-ends with `salespath verify`'s checks (tests/drift.py, docs/verify.md)."""
+(`SALESPATH_FORECAST_ROLLUP` at its default) and the funnel its stored months, so test data
+keeps them as the writers do: the factories and builders write a deal's copies with its row
+and announce its owner to the same listeners as the services (`tests.factories.written`;
+`tests.factories.batch()` keeps many deals at once). Every test that used the database ends
+with `salespath verify`'s checks, which fail it if anything derived differs from its source
+rows (tests/drift.py, docs/verify.md)."""
 
 import os
 import shutil

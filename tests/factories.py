@@ -1,8 +1,9 @@
 """factory_boy factories. Opportunities come with their opening stage-change row, as the
 services would write it, so history and current stage always agree; and, like every
-writer, the factories keep what is derived from what they write (the row's copies, the
-forecast rollup): `written` is what a test that changes an opportunity's row by hand
-calls after saving it."""
+writer, the factories keep what is derived from what they write: a deal's copies are
+written with its row, its owner announced so the forecast rollup, day rows and funnel
+months follow. `written` is what a test that changes an opportunity's rows by hand calls
+after saving them; `batch()` keeps many deals at once (docs/verify.md)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
