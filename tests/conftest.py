@@ -1,4 +1,12 @@
-"""The fixed cast of every test (STYLE.md): one company, one branch, two teams."""
+"""The fixed cast of every test (STYLE.md): one company, one branch, two teams.
+
+The suite runs the production path: forecasts read the rollup and the day's rows
+(`SALESPATH_FORECAST_ROLLUP` at its default) and the funnel its stored months, so test data
+keeps them as the writers do: the factories and builders write a deal's copies with its row
+and announce its owner to the same listeners as the services (`tests.factories.written`;
+`tests.factories.batch()` keeps many deals at once). Every test that used the database ends
+with `salespath verify`'s checks, which fail it if anything derived differs from its source
+rows (tests/drift.py, docs/verify.md)."""
 
 import os
 import shutil
@@ -12,6 +20,8 @@ from django.utils import translation
 from salespath.org.models import User
 
 from .factories import BranchFactory, TeamFactory, UserFactory
+
+pytest_plugins = ["tests.drift"]
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -95,14 +105,6 @@ def _default_language():
 def _fast_password_hashing(settings):
     """Password hashing is deliberately slow; tests need it only to be correct."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _forecast_reads_opportunities(settings):
-    """Issue 9: the forecast rollup is kept by the services, and most tests write
-    opportunities directly (factories, builders); so forecasts read the opportunities here
-    unless a test turns `SALESPATH_FORECAST_ROLLUP` on (tests/forecast/test_rollups*.py)."""
-    settings.SALESPATH_FORECAST_ROLLUP = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,12 @@
 """factory_boy factories. Opportunities come with their opening stage-change row, as the
-services would write it, so history and current stage always agree."""
+services would write it, so history and current stage always agree; and, like every
+writer, the factories keep what is derived from what they write: a deal's copies are
+written with its row, its owner announced so the forecast rollup, day rows and funnel
+months follow. `written` is what a test that changes an opportunity's rows by hand calls
+after saving them; `batch()` keeps many deals at once (docs/verify.md)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -10,8 +16,78 @@ from django.utils import timezone
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Contact, ContactRole, Customer, Industry
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
-from salespath.pipeline.copies import copy_team_and_lines
-from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange, Status
+from salespath.pipeline.copies import copy_all, copy_line_totals, copy_signing_dates
+from salespath.pipeline.models import (
+    Contract,
+    Opportunity,
+    OpportunityLine,
+    StageChange,
+    Status,
+)
+from salespath.pipeline.signals import announce_owners
+
+# While `batch()` is open: what `written` was told, kept until the batch ends.
+_pending: list[tuple[tuple[Opportunity, ...], tuple, bool]] | None = None
+
+
+def written(*opportunities: Opportunity, owners=(), copies: bool = True) -> None:
+    """What every writer does in its transaction after changing opportunities' rows or the
+    rows they are derived from (history, contract, lines, project team): the copies
+    recomputed from them, then the owners announced, so the forecast's rollup, day rows and
+    funnel months follow. `owners`: any other salespeople whose rows changed (an owner
+    before a move). `copies=False`: the caller wrote the copies with the row itself (as the
+    importer does), so only the owners are announced; `tests/drift.py` still checks them.
+
+    Inside `batch()` this waits for the batch's end."""
+    if _pending is not None:
+        _pending.append((opportunities, tuple(owners), copies))
+        return
+    _keep(opportunities, owners, copies)
+
+
+def _keep(opportunities, owners, copies: bool) -> None:
+    if copies:
+        _copy(opportunities)
+    announce_owners([*(opportunity.owner_id for opportunity in opportunities), *owners])
+
+
+def _copy(opportunities) -> None:
+    ids = sorted({opportunity.pk for opportunity in opportunities})
+    if not ids:
+        return
+    copy_signing_dates(ids)
+    copy_all(ids)  # the project manager, the products and the latest change's date
+    copy_line_totals(ids)
+    names = ("signed_on", "history_until", "product_ids", "project_manager_id", "amount")
+    rows = Opportunity.objects.filter(pk__in=ids).values_list("pk", *names)
+    fresh = {pk: values for pk, *values in rows}
+    for opportunity in opportunities:  # onto the caller's instances too
+        for name, value in zip(names, fresh[opportunity.pk], strict=True):
+            setattr(opportunity, name, value)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """The deals written inside it are kept once, when it ends, as one writer of many
+    rows keeps them: one set of copy statements and one announcement of all their owners,
+    where each deal's own would recompute its owner's rollup and funnel months again. For a
+    test or helper that writes many deals before it reads anything derived from them (the
+    forecast, the funnel); nested batches end with the outermost."""
+    global _pending
+    if _pending is not None:
+        yield
+        return
+    _pending = []
+    try:
+        yield
+        kept, _pending = _pending, None
+    finally:
+        _pending = None
+    if kept:
+        _copy([o for opportunities, _owners, copies in kept if copies for o in opportunities])
+        every = [o for opportunities, _owners, _copies in kept for o in opportunities]
+        owners = [owner for _opportunities, owners, _copies in kept for owner in owners]
+        _keep(every, owners, copies=False)
 
 
 class BranchFactory(factory.django.DjangoModelFactory):
@@ -112,6 +188,9 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     created_on = date(2026, 1, 10)
     stage_id = "S2"
     stage_entered_on = factory.SelfAttribute("created_on")
+    # the copies written with the row, as the importer writes them: the date of the opening
+    # stage change below; a signing date's contract is made with it; no lines or team yet
+    history_until = factory.SelfAttribute("created_on")
     status = Status.OPEN
     probability = 10
     expected_close = date(2026, 9, 30)
@@ -127,6 +206,16 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
             at=timezone.now(),
             by=self.owner,
         )
+        if self.signed_on is not None:
+            # a signing date is copied from the contract (`contract_sign`)
+            Contract.objects.create(
+                opportunity=self,
+                signed_on=self.signed_on,
+                amount=self.amount,
+                payment_terms="30/70",
+                created_by=self.owner,
+            )
+        written(self, copies=False)
 
 
 class LineFactory(factory.django.DjangoModelFactory):
@@ -140,9 +229,9 @@ class LineFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         line = super()._create(model_class, *args, **kwargs)
-        # as every writer of lines does (`pipeline.copies`), onto the caller's instance too
-        copy_team_and_lines([line.opportunity_id])
-        line.opportunity.refresh_from_db(fields=["product_ids"])
+        # as every writer of lines does: the products and the amount (their sum), onto the
+        # caller's instance too
+        written(line.opportunity)
         return line
 
 

@@ -95,8 +95,8 @@ COLUMNS = "owner_id, view, done_month, close_month, category, deals, amount, wei
 def enabled() -> bool:
     """`SALESPATH_FORECAST_ROLLUP = False` makes every forecast read the opportunities.
 
-    On by default. The test suite turns it off except where a test turns it on, since most
-    test data is written directly (tests/conftest.py)."""
+    On by default, in the test suite too, whose test data keeps the rollup as the writers do
+    (docs/verify.md)."""
     return getattr(settings, "SALESPATH_FORECAST_ROLLUP", True)
 
 

@@ -1,5 +1,7 @@
 """Opportunities with the history and denormalised dates the pipeline services keep:
-a StageChange row per move, `signed_on` from the Contract, `won_on` the S7 date, `lost_on`."""
+a StageChange row per move, `signed_on` from the Contract, `won_on` the S7 date, `lost_on`;
+and, after each change, the copies and the forecast rollup kept as the services keep them
+(`tests.factories.written`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from salespath.pipeline.models import Contract, Opportunity, StageChange, Status
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory, batch, written
 
 PROBABILITY = {"S2": 10, "S3": 20, "S4": 30, "S5": 50, "S6": 75, "S7": 100}
 
@@ -29,24 +31,25 @@ def deal(
 ) -> Opportunity:
     """An open opportunity created on `created` in S2, then moved to `stage` the same day."""
     extra = {"name": name} if name else {}
-    opportunity = OpportunityFactory(
-        owner=owner,
-        amount=Decimal(amount),
-        expected_close=close,
-        forecast_category=category,
-        created_on=created,
-        probability=probability if probability is not None else PROBABILITY[stage],
-        note=note,
-        **extra,
-    )
-    if stage != "S2":
-        move(opportunity, stage, created)
-    for code, line_amount in (lines or {}).items():
-        LineFactory(
-            opportunity=opportunity,
-            product=ProductFactory(code=code, name=f"产品{code}"),
-            amount=Decimal(line_amount),
+    with batch():  # its lines and its move kept with it, once
+        opportunity = OpportunityFactory(
+            owner=owner,
+            amount=Decimal(amount),
+            expected_close=close,
+            forecast_category=category,
+            created_on=created,
+            probability=probability if probability is not None else PROBABILITY[stage],
+            note=note,
+            **extra,
         )
+        if stage != "S2":
+            move(opportunity, stage, created)
+        for code, line_amount in (lines or {}).items():
+            LineFactory(
+                opportunity=opportunity,
+                product=ProductFactory(code=code, name=f"产品{code}"),
+                amount=Decimal(line_amount),
+            )
     return opportunity
 
 
@@ -63,6 +66,13 @@ def _change(opportunity, *, kind, to_stage, to_status, on, reason="") -> None:
         by=opportunity.owner,
         reason=reason,
     )
+    # the latest change's date, copied with the row as the services copy it
+    opportunity.history_until = max(opportunity.history_until or on, on)
+
+
+def _save(opportunity: Opportunity) -> None:
+    opportunity.save()
+    written(opportunity, copies=False)  # its copies were set with it; verify checks them
 
 
 def move(opportunity, stage: str, on: date) -> Opportunity:
@@ -70,7 +80,7 @@ def move(opportunity, stage: str, on: date) -> Opportunity:
     _change(opportunity, kind=kind, to_stage=stage, to_status=Status.OPEN, on=on, reason="test")
     opportunity.stage_id = stage
     opportunity.stage_entered_on = on
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -83,7 +93,7 @@ def sign(opportunity, on: date) -> Opportunity:
         created_by=opportunity.owner,
     )
     opportunity.signed_on = on
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -97,7 +107,7 @@ def win(opportunity, on: date, *, signed: date | None = None) -> Opportunity:
     opportunity.status = Status.WON
     opportunity.won_on = on
     opportunity.probability = 100
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -113,7 +123,7 @@ def lose(opportunity, on: date) -> Opportunity:
     opportunity.status = Status.LOST
     opportunity.lost_on = on
     opportunity.lost_reason = "客户预算取消"
-    opportunity.save()
+    _save(opportunity)
     return opportunity
 
 
@@ -129,5 +139,5 @@ def reopen(opportunity, on: date) -> Opportunity:
     opportunity.status = Status.OPEN
     opportunity.lost_on = None
     opportunity.lost_reason = ""
-    opportunity.save()
+    _save(opportunity)
     return opportunity

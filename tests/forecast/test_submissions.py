@@ -13,6 +13,7 @@ from salespath.forecast.services import forecast_submit
 from salespath.forecast.submissions import forecast_accuracy, forecast_changes, team_submissions
 from salespath.lib.fiscal import FiscalQuarter
 from salespath.org.scopes import Scope
+from tests.factories import written
 from tests.forecast.builders import deal, lose, sign, win
 
 APR_3, MAY_15, JUN_30 = date(2026, 4, 3), date(2026, 5, 15), date(2026, 6, 30)
@@ -33,6 +34,7 @@ def test_a_submission_freezes_every_opportunity_behind_the_forecast(cast):
     assert rows[1].category_column == ""  # omitted: frozen, but in no column
     a.amount = Decimal("999.00")
     a.save()
+    written(a)
     rows[0].refresh_from_db()
     assert rows[0].amount == Decimal("100.00")
 
@@ -209,8 +211,9 @@ def test_team_submissions_query_count_does_not_grow(
 ):
     for _ in range(extra):
         deal(cast.teammate, category="commit", close=date(2026, 6, 1))
-    # people, submissions, snapshot sums, live forecast (3), the forecast calendar (none here)
-    with django_assert_num_queries(7):
+    # people, submissions, snapshot sums, whether the rollup covers the day (no: deals were
+    # signed in June), live forecast from the opportunities (3), the forecast calendar
+    with django_assert_num_queries(8):
         team_submissions(cast.salesperson.team, MAY_15)
 
 

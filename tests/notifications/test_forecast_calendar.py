@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from salespath.forecast.calendar import calendar_for, deadline_for, occurrences
@@ -159,7 +159,8 @@ def test_a_branch_calendar_replaces_the_company_wide_one(weekly, cast):
 
 
 def test_a_calendar_rule_must_be_complete(cast):
-    with pytest.raises(IntegrityError):
+    # in its own transaction, as a writer would: the test's own stays usable
+    with pytest.raises(IntegrityError), transaction.atomic():
         ForecastCalendar.objects.create(name="x", period="weekly", deadline_time=time(18, 0))
 
 

@@ -31,6 +31,7 @@ from salespath.pipeline.models import (
     Quote,
     Shipment,
 )
+from tests.factories import written
 
 
 def attest(opportunity: Opportunity, *codes: str, by=None) -> None:
@@ -105,6 +106,7 @@ def s4_evidence(opportunity: Opportunity, approver=None) -> None:
     ProjectMember.objects.create(
         opportunity=opportunity, person=opportunity.owner, role=ProjectRole.PROJECT_MANAGER
     )
+    written(opportunity)  # the project manager's copy
     attest(opportunity, *attested_codes("S4"))
     customer = opportunity.customer
     Contact.objects.create(customer=customer, name="刘总", project_role=ContactRole.SELECTION_TEAM)
@@ -175,6 +177,7 @@ def s7_evidence(opportunity: Opportunity, finance) -> None:
         confirmed_at=timezone.now(),
     )
     Shipment.objects.create(opportunity=opportunity, hq_ordered_on=today, shipped_on=today)
+    written(opportunity)  # the contract's signing date, copied as `contract_sign` does
 
 
 STAGE_EVIDENCE = {

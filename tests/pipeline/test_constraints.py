@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from salespath.pipeline.models import Opportunity, StageChange
-from tests.factories import LineFactory, OpportunityFactory
+from tests.factories import LineFactory, OpportunityFactory, written
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def test_stage_on_a_date_is_read_from_history():
     Opportunity.objects.filter(pk=opportunity.pk).update(
         stage_id="S4", stage_entered_on=date(2026, 3, 1)
     )
+    written(opportunity)
 
     def on(day):
         row = Opportunity.objects.annotate(s=stage_on(day), st=status_on(day)).get()

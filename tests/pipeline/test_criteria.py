@@ -22,7 +22,7 @@ from salespath.pipeline.models import (
     Quote,
     Shipment,
 )
-from tests.factories import OpportunityFactory
+from tests.factories import OpportunityFactory, written
 
 from .evidence import attest, attest_customer, evidence_up_to
 
@@ -70,6 +70,7 @@ def _manager(opportunity):
     ProjectMember.objects.create(
         opportunity=opportunity, person=opportunity.owner, role="project_manager"
     )
+    written(opportunity)
 
 
 def _activity(opportunity, kind):
@@ -114,6 +115,7 @@ def _contract(opportunity, due_offset=0):
     Installment.objects.create(
         contract=contract, due_on=TODAY() + timedelta(days=200), amount=Decimal("70")
     )
+    written(opportunity)
     return contract
 
 

@@ -11,7 +11,7 @@ from salespath.org.scopes import Scope, resolve_scope
 from salespath.pipeline.models import Attestation, StageChange
 from salespath.pipeline.queries import integrity_report
 from salespath.pipeline.services import opportunity_advance, opportunity_override
-from tests.factories import OpportunityFactory
+from tests.factories import OpportunityFactory, written
 
 from .evidence import evidence_up_to
 
@@ -48,6 +48,7 @@ def deals(cast):
         at=timezone.now(),
         imported=True,
     )
+    written(imported)
     return clean, overridden, slipped, imported
 
 

@@ -1,13 +1,14 @@
 """Pipeline history written as the pipeline services keep it: StageChange rows plus the
-opportunity's denormalised stage, status and dates."""
+opportunity's denormalised stage, status and dates, the contract behind a signing date, and
+what derives from them kept after each change (`tests.factories.written`)."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
-from salespath.pipeline.models import Opportunity, StageChange, Status
-from tests.factories import OpportunityFactory
+from salespath.pipeline.models import Contract, Opportunity, StageChange, Status
+from tests.factories import OpportunityFactory, written
 
 
 def opportunity(owner, *, on: date, stage: str = "S2", amount=0, **fields) -> Opportunity:
@@ -31,13 +32,31 @@ def _change(opp: Opportunity, kind: str, to_stage: str, to_status: str, on: date
         by=opp.owner,
         reason=reason,
     )
+    opp.history_until = max(opp.history_until or on, on)  # copied with the row
+
+
+def _save(opp: Opportunity) -> None:
+    opp.save()
+    written(opp, copies=False)  # its copies were set with it; verify checks them
+
+
+def _contract(opp: Opportunity, on: date) -> None:
+    """The contract a signing date is copied from (`contract_sign`)."""
+    Contract.objects.create(
+        opportunity=opp,
+        signed_on=on,
+        amount=opp.amount,
+        payment_terms="30/70",
+        created_by=opp.owner,
+    )
+    opp.signed_on = on  # its copy
 
 
 def advance(opp: Opportunity, to_stage: str, on: date) -> None:
     status = Status.OPEN
     _change(opp, StageChange.Kind.ADVANCE, to_stage, status, on)
     opp.stage_id, opp.stage_entered_on = to_stage, on
-    opp.save()
+    _save(opp)
 
 
 def win(opp: Opportunity, on: date, *, signed_on: date | None = None) -> None:
@@ -45,16 +64,17 @@ def win(opp: Opportunity, on: date, *, signed_on: date | None = None) -> None:
     _change(opp, StageChange.Kind.ADVANCE, "S7", Status.WON, on)
     opp.stage_id, opp.stage_entered_on, opp.status = "S7", on, Status.WON
     opp.won_on = on
-    opp.signed_on = signed_on or on
-    opp.save()
+    if opp.signed_on is None:
+        _contract(opp, signed_on or on)
+    _save(opp)
 
 
 def sign(opp: Opportunity, on: date) -> None:
-    opp.signed_on = on
-    opp.save()
+    _contract(opp, on)
+    _save(opp)
 
 
 def lose(opp: Opportunity, on: date) -> None:
     _change(opp, StageChange.Kind.LOSE, opp.stage_id, Status.LOST, on, reason="客户选了别家")
     opp.status, opp.lost_on, opp.lost_reason = Status.LOST, on, "客户选了别家"
-    opp.save()
+    _save(opp)

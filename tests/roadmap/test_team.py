@@ -6,7 +6,7 @@ import pytest
 
 from salespath.org.scopes import Scope
 from salespath.roadmap.queries import roadmap_team
-from tests.factories import ActivityFactory, CustomerFactory, QuotaFactory, UserFactory
+from tests.factories import ActivityFactory, CustomerFactory, QuotaFactory, UserFactory, batch
 from tests.roadmap.builders import opportunity
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +21,14 @@ def salesperson(team, quota_start):
 
 
 def busy(person, n):
-    for i in range(n):
-        customer = CustomerFactory(owner=person, basics_completed_on=date(2026, 6, 1 + i))
-        ActivityFactory(
-            person=person, kind="visit", customer=customer, occurred_on=date(2026, 6, 1 + i)
-        )
-        ActivityFactory(person=person, occurred_on=date(2026, 6, 1 + i))
-        opportunity(person, on=date(2026, 5, 1), stage="S3", customer=customer, amount=1000)
+    with batch():  # kept once, as one writer of many deals keeps them
+        for i in range(n):
+            customer = CustomerFactory(owner=person, basics_completed_on=date(2026, 6, 1 + i))
+            ActivityFactory(
+                person=person, kind="visit", customer=customer, occurred_on=date(2026, 6, 1 + i)
+            )
+            ActivityFactory(person=person, occurred_on=date(2026, 6, 1 + i))
+            opportunity(person, on=date(2026, 5, 1), stage="S3", customer=customer, amount=1000)
 
 
 def test_everyone_in_the_team_with_their_phase_weeks_and_goals(cast):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory, written
 
 
 @pytest.fixture
@@ -55,6 +55,7 @@ def unconfirmed_payment(cast, deal):
         payment_terms="签约付30%,上线付70%",
         created_by=cast.salesperson,
     )
+    written(deal)  # its signing date, copied as `contract_sign` does
     return Payment.objects.create(
         contract=contract,
         amount=Decimal("240000.00"),

@@ -15,7 +15,7 @@ from salespath.org.scopes import Scope
 from salespath.pipeline import funnel_rollup
 from salespath.pipeline.services import opportunity_lose
 from salespath.web.funnel import attainment, stage_funnel
-from tests.factories import OpportunityFactory, QuotaFactory
+from tests.factories import OpportunityFactory, QuotaFactory, written
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +184,7 @@ def test_days_in_stage_end_at_the_next_change_by_date_then_by_entry(cast, funnel
     change(ahead, "S5", 14)
     change(before, "S3", 5)  # began in the period; its S2 stay began before it
     change(before, "S2", 9, StageChange.Kind.BACK)
+    written(ahead, before)
     funnel_from()
     funnel = stage_funnel(
         Scope("person", person=cast.salesperson), Period(start, date(2026, 3, 31)), today=start

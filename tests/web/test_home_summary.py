@@ -9,7 +9,7 @@ import pytest
 
 from salespath.pipeline.models import ProjectMember, Stage
 from salespath.web.queries import home_summary
-from tests.factories import OpportunityFactory
+from tests.factories import OpportunityFactory, written
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def test_the_summary_counts_the_viewers_deals_and_lists_the_oldest_first(cast):
     lost = OpportunityFactory(owner=cast.salesperson, stage_id="S3", expected_close=TODAY)
     lost.status, lost.lost_on, lost.lost_reason = "lost", TODAY, "预算取消"
     lost.save()
+    written(lost)
 
     supervisor = home_summary(cast.supervisor, TODAY)
     per_stage = {row["stage"].code: (row["count"], row["amount"]) for row in supervisor.stages}

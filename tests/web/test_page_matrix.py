@@ -42,7 +42,7 @@ from salespath.web.queries import BOARD_STAGES
 from salespath.web.roadmap_access import roadmap_url
 from salespath.web.views.customers import CUSTOMER_ACTIONS
 from salespath.web.work import WORK_FORMS
-from tests.factories import CustomerFactory, OpportunityFactory, UserFactory
+from tests.factories import CustomerFactory, OpportunityFactory, UserFactory, written
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +192,7 @@ def _side(owner, tag: str) -> Side:
         payment_terms="100%",
         created_by=owner,
     )
+    written(opportunity)  # its signing date, copied as `contract_sign` does
     payment = Payment.objects.create(
         contract=contract,
         amount=Decimal("123456.00"),

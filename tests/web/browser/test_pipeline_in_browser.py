@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from salespath.pipeline.models import InitiationRequest, Opportunity
-from tests.factories import LineFactory, OpportunityFactory, ProductFactory
+from tests.factories import LineFactory, OpportunityFactory, ProductFactory, written
 from tests.pipeline.evidence import attest, s2_evidence
 
 from .conftest import screenshot
@@ -110,6 +110,7 @@ def test_finance_confirms_a_payment_on_the_opportunity_page(browser_page, cast, 
         payment_terms="签约付30%",
         created_by=cast.salesperson,
     )
+    written(ready_deal)  # its signing date, copied as `contract_sign` does
     payment = Payment.objects.create(
         contract=contract,
         amount=Decimal("240000.00"),
