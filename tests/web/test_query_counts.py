@@ -65,8 +65,8 @@ def test_opportunity_page_query_count_is_pinned(login, cast, deal, django_assert
     # customer, S1 criteria, customer attestations, every small evidence in one query, project
     # managers, contract, shipment, attestations, criteria; the page: lines, project team,
     # quotes, key dates, competitors, objections, activities, stage and field history,
-    # initiations; the forms: competitors, people.
-    with django_assert_num_queries(26):
+    # initiations; the forms: competitors (the team member's person is searched, not listed).
+    with django_assert_num_queries(25):
         client.get(reverse("web:opportunity", args=[deal.pk]))
     first = queries(client, reverse("web:opportunity", args=[deal.pk]))
     for _ in range(5):
