@@ -1,5 +1,8 @@
+from datetime import UTC
+
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_filters import rest_framework
 from django_filters.constants import EMPTY_VALUES
@@ -24,6 +27,26 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time, taken to UTC before it reaches the database: PostgreSQL
+    refuses an offset beyond ±15:59 that Python parses ("+16:03" was a 500), and a time at
+    the edge of the calendar may not exist in UTC — both are the field's "not a valid date
+    and time"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class FilterSet(rest_framework.FilterSet):
     """Every API filter set: a foreign key is filtered by id (IdFilter), never by django-
     filter's default choice among all rows, which would check the id exists."""
@@ -32,6 +55,7 @@ class FilterSet(rest_framework.FilterSet):
         **rest_framework.FilterSet.FILTER_DEFAULTS,
         models.ForeignKey: {"filter_class": IdFilter},
         models.OneToOneField: {"filter_class": IdFilter},
+        models.DateTimeField: {"filter_class": UtcDateTimeFilter},
     }
 
 
@@ -77,7 +101,7 @@ class OpportunityFilter(FilterSet):
     )
     close_from = filters.DateFilter(field_name="expected_close", lookup_expr="gte")
     close_to = filters.DateFilter(field_name="expected_close", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     customer = IdFilter(field_name="customer_id")
 
     class Meta:
@@ -86,4 +110,4 @@ class OpportunityFilter(FilterSet):
 
 
 class UpdatedSinceFilter(FilterSet):
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")

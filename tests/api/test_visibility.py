@@ -39,6 +39,21 @@ def test_opportunities_filter_by_team_stage_and_updated_since(cast, api):
     )
 
 
+def test_a_time_with_any_offset_filters_as_the_same_moment_in_utc(cast, api):
+    """PostgreSQL refuses an offset beyond ±15:59 that ISO 8601 parsers accept; the filter
+    takes the moment to UTC first, and a moment that does not exist in UTC is a named 400."""
+    OpportunityFactory(owner=cast.salesperson)
+    client = api(cast.executive)
+    far = "0409-11-10T17:05:50.68%2B16:03"
+    assert client.get(f"/api/v1/customers/?updated_at__gte={far}").status_code == 200
+    assert client.get(f"/api/v1/opportunities/?updated_since={far}").json()["count"] == 1
+    future = client.get("/api/v1/opportunities/?updated_since=2999-01-01T10:00:00%2B16:30")
+    assert future.json()["count"] == 0
+    edge = client.get("/api/v1/opportunities/?updated_since=0001-01-01T00:00:00%2B05:00")
+    assert edge.status_code == 400
+    assert "updated_since" in edge.json()["error"]["fields"]
+
+
 def test_a_bad_filter_value_is_a_400_naming_the_field(cast, api):
     response = api(cast.executive).get("/api/v1/opportunities/?close_from=yesterday")
     assert response.status_code == 400
