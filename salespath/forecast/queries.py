@@ -450,13 +450,15 @@ def forecast_cell_paged(
     # joining anything: PostgreSQL misjudged the cell's size and joined the people to every
     # deal row by row (11 s at L). A page past the last then asks again for the last.
     whole = deals.annotate(deals=Window(Count("pk")), total=Window(total))
-    while True:
+
+    def page_of(number: int) -> list[tuple]:
         start = (number - 1) * per_page
-        found = list(whole.values_list("pk", "deals", "total")[start : start + per_page])
-        if found or number == 1:
-            break
-        everything = deals.order_by().aggregate(deals=Count("pk"))["deals"]
-        number = max(1, -(-everything // per_page))
+        return list(whole.values_list("pk", "deals", "total")[start : start + per_page])
+
+    found = page_of(number)
+    if not found and number > 1:
+        number = max(1, -(-deals.order_by().count() // per_page))
+        found = page_of(number)
     count, amount = (found[0][1], found[0][2]) if found else (0, None)
     ids = [pk for pk, *_ in found]
     rows = deals.filter(pk__in=ids).values(*CELL_FIELDS, owner_name=person_name("owner"))

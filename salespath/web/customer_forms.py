@@ -130,9 +130,6 @@ class CustomerPicker(forms.Widget):
         context["widget"]["search_url"] = reverse("web:customer_choices")
         return context
 
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
-
 
 class NewOpportunityForm(DomainErrorsMixin, forms.Form):
     """A new opportunity (S2) of a customer, with its first product line."""
