@@ -4,6 +4,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SALESPATH := $(VENV)/bin/salespath
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this process, as a
+# debugger wants. `--dist load` hands tests out in collection order, so each worker still runs
+# the transactional tests (the browser's, whose flush empties the database) after all the
+# others, as pytest-django orders them; `loadfile` would not.
+TEST_WORKERS ?= auto
 
 .PHONY: install demo test lint format messages bench clean
 
@@ -25,7 +30,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) scripts/i18n.py missing
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check --fix .

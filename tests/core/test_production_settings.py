@@ -70,7 +70,12 @@ def test_production_without_the_tls_settings_is_warned_about(tmp_path):
     assert "security.W008" in result.stderr + result.stdout  # no HTTPS redirect
 
 
-@pytest.mark.parametrize("key", ["x", "a" * 80, "abcd" * 20, strong_key()[:49]])
+@pytest.mark.parametrize(
+    "key",
+    ["x", "a" * 80, "abcd" * 20, strong_key()[:49]],
+    # a random key's id would differ between the suite's workers (pytest-xdist)
+    ids=["one character", "one character repeated", "four repeated", "49 characters"],
+)
 def test_production_refuses_a_weak_secret_key(tmp_path, key):
     result = run({**DOCUMENTED, "SECRET_KEY": key}, "check", tmp_path=tmp_path)
     assert result.returncode != 0
