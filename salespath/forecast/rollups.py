@@ -56,7 +56,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
-from salespath.lib.sql import ids_table, month_start
+from salespath.lib.sql import ids_table, insert_rows, month_start
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
 from salespath.pipeline.signals import take_turns
 from salespath.replicas import report_connection
@@ -339,15 +339,8 @@ def day_differences() -> list[tuple]:
     mark = ForecastDayMark.objects.filter(pk=1).first()
     if mark is None or mark.day is None:
         return []
-    fields = ["owner_id", "view", "overdue"] + [
-        f"{measure}_{i}" for i in range(DAY_COLUMNS) for measure in MEASURES
-    ]
-
-    def key(row: ForecastDay) -> tuple:
-        return ("day", *(getattr(row, name) for name in fields))
-
-    stored = sorted(map(key, ForecastDay.objects.all()))
-    fresh = sorted(map(key, _day_rows(mark.day, mark.start_month, None)))
+    stored = sorted(("day", *row) for row in ForecastDay.objects.values_list(*DAY_FIELDS))
+    fresh = sorted(("day", *row) for row in _day_rows(mark.day, mark.start_month, None))
     return _compared(stored, fresh)
 
 
@@ -543,11 +536,19 @@ def category_open(opportunities: QuerySet) -> QuerySet:
 MANY_OWNERS = 100
 
 
+# A day row as `_day_rows` gives it: owner, view, overdue, then each column's three
+# measures (columns a view does not have stay 0).
+DAY_FIELDS = ("owner_id", "view", "overdue") + tuple(
+    f"{measure}_{i}" for i in range(DAY_COLUMNS) for measure in MEASURES
+)
+
+
 def _day_rows(
     day: date, start_month: int, owner_ids: list[int] | None, moved: list[int] | None = None
-) -> list[ForecastDay]:
-    """Each owner's row per view on `day`; with `moved` (see `refresh_day_rows`) the overdue
-    deals are the kept counts plus the moved ones', not a count of every owner's deals."""
+) -> list[tuple]:
+    """Each owner's row per view on `day`, as `DAY_FIELDS`; with `moved` (see
+    `refresh_day_rows`) the overdue deals are the kept counts plus the moved ones', not a
+    count of every owner's deals."""
     h = Horizon(day, start_month)
     if owner_ids is None:
         owners, opportunities = Q(), Opportunity.objects.all()
@@ -569,14 +570,13 @@ def _day_rows(
         if owner_ids is not None:
             asked = set(owner_ids)
             overdue = {owner: n for owner, n in overdue.items() if n and owner in asked}
+        columns = VIEW_COLUMNS[view]
+        unused = (0, 0, 0) * (DAY_COLUMNS - len(columns))
         for owner in sums.keys() | overdue.keys():
-            row = ForecastDay(owner_id=owner, view=view, overdue=overdue.get(owner, 0))
-            for i, key in enumerate(VIEW_COLUMNS[view]):
-                deals, amount, weighted = sums.get(owner, {}).get(key, (0, 0, 0))
-                setattr(row, f"deals_{i}", deals)
-                setattr(row, f"amount_{i}", amount)
-                setattr(row, f"weighted_{i}", weighted)
-            rows.append(row)
+            figures = sums.get(owner, {})
+            # whole numbers (PostgreSQL's SUM of a bigint is a numeric)
+            measures = [int(m) for key in columns for m in figures.get(key, (0, 0, 0))]
+            rows.append((owner, view, overdue.get(owner, 0), *measures, *unused))
     return rows
 
 
@@ -608,7 +608,7 @@ def prepare_day(day: date) -> None:
         if (mark.day, mark.start_month) == (day, start_month):
             return  # someone prepared them while this one waited for the lock
         ForecastDay.objects.all().delete()
-        ForecastDay.objects.bulk_create(_day_rows(day, start_month, None), batch_size=5000)
+        insert_rows(ForecastDay, DAY_FIELDS, _day_rows(day, start_month, None))
         mark.day, mark.start_month = day, start_month
         mark.save()
 
@@ -628,7 +628,7 @@ def _refresh_day(owner_ids: list[int], moved: list[int] | None = None) -> None:
         return
     rows = _day_rows(mark.day, mark.start_month, owner_ids, moved)  # reads the kept rows
     ForecastDay.objects.filter(owner__in=owner_ids).delete()
-    ForecastDay.objects.bulk_create(rows)
+    insert_rows(ForecastDay, DAY_FIELDS, rows)
 
 
 def day_sums(h: Horizon, view: str, owners: Q) -> Sums | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from salespath.activities.models import Activity
 from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
+from salespath.lib.sql import db_datetime, insert_rows
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
 from salespath.pipeline.copies import copy_all, product_ids_text
 from salespath.pipeline.models import (
@@ -29,7 +30,6 @@ from salespath.pipeline.signals import announce_changing, announce_owners
 from .context import Ref
 from .opportunities import FIELDS as OPPORTUNITY_FIELDS
 from .opportunities import Plan, _chunks
-from .sql import db_datetime, insert_rows
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -297,8 +297,8 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
 
 
 # The new rows of the pipeline tables go in through `insert_rows` (raw `executemany`, see
-# sql.py for why): at 100,000 opportunities `bulk_create` spent most of the import preparing
-# values. Updates and deletes touch few rows and keep the ORM.
+# salespath/lib/sql.py for why): at 100,000 opportunities `bulk_create` spent most of the
+# import preparing values. Updates and deletes touch few rows and keep the ORM.
 
 
 def _insert_opportunities(new: list[Plan], by_id) -> None:
