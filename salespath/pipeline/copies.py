@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 
 from .history import latest_change_date
 from .models import Contract, Opportunity, OpportunityLine, ProjectMember, ProjectRole
@@ -125,7 +125,11 @@ def signing_date():
 
 def lines_total():
     """The sum of the opportunity's product lines (an `OuterRef` subquery; None without
-    lines): with lines, the amount is their sum (`opportunity_set_lines`)."""
+    lines): with lines, the amount is their sum (`opportunity_set_lines`).
+
+    Rounded to the cent: SQLite keeps decimals as floating point and adds them so, and
+    36,349,577.62 came out as 36,349,577.620000005, which is no amount (and which `verify`
+    then took for a difference from the stored 36,349,577.62)."""
     total = (
         OpportunityLine.objects.filter(opportunity=OuterRef("pk"))
         .order_by()
@@ -133,7 +137,7 @@ def lines_total():
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return Subquery(total)
+    return Round(Subquery(total), 2)
 
 
 def copy_signing_dates(opportunity_ids: Iterable[int]) -> None:
