@@ -85,8 +85,8 @@ _NEEDS_SHAPING = re.compile(r"\A[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def write_only_cell(sheet, value: object, style=None):
     """A cell for `sheet.append` in a write-only workbook; `style` is a registered style
-    array shared by many cells (see forecast.xlsx). The evaluation sheet writes millions of
-    these, so plain values take the short way."""
+    array shared by many cells (see forecast.xlsx); plain values take the short way. Rows by
+    the hundred thousand go in as XML text instead (`xlsx_rows`), with the same shaping."""
     if isinstance(value, str) and (
         len(value) > MAX_CELL_CHARS or _NEEDS_SHAPING.search(value) is not None
     ):
