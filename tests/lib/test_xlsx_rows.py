@@ -59,7 +59,7 @@ def test_rows_follow_the_header_with_their_text_and_styles():
 
 
 def test_formula_like_text_stays_text_with_the_quote_prefix_and_controls_go():
-    hostile = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\")"]
+    hostile = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("http://x")']
     book = _saved(
         [],
         lambda boxed, centred: [[(text, boxed), ("警\x07报", boxed)] for text in hostile],
