@@ -25,6 +25,7 @@ the machine was at the time.
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.cookiejar
 import json
 import os
@@ -137,9 +138,11 @@ def _fetch(opener, url: str) -> tuple[int, str, bytes]:
 def client_first_visit(base: str, user: str) -> dict:
     opener, _ = logged_in_opener(base, user)
     started = time.perf_counter()
-    size, _, body = _fetch(opener, base + FORECAST)
+    size, encoding, body = _fetch(opener, base + FORECAST)
     files = {FORECAST: size}
-    encodings = {}
+    encodings = {FORECAST: encoding}
+    if encoding == "gzip":  # the pages are gzipped for clients that take it (GZipMiddleware)
+        body = gzip.decompress(body)
     for path in dict.fromkeys(ASSET.findall(body.decode())):
         files[path], encodings[path], _ = _fetch(opener, base + path)
     elapsed_ms = (time.perf_counter() - started) * 1000
