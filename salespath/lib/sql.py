@@ -6,11 +6,9 @@ Why raw SQL for many rows (`insert_rows`): `bulk_create` builds a model instance
 passes every value of every row through the field machinery (pre_save, get_db_prep_save,
 expression checks), and on SQLite splits the rows into statements of at most 999 parameters.
 For 100,000 imported opportunities with their lines and stage history that was two thirds of
-the import, and for the forecast's day rows of a thousand owners (21 columns each) a third
-of the write. Here a writer hands over plain tuples, `cursor.executemany` runs one statement
-per table, and every column the writer does not give gets its field's default, computed once
-per call. The same code runs on SQLite and PostgreSQL (psycopg 3 pipelines `executemany`),
-inside the caller's transaction.
+the import. Here a writer hands over plain tuples, which go in with one `COPY` per table on
+PostgreSQL and one `executemany` on SQLite, and every column the writer does not give gets
+its field's default, computed once per call; inside the caller's transaction.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -86,9 +84,19 @@ def insert_rows(
         field.get_db_prep_save(field.pre_save(blank, True), connection) for field in rest
     )
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(field.column) for field in given + rest)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows instead of executing the INSERT once per row (even
+        # pipelined): an import of 10,000 opportunities with their lines and history at
+        # scale L spent 3.7 s of 9.6 s waiting on those statements.
+        sql = f"COPY {table} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row((*row, *defaults))
+        return
     marks = ", ".join(["%s"] * (len(given) + len(rest)))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
