@@ -22,6 +22,7 @@ from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Customer
 from salespath.errors import Conflict
 from salespath.forecast.models import ForecastCalendar
+from salespath.forecast.month_ends import rebuild as rebuild_month_ends
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.notifications.models import JobRun
 from salespath.org.models import Branch, Role, Team, User
@@ -98,6 +99,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         copy_history_dates(demo_deals.values_list("pk", flat=True))
         copy_team_and_lines(demo_deals.values_list("pk", flat=True))
         rebuild_forecast_rollup()
+        rebuild_month_ends()
         rebuild_funnel()
     return counts
 
@@ -141,6 +143,7 @@ def delete_demo(*, reference_data: bool = False) -> None:
     # deadlines) must run again rather than count as done for today.
     _delete(JobRun.objects.all())
     rebuild_forecast_rollup()  # demo deals of other owners went too
+    rebuild_month_ends()
     rebuild_funnel()
     if reference_data:
         for queryset in (

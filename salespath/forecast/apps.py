@@ -19,25 +19,29 @@ class ForecastConfig(AppConfig):
 
 
 def keep_rollups(sender, owner_ids, opportunity_ids=None, **kwargs):
-    """The pipeline changed these salespeople's opportunities: their rollup and day rows
-    are recomputed in the writer's transaction — or, when the writer names the
+    """The pipeline changed these salespeople's opportunities: their rollup, month-end and
+    day rows are recomputed in the writer's transaction — or, when the writer names the
     opportunities (having announced them before the change too), only those are put back
     in."""
-    from . import rollups
+    from . import month_ends, rollups
 
     if opportunity_ids is None:
         rollups.refresh_owners(owner_ids)
+        month_ends.refresh_owners(owner_ids)
         return
     owners = rollups.move_opportunities(opportunity_ids, sign=+1)
+    month_ends.move_opportunities(opportunity_ids, sign=+1)
     rollups.refresh_day_rows(set(owner_ids) | owners, moved=opportunity_ids)
 
 
 def take_out_of_rollups(sender, opportunity_ids, **kwargs):
-    """A writer is about to change these opportunities: their share leaves the rollup and
-    the day's rows, as they are now; `keep_rollups` puts it back as they will be."""
-    from . import rollups
+    """A writer is about to change these opportunities: their share leaves the rollup, the
+    month ends' rows and the day's rows, as they are now; `keep_rollups` puts it back as
+    they will be."""
+    from . import month_ends, rollups
 
     rollups.move_opportunities(opportunity_ids, sign=-1)
+    month_ends.move_opportunities(opportunity_ids, sign=-1)
     rollups.take_out_of_day_rows(opportunity_ids)
 
 

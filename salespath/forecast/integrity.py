@@ -5,7 +5,8 @@ use (`salespath verify [--repair]`, docs/verify.md).
 - copies on the opportunity: `signed_on` (its contract), `history_until` (its latest stage
   change), `project_manager` and `product_ids` (its team and lines), `amount` (the sum of
   its lines, when it has any);
-- the forecast rollup (`ForecastRollup`) and the day's rows (`ForecastDay`);
+- the forecast rollup (`ForecastRollup`), its month ends (`ForecastMonthEndRow`) and the
+  day's rows (`ForecastDay`);
 - the stored stage funnel (`FunnelMonth`, `pipeline/funnel_rollup.py`).
 
 The checks run in this order, and so do the repairs: the rollups are summed from the copies,
@@ -34,7 +35,7 @@ from salespath.pipeline.copies import (
 from salespath.pipeline.history import copy_history_dates
 from salespath.pipeline.models import Opportunity, StageChange
 
-from . import rollups
+from . import month_ends, rollups
 from .models import ForecastDay, ForecastDayMark
 
 EXAMPLES = 5
@@ -119,6 +120,14 @@ def _find_rollup():
     return _found_rows(rollups.rollup_differences())
 
 
+def _find_month_ends():
+    return _found_rows(month_ends.differences())
+
+
+def _repair_month_ends(_found: list) -> None:
+    month_ends.recompute()
+
+
 def _find_day_rows():
     return _found_rows(rollups.day_differences())
 
@@ -148,6 +157,7 @@ def _repair_funnel(_found: list) -> None:
 def _refresh_rollup_of(ids: list) -> None:
     owners = Opportunity.objects.filter(pk__in=ids).values_list("owner", flat=True)
     rollups.refresh_owners(set(owners))
+    month_ends.refresh_owners(set(owners))
 
 
 def _then_refresh(repair: Callable[[list], None]) -> Callable[[list], None]:
@@ -186,6 +196,12 @@ CHECKS = (
         _then_refresh(copy_line_totals),
     ),
     Check("rollup", _("The forecast rollup"), _find_rollup, _repair_rollup),
+    Check(
+        "month_ends",
+        _("The forecast rollup at past month ends"),
+        _find_month_ends,
+        _repair_month_ends,
+    ),
     Check("day_rows", _("The forecast's rows of the day"), _find_day_rows, _repair_day_rows),
     Check("funnel", _("The stage funnel's months"), _find_funnel, _repair_funnel),
 )

@@ -133,6 +133,55 @@ class ForecastRollup(models.Model):
         return f"{self.owner_id} {self.view} {self.done_month} {self.close_month}"
 
 
+class ForecastMonthEnd(models.Model):
+    """A month end whose rollup rows `ForecastMonthEndRow` holds: the last three years' are
+    kept (`forecast.month_ends`), a month end missing here is read from the opportunities."""
+
+    day = models.DateField(_("month end"), unique=True)
+
+    class Meta:
+        verbose_name = _("forecast month end")
+        verbose_name_plural = _("forecast month ends")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class ForecastMonthEndRow(models.Model):
+    """`ForecastRollup`'s rows of the opportunities as they stood at the end of a past
+    month (`month_end`): their status then, read from the history, and today's amounts,
+    categories and dates, as SPEC §5 counts a forecast on a past date. Derived data kept by
+    `forecast.month_ends` in every writer's transaction; a forecast on a past date starts
+    from the last month end before it."""
+
+    month_end = models.DateField(_("month end"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account manager"),
+    )
+    view = models.CharField(_("view"), max_length=8)
+    done_month = models.DateField(_("month completed or signed"), null=True)
+    close_month = models.DateField(_("month of the close date"), null=True)
+    category = models.CharField(_("forecast category"), max_length=16, blank=True)
+    deals = models.IntegerField(_("opportunities"))
+    amount = models.BigIntegerField(_("amount (cents)"))
+    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
+
+    class Meta:
+        verbose_name = _("forecast row of a month end")
+        verbose_name_plural = _("forecast rows of month ends")
+        indexes = [
+            models.Index(fields=["month_end", "view", "owner"], name="forecast_month_end_read"),
+            models.Index(fields=["owner", "view"], name="forecast_month_end_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month_end} {self.owner_id} {self.view}"
+
+
 # The most columns a forecast view has (state.COLUMNS): the day's rows keep one set each.
 DAY_COLUMNS = 6
 

@@ -34,6 +34,7 @@ opportunities (pipeline services, admin, imports), and by `rebuild` (generators,
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
 from salespath.lib.sql import ids_table, insert_rows, month_start
+from salespath.pipeline.history import status_on
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
 from salespath.pipeline.signals import take_turns
 from salespath.replicas import report_connection
@@ -71,7 +73,9 @@ from .state import (
     VIEWS,
     Horizon,
     booked,
+    close_date,
     closed,
+    counted_on,
     fiscal_start_month,
     in_cents,
     left_out,
@@ -108,52 +112,82 @@ def _cents() -> str:
     )
 
 
-def _sql(condition: Q) -> str:
+def _sql(condition: Q, as_of: date | None = None) -> str:
     """A rule of `state.py` as an SQL condition on the opportunity table, its values (codes
-    of statuses and categories) written in: the same expression appears in a SELECT list and
-    its GROUP BY, which must read alike."""
-    query = Opportunity.objects.filter(condition).query
+    of statuses and categories, dates) written in: the same expression appears in a SELECT
+    list and its GROUP BY, which must read alike. On a date `as_of` the rules may read the
+    aliases of `_on`."""
+    query = _on(as_of).filter(condition).query
     sql, params = query.get_compiler(connection=connection).compile(query.where)
     return sql % tuple(_literal(value) for value in params)
 
 
+def _on(as_of: date | None) -> QuerySet:
+    """The opportunities with the aliases the rules read on a date (`state.with_columns`'s,
+    those that do not need a horizon)."""
+    if as_of is None:
+        return Opportunity.objects.all()
+    return Opportunity.objects.alias(
+        status_on_d=status_on(as_of),
+        time_close=close_date("won_on", as_of),
+        category_close=close_date("signed_on", as_of),
+    )
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _literal(value) -> str:
+    if isinstance(value, date):
+        return f"'{value.isoformat()}'"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):  # a date, as SQLite's driver takes it
+        return f"'{value}'"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
     if not (isinstance(value, str) and value.isidentifier()):
         raise ValueError(f"not a code to write into SQL: {value!r}")
     return f"'{value}'"
 
 
-def _select(owner_filter: str) -> str:
+def _select(owner_filter: str, as_of: date | None = None) -> str:
     """Both views' rows of the opportunities matching `owner_filter` (an SQL condition),
-    by the rules of `state.py` read as the row is now (the rollup is only read when nothing
-    happened after D)."""
-    return _rows_sql(connection.vendor).replace(OWNER_FILTER, owner_filter)
+    by the rules of `state.py`: read as the row is now (the rollup, read only when nothing
+    happened after D), or their state at the end of `as_of` (`month_ends.py`)."""
+    return _rows_sql(connection.vendor, as_of).replace(OWNER_FILTER, owner_filter)
 
 
 # Where `_rows_sql` puts the owners' condition.
 OWNER_FILTER = "/* owners */"
 
 
-@functools.cache
-def _rows_sql(vendor: str) -> str:
-    """`_select`'s statement, compiled once per engine: every writer runs it."""
+@functools.lru_cache(maxsize=128)
+def _rows_sql(vendor: str, as_of: date | None) -> str:
+    """`_select`'s statement, compiled once per engine and date: every writer runs it.
+
+    The close month is kept for every deal still open in a view (the category view's
+    pipeline too, though its column does not depend on it): a forecast on a past date counts
+    the overdue deals of a month end from these rows (`month_ends.py`)."""
     cents = _cents()
-    is_booked, is_closed = _sql(booked(None)), _sql(closed(None))
-    sums = f"COUNT(*), SUM({cents}), SUM({cents} * {_sql_case(weight(None))})"
-    base = f"FROM {OPPORTUNITY} WHERE {_sql(not_lost(None))} AND {OWNER_FILTER}"
+    is_booked, is_closed = _sql(booked(as_of), as_of), _sql(closed(as_of), as_of)
+    sums = f"COUNT(*), SUM({cents}), SUM({cents} * {_sql_case(weight(as_of), as_of)})"
+    counted = not_lost(as_of) if as_of is None else ~Q(created_on__gt=as_of) & not_lost(as_of)
+    base = f"FROM {OPPORTUNITY} WHERE {_sql(counted, as_of)} AND {OWNER_FILTER}"
+    time_close = month_start(_close("won_on", as_of))
+    time_close = f"CASE WHEN {_sql(not_closed(as_of), as_of)} THEN {time_close} END"
     time_done = f"CASE WHEN {is_closed} THEN {month_start('won_on')} END"
-    time_close = f"CASE WHEN {_sql(not_closed(None))} THEN {month_start('expected_close')} END"
-    open_forecast = _sql(not_booked(None) & (COMMIT | BEST_CASE))
+    open_forecast = _sql(not_booked(as_of) & (COMMIT | BEST_CASE), as_of)
     cat_done = f"CASE WHEN {is_booked} THEN {month_start('signed_on')} END"
-    cat_close = f"CASE WHEN {open_forecast} THEN {month_start('expected_close')} END"
+    cat_close = month_start(_close("signed_on", as_of))
+    cat_close = f"CASE WHEN {_sql(not_booked(as_of), as_of)} THEN {cat_close} END"
     cat_category = f"CASE WHEN {open_forecast} THEN forecast_category ELSE '' END"
+    counts = _sql(~left_out(as_of), as_of)
     return f"""
         SELECT owner_id, 'time', {time_done}, {time_close}, '', {sums}
-        {base} AND {_sql(~left_out(None))}
+        {base} AND {counts}
         GROUP BY owner_id, {time_done}, {time_close}
         UNION ALL
         SELECT owner_id, 'category', {cat_done}, {cat_close}, {cat_category}, {sums}
-        {base} AND {_sql(~left_out(None))}
+        {base} AND {counts}
         GROUP BY owner_id, {cat_done}, {cat_close}, {cat_category}
         UNION ALL
         SELECT owner_id, 'time', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
@@ -162,18 +196,19 @@ def _rows_sql(vendor: str) -> str:
     """
 
 
-def _sql_case(expression: Case) -> str:
+def _close(event: str, as_of: date | None) -> str:
+    """The close date's SQL: the expected one as the row is now, else `state.close_date`."""
+    if as_of is None:
+        return "expected_close"
+    return _sql_case(close_date(event, as_of), as_of)
+
+
+def _sql_case(expression: Case, as_of: date | None = None) -> str:
     """A CASE of `state.py` as SQL on the opportunity table, its values written in."""
-    query = Opportunity.objects.all().query
+    query = _on(as_of).query
     compiler = query.get_compiler(connection=connection)
     sql, params = compiler.compile(expression.resolve_expression(query))
-    return sql % tuple(_integer(value) for value in params)
-
-
-def _integer(value) -> str:
-    if not isinstance(value, int):
-        raise ValueError(f"not a number to write into SQL: {value!r}")
-    return str(int(value))
+    return sql % tuple(_literal(value) for value in params)
 
 
 def refresh_owners(owner_ids: Iterable[int | None]) -> None:
@@ -207,13 +242,6 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
     ids = sorted({int(pk) for pk in opportunity_ids})
     if not ids:
         return set()
-    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
-    key = " AND ".join(
-        [f"{TABLE}.{name} = d.{name}" for name in ("owner_id", "view", "category")]
-        + [f"{TABLE}.{name} {same} d.{name}" for name in ("done_month", "close_month")]
-    )
-    plus = "+" if sign > 0 else "-"
-    analyze = connection.vendor == "postgresql"  # statistics for the moved rows (see ids_table)
     with (
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -223,34 +251,47 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
         cursor.execute(f"SELECT DISTINCT owner_id FROM {OPPORTUNITY} WHERE {moved}")
         owners = sorted(row[0] for row in cursor.fetchall())
         take_turns(owners)
-        select = _select(moved)
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {MOVED_ROWS} AS WITH moved ({COLUMNS}) AS ({select}) "
-            f"SELECT * FROM moved",
-            [],
-        )
-        if analyze:
-            cursor.execute(f"ANALYZE {MOVED_ROWS}")
-        cursor.execute(
-            f"UPDATE {TABLE} SET deals = {TABLE}.deals {plus} d.deals, "
-            f"amount = {TABLE}.amount {plus} d.amount, "
-            f"weighted = {TABLE}.weighted {plus} d.weighted "
-            f"FROM {MOVED_ROWS} AS d WHERE {key} "
-            # by the owner index: else SQLite reads every owner's rows to join a few
-            f"AND {TABLE}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
-        )
-        if sign > 0:  # a group none of the owner's opportunities was in before
-            cursor.execute(
-                f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {MOVED_ROWS} AS d "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {key})"
-            )
-        # a group left empty is no row, as a rebuild makes none
-        cursor.execute(
-            f"DELETE FROM {TABLE} WHERE deals = 0 "
-            f"AND owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
-        )
-        cursor.execute(f"DROP TABLE {MOVED_ROWS}")
+        move_rows(cursor, TABLE, COLUMNS, _select(moved), sign=sign)
     return set(owners)
+
+
+def move_rows(cursor, table: str, columns: str, select: str, *, sign: int) -> None:
+    """Add (`sign` +1) or take away (-1) the rows `select` gives (`columns`, the last three
+    the measures deals, amount and weighted) to or from the same groups of `table`, in
+    three statements: a group none of the rows was in is inserted, a group left empty is
+    deleted (a rebuild makes no such row)."""
+    names = [name.strip() for name in columns.split(",")]
+    nullable = {"done_month", "close_month"}
+    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+    key = " AND ".join(
+        f"{table}.{name} {same if name in nullable else '='} d.{name}" for name in names[:-3]
+    )
+    plus = "+" if sign > 0 else "-"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {MOVED_ROWS} AS WITH moved ({columns}) AS ({select}) "
+        f"SELECT * FROM moved",
+        [],
+    )
+    if connection.vendor == "postgresql":  # statistics for the moved rows (see ids_table)
+        cursor.execute(f"ANALYZE {MOVED_ROWS}")
+    cursor.execute(
+        f"UPDATE {table} SET deals = {table}.deals {plus} d.deals, "
+        f"amount = {table}.amount {plus} d.amount, "
+        f"weighted = {table}.weighted {plus} d.weighted "
+        f"FROM {MOVED_ROWS} AS d WHERE {key} "
+        # by the owner index: else SQLite reads every owner's rows to join a few
+        f"AND {table}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
+    )
+    if sign > 0:  # a group none of the owner's opportunities was in before
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {MOVED_ROWS} AS d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {key})"
+        )
+    # a group left empty is no row, as a rebuild makes none
+    cursor.execute(
+        f"DELETE FROM {table} WHERE deals = 0 AND owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
+    )
+    cursor.execute(f"DROP TABLE {MOVED_ROWS}")
 
 
 def refresh_day_rows(owner_ids: Iterable[int | None], moved: Iterable[int]) -> None:
@@ -475,25 +516,37 @@ def month_sums(h: Horizon, view: str, owners: Q, opportunities: QuerySet) -> Sum
     return sums
 
 
-def _apply_splits(sums: Sums, moves: list, opportunities: QuerySet) -> None:
+def _apply_splits(
+    sums: Sums, moves: list, opportunities: QuerySet, past: Horizon | None = None
+) -> None:
     """Move the deals of the boundary months' days from one column to the next (or back),
-    read from the opportunities still open in the time view."""
+    read from the opportunities still open in the time view: as they are now, or on the
+    `past` date D (`month_ends.py`), where the close date is `state.close_date`'s."""
+    close = "expected_close" if past is None else "time_close"
     which = Case(
-        *(When(expected_close__range=days, then=Value(k)) for k, days, _direction in moves)
+        *(When(**{f"{close}__range": days}, then=Value(k)) for k, days, _direction in moves)
     )
     in_days = Q()
     for _k, days, _direction in moves:
-        in_days |= Q(expected_close__range=days)
+        in_days |= Q(**{f"{close}__range": days})
     cents = in_cents(F("amount"))
+    if past is None:
+        deals, weighs = time_open(opportunities).filter(in_days), weight(None)
+    else:
+        # a close date on D is the S7 date or the expected one: the condition on both lets
+        # the engine read their indexes rather than every deal
+        dates = Q()
+        for _k, days, _direction in moves:
+            dates |= Q(expected_close__range=days) | Q(won_on__range=days)
+        deals = counted_on(past, opportunities).filter(dates, in_days)
+        deals, weighs = deals.filter(still_open(TIME, past.as_of)), F("weight")
     rows = (
-        time_open(opportunities)
-        .filter(in_days)
-        .annotate(split=which)
+        deals.annotate(split=which)
         .values("owner", "split")
         .annotate(
             n=Count("pk"),
             a=Sum(cents),
-            w=Sum(ExpressionWrapper(cents * weight(None), output_field=BigIntegerField())),
+            w=Sum(ExpressionWrapper(cents * weighs, output_field=BigIntegerField())),
         )
         .order_by()
     )

@@ -69,6 +69,12 @@ def _phase_end(now: datetime) -> int:
     return phase_end_notify(now=now)
 
 
+def _month_ends(now: datetime) -> int:
+    from salespath.forecast.month_ends import prepare
+
+    return prepare(timezone.localtime(now).date())
+
+
 JOBS: list[Job] = [
     Job("deliveries-retry", minutely, _retry),
     Job("deals-overdue", daily, _overdue),
@@ -76,6 +82,7 @@ JOBS: list[Job] = [
     Job("forecast-deadlines", minutely, _deadlines),
     Job("weekly-digest", daily, _digest),
     Job("phase-ends", daily, _phase_end),
+    Job("forecast-month-ends", daily, _month_ends),
 ]
 
 

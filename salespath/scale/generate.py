@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from salespath.customers.models import Competitor, Industry
 from salespath.demo.builder import database_is_migrated, write_products
 from salespath.errors import Conflict, DomainError
+from salespath.forecast.month_ends import rebuild as rebuild_month_ends
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import User
 from salespath.pipeline.funnel_rollup import rebuild as rebuild_funnel
@@ -85,6 +86,7 @@ def generate(
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _write(size, seed, today, counts, say, started)
         rebuild_forecast_rollup()  # one INSERT … SELECT … GROUP BY, not per owner
+        rebuild_month_ends(today)  # the same at each month end of the last three years
         rebuild_funnel()  # the same for the stage funnel's months
     say(_("Analysing tables for the query planner…"))
     with connection.cursor() as cursor:

@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
 
-from salespath.forecast import rollups
+from salespath.forecast import month_ends, rollups
 from salespath.forecast.integrity import CHECK_NAMES, verify
-from salespath.forecast.models import ForecastDay, ForecastRollup
+from salespath.forecast.models import ForecastDay, ForecastMonthEndRow, ForecastRollup
 from salespath.pipeline.models import Contract, FunnelMonth, Opportunity
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
@@ -64,6 +64,7 @@ def deals(cast) -> dict[str, Opportunity]:
         by=cast.salesperson,
     )
     rollups.rebuild()
+    month_ends.rebuild()
     rollups.prepare_day(today)
     return {"lines": with_lines, "plain": plain, "signed": signed}
 
@@ -114,6 +115,9 @@ CORRUPTIONS = {
     ),
     "rollup (row)": lambda d, cast: ForecastRollup.objects.filter(owner=cast.salesperson).update(
         amount=F("amount") + 1
+    ),
+    "month_ends": lambda d, cast: ForecastMonthEndRow.objects.filter(owner=cast.salesperson).update(
+        weighted=F("weighted") - 1
     ),
     "day_rows": lambda d, cast: ForecastDay.objects.filter(owner=cast.salesperson).update(
         deals_0=F("deals_0") + 1

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salespath.forecast import rollups
+from salespath.forecast import month_ends, rollups
 
 
 class Command(BaseCommand):
@@ -21,11 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["rebuild"]:
-            rows = rollups.rebuild()
+            rows = rollups.rebuild() + month_ends.rebuild()
             rollups.prepare_day(timezone.localdate())
             self.stdout.write(_("Forecast rollup rebuilt: %(rows)s rows.") % {"rows": rows})
             return
-        differences = rollups.differences()
+        differences = rollups.differences() + month_ends.differences()
         if differences:
             for side, row in differences[:20]:
                 self.stderr.write(f"{side}: {row}")

@@ -1,0 +1,306 @@
+"""The forecast on a past date: the rollup's rows at each month end of the last three years.
+
+A forecast on a date D after which something happened (`rollups.covers` is false: the
+quarter-end review, a date a year back) cannot read the rollup, which holds the deals as
+they are now. Reading every opportunity with its state on D took seconds at scale. So the
+rollup's rows are also kept as the deals stood at the end of each of the last 37 months
+(`ForecastMonthEndRow`, the dates `window` gives, those prepared listed in
+`ForecastMonthEnd`), by the same SQL (`rollups._select` on a date, from `state.py`'s rules:
+the status on E from the history; today's amounts, categories and dates, as SPEC §5 counts
+them).
+
+A forecast on D then starts from the last kept month end E ≤ D (`past_sums`):
+
+- the month rows of E, with `rollups.month_sums`'s columns for D;
+- less the rows on E of the deals with an event in (E, D] (created, signed, completed,
+  lost, a stage change), plus their rows on D: every other deal stood on D as on E;
+- the boundary months' days and the overdue deals read from the opportunities on D:
+  overdue on D are the deals open on D with a close date ≤ E (the rows' open close months
+  ≤ E's month, after the exchange above) and those with a close date in (E, D].
+
+Kept in step in every writer's transaction with the rollup (`forecast/apps.py`): the
+opportunities a writer names leave the rows of every kept month end as they were and come
+back as they are (`move_opportunities`, only the month ends on or after their creation);
+owners announced without opportunities are recomputed (`refresh_owners`). A new month end is
+prepared by the daily job `forecast-month-ends` (`prepare`), which also lets the oldest go;
+until then a date after it starts from the month end before, or, if none is kept, reads the
+opportunities (the same answer, slower). `salespath verify` compares the rows with a fresh
+computation (`differences`) and `--repair` rebuilds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet, Sum
+
+from salespath.lib.fiscal import add_months
+from salespath.lib.sql import ids_table
+from salespath.pipeline.models import Opportunity, StageChange
+from salespath.pipeline.signals import take_turns
+from salespath.replicas import report_connection
+
+from . import rollups
+from .models import ForecastDayMark, ForecastMonthEnd, ForecastMonthEndRow
+from .state import Horizon, counted_on, overdue_filter
+
+TABLE = ForecastMonthEndRow._meta.db_table
+COLUMNS = f"month_end, {rollups.COLUMNS}"
+# How far back a forecast on a past date is quick: any date of the last three years.
+YEARS = 3
+
+
+def window(today: date) -> list[date]:
+    """The month ends kept on `today`, oldest first: the last one before today, back to the
+    one before `today` three years ago (a forecast on that day starts from it)."""
+    last = today.replace(day=1) - timedelta(days=1)
+    first = add_months(today.replace(day=1), -12 * YEARS - 1)
+    ends = []
+    month = first
+    while month <= last:
+        ends.append(add_months(month, 1) - timedelta(days=1))
+        month = add_months(month, 1)
+    return ends
+
+
+def _lock() -> None:
+    """Writers and the preparation of a month end take turns on the day's mark row (which
+    the day's rows lock too): a writer then reads which month ends are kept only after a
+    preparation running beside it has committed, and moves its deals out of and into the
+    same month ends, and a preparation reads the opportunities only after such a writer
+    has committed. Taken inside the caller's transaction."""
+    ForecastDayMark.objects.select_for_update().get_or_create(pk=1)
+
+
+def kept() -> list[date]:
+    return list(ForecastMonthEnd.objects.order_by("day").values_list("day", flat=True))
+
+
+def _day_sql(day: date) -> str:
+    if connection.vendor == "postgresql":
+        return f"DATE '{day.isoformat()}'"
+    return f"'{day.isoformat()}'"
+
+
+def _select(ends: Iterable[date], owner_filter: str) -> str:
+    """The rows of the opportunities matching `owner_filter` at each of `ends`, as
+    `COLUMNS` (the month end first)."""
+    return " UNION ALL ".join(
+        f"SELECT {_day_sql(end)}, r.* FROM ({rollups._select(owner_filter, end)}) r" for end in ends
+    )
+
+
+def _insert(cursor, ends: list[date], owner_filter: str, params: list) -> None:
+    for end in ends:  # one month end a statement: each reads the opportunities once
+        cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {_select([end], owner_filter)}", params)
+
+
+def refresh_owners(owner_ids: Iterable[int | None]) -> None:
+    """Recompute these salespeople's rows at every kept month end, in the writer's
+    transaction (after `rollups.refresh_owners`, which took their turn)."""
+    ids = sorted({int(pk) for pk in owner_ids if pk is not None})
+    ends = kept()
+    if not ids or not ends:
+        return
+    marks = ", ".join(["%s"] * len(ids))
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock()
+        cursor.execute(f"DELETE FROM {TABLE} WHERE owner_id IN ({marks})", ids)
+        _insert(cursor, ends, f"owner_id IN ({marks})", ids * 4)  # 4 SELECTs a month end
+
+
+MOVED_IDS = "forecast_month_end_ids"
+
+
+def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
+    """These opportunities' share of every kept month end on or after their creation, out
+    as they are now (`sign` -1) or in (+1): `rollups.move_opportunities` for the month
+    ends."""
+    ids = sorted({int(pk) for pk in opportunity_ids})
+    if not ids:
+        return
+    _lock()  # before reading which month ends are kept (see `_lock`)
+    first = Opportunity.objects.filter(pk__in=ids[:5000]).order_by("created_on")
+    first = first.values_list("created_on", flat=True).first()
+    if len(ids) > 5000:
+        first = None  # many: every month end, rather than ask again
+    ends = [end for end in kept() if first is None or end >= first]
+    if not ends:
+        return
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        ids_table(cursor, MOVED_IDS, ids) as among,
+    ):
+        moved = among("id")
+        cursor.execute(f"SELECT DISTINCT owner_id FROM {rollups.OPPORTUNITY} WHERE {moved}")
+        take_turns(row[0] for row in cursor.fetchall())
+        rollups.move_rows(cursor, TABLE, COLUMNS, _select(ends, moved), sign=sign)
+
+
+def rebuild(today: date | None = None) -> int:
+    """Every month end of `window(today)` again from the opportunities; returns the rows."""
+    from django.utils import timezone
+
+    ends = window(today or timezone.localdate())
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock()
+        ForecastMonthEndRow.objects.all().delete()
+        ForecastMonthEnd.objects.all().delete()
+        _insert(cursor, ends, "1 = 1", [])
+        ForecastMonthEnd.objects.bulk_create(ForecastMonthEnd(day=end) for end in ends)
+    return ForecastMonthEndRow.objects.count()
+
+
+def recompute() -> int:
+    """The kept month ends again from the opportunities (`salespath verify --repair`)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock()
+        ForecastMonthEndRow.objects.all().delete()
+        _insert(cursor, kept(), "1 = 1", [])
+    return ForecastMonthEndRow.objects.count()
+
+
+def prepare(today: date) -> int:
+    """The daily job: prepare the month ends of `window(today)` not kept yet, one statement
+    each, and let those before it go. Returns how many were prepared."""
+    ends = window(today)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock()
+        ForecastMonthEndRow.objects.filter(month_end__lt=ends[0]).delete()
+        ForecastMonthEnd.objects.filter(day__lt=ends[0]).delete()
+        missing = sorted(set(ends) - set(kept()))
+        _insert(cursor, missing, "1 = 1", [])
+        ForecastMonthEnd.objects.bulk_create(ForecastMonthEnd(day=end) for end in missing)
+    return len(missing)
+
+
+def differences() -> list[tuple]:
+    """Rows that differ between the kept month ends and a fresh computation of them (and
+    rows of a month end not kept); each is (`stored` or `fresh`, the row)."""
+    ends = kept()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {COLUMNS} FROM {TABLE}", [])
+        stored = sorted(map(_key, cursor.fetchall()))
+        fresh = []
+        for end in ends:
+            cursor.execute(_select([end], "1 = 1"), [])
+            fresh.extend(map(_key, cursor.fetchall()))
+    return rollups._compared(stored, sorted(fresh))
+
+
+def _key(row) -> tuple:
+    return (str(row[0])[:10], *rollups._key(row[1:]))
+
+
+# --- reading: a forecast on a past date --------------------------------------------------
+
+
+def start_for(as_of: date) -> date | None:
+    """The last kept month end on or before `as_of`, if any."""
+    ends = ForecastMonthEnd.objects.filter(day__lte=as_of).order_by("-day")
+    return ends.values_list("day", flat=True).first()
+
+
+def _events_between(start: date, end: date) -> Q:
+    """Opportunities with an event in (start, end]: created, signed, completed, lost or a
+    stage change dated then. Every part reads an index by date."""
+    changed = StageChange.objects.filter(effective_on__gt=start, effective_on__lte=end)
+    return (
+        Q(created_on__gt=start, created_on__lte=end)
+        | Q(signed_on__gt=start, signed_on__lte=end)
+        | Q(won_on__gt=start, won_on__lte=end)
+        | Q(lost_on__gt=start, lost_on__lte=end)
+        | Q(pk__in=changed.values("opportunity"))
+    )
+
+
+def _where(queryset: QuerySet) -> tuple[str, list]:
+    query = queryset.query
+    sql, params = query.get_compiler(connection=report_connection()).compile(query.where)
+    return sql, list(params)
+
+
+def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Sums, int]:
+    """Per owner in `owners`, the columns of `view` on D (`h.as_of`) from the month end
+    `start` ≤ D (see the module's docstring), and the number of overdue deals: one query
+    for the sums, one for the overdue deals closing after `start`, and for the time view
+    one for the boundary months' days."""
+    d = h.as_of
+    cases, splits = rollups._month_cases(h, view)
+    aggregates = {}
+    for key, in_column in cases.items():
+        for measure in rollups.MEASURES:
+            aggregates[f"{measure}_{key}"] = Sum(measure, filter=in_column)
+    aggregates["listed"] = Sum("deals", filter=Q(category=rollups.EVERY))
+    open_rows = Q(done_month__isnull=True, close_month__isnull=False)
+    aggregates["overdue"] = Sum("deals", filter=open_rows & Q(close_month__lte=start))
+    rows = (
+        ForecastMonthEndRow.objects.filter(owners, view=view)
+        .filter(Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start))
+        .values("owner")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    sql, params = rows.query.sql_with_params()
+    union, union_params = _rows_on(h, view, owners, start)
+    table = connection.ops.quote_name(TABLE)
+    if sql.count(f"FROM {table}") != 1:
+        raise ValueError(f"unexpected SQL for the month-end rows: {sql}")
+    before, after = sql.split(f"FROM {table}")
+    sql = f"{before}FROM ({union}) {table}{after}"
+    params = list(params)
+    given = before.count("%s")  # the aggregates' parameters come before the FROM
+    with report_connection().cursor() as cursor:
+        cursor.execute(sql, params[:given] + union_params + params[given:])
+        names = [column[0] for column in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    columns = [key for key in cases]
+    sums: rollups.Sums = {}
+    overdue = 0
+    for row in found:
+        if not row["listed"]:
+            continue  # no deal of theirs counted on D: not listed, as when read from the deals
+        overdue += int(row["overdue"] or 0)
+        sums[row["owner"]] = {
+            key: [int(row[f"{measure}_{key}"] or 0) for measure in rollups.MEASURES]
+            for key in columns
+        }
+    deals = Opportunity.objects.filter(owners)
+    moves = [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
+    if moves:
+        rollups._apply_splits(sums, moves, deals, past=h)
+    if d > start:
+        closing = deals.filter(expected_close__gt=start, expected_close__lte=d)
+        overdue += counted_on(h, closing).filter(overdue_filter(h, view)).count()
+    return sums, overdue
+
+
+def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
+    """The month-end rows of `owners` at `start`, less the rows on `start` of their deals
+    with an event after it, plus those deals' rows on D: `COLUMNS` but the month end,
+    of `view`."""
+    kept_rows = ForecastMonthEndRow.objects.filter(owners, month_end=start, view=view)
+    kept_sql, kept_params = kept_rows.values_list(
+        "owner_id", "view", "done_month", "close_month", "category", "deals", "amount", "weighted"
+    ).query.sql_with_params()
+    parts, all_params = [kept_sql], list(kept_params)
+    if h.as_of > start:
+        evented = Opportunity.objects.filter(owners).filter(_events_between(start, h.as_of))
+        where, params = _where(evented)
+        for day, sign in ((start, "-"), (h.as_of, "")):
+            parts.append(_evented_rows(where, day, sign))
+            all_params += params * 4 + [view]  # 4 SELECTs of `rollups._select`
+    union = " UNION ALL ".join(f"SELECT * FROM ({part}) p{i}" for i, part in enumerate(parts))
+    return union, all_params
+
+
+def _evented_rows(where: str, day: date, sign: str) -> str:
+    names = rollups.COLUMNS
+    return (
+        f"WITH e ({names}) AS ({rollups._select(where, day)}) "
+        f"SELECT owner_id, view, done_month, close_month, category, {sign}deals AS deals, "
+        f"{sign}amount AS amount, {sign}weighted AS weighted FROM e WHERE view = %s"
+    )

@@ -1,0 +1,228 @@
+"""The forecast on a past date from the month ends' rows (`forecast/month_ends.py`) is the
+forecast read from the opportunities and their history (`state.py`), to the cent, and the
+writers and the daily job keep those rows equal to a fresh computation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+
+from salespath.forecast import month_ends, rollups
+from salespath.forecast.models import ForecastMonthEnd, ForecastMonthEndRow
+from salespath.forecast.queries import forecast
+from salespath.lib.fiscal import add_months
+from salespath.notifications.jobs import JOBS, run_due
+from salespath.org.scopes import Scope
+from salespath.pipeline.services import base
+from salespath.pipeline.services.contract import contract_sign
+from salespath.pipeline.services.moves import opportunity_lose
+from salespath.pipeline.services.opportunities import opportunity_create, opportunity_update
+from tests.factories import CustomerFactory, batch
+from tests.forecast.builders import deal, lose, reopen, sign, win
+
+CATEGORIES = ["commit", "best_case", "pipeline", "omitted"]
+
+
+@pytest.fixture(autouse=True)
+def _rollup_on(settings):
+    settings.SALESPATH_FORECAST_ROLLUP = True
+
+
+def assert_same_past_forecasts(cast, days) -> None:
+    scopes = [
+        Scope("company"),
+        Scope("team", team=cast.salesperson.team),
+        Scope("person", person=cast.teammate),
+    ]
+    for as_of in days:
+        assert month_ends.start_for(as_of) is not None  # the month ends' path is taken
+        for scope in scopes:
+            for view in ("time", "category"):
+                for weighted in (False, True):
+                    fast = forecast(scope, as_of, view, weighted=weighted, overdue_limit=3)
+                    slow = forecast(
+                        scope, as_of, view, weighted=weighted, overdue_limit=3, rollup=False
+                    )
+                    assert fast == slow, (as_of, scope.kind, view, weighted)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    deals=st.lists(
+        st.tuples(
+            st.integers(0, 1),  # owner
+            st.integers(0, 1200),  # days after the window's start it was created
+            st.integers(-60, 500),  # days from creation to expected close
+            st.integers(1, 10_000_000),  # cents
+            st.sampled_from(CATEGORIES),
+            st.sampled_from(["S2", "S4", "S6"]),
+            st.sampled_from([None, "signed", "won", "lost", "reopened"]),
+            st.integers(1, 200),  # days from creation to the event
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    offset=st.integers(0, 1200),  # the forecast's day, days after the window's start
+    start_month=st.integers(1, 12),
+)
+def test_a_forecast_on_a_past_date_equals_the_forecast_from_the_opportunities(
+    cast, settings, deals, offset, start_month
+):
+    """Deals created, signed, won, lost and reopened over the last three years, read on any
+    day of them (month ends and days between, with events after the month end before it),
+    in fiscal years starting in any month: every cell, total, count and overdue list."""
+    settings.SALESPATH_FISCAL_YEAR_START_MONTH = start_month
+    note(f"deals={deals!r} offset={offset} start_month={start_month}")
+    today = base.today()
+    first = month_ends.window(today)[0]
+    with transaction.atomic():
+        with batch():
+            for owner, created_after, close_after, cents, category, stage, event, later in deals:
+                created = min(first + timedelta(days=created_after), today - timedelta(days=1))
+                opportunity = deal(
+                    [cast.salesperson, cast.teammate][owner],
+                    amount=Decimal(cents) / 100,
+                    close=max(created, created + timedelta(days=close_after)),
+                    category=category,
+                    created=created,
+                    stage=stage,
+                )
+                when = min(created + timedelta(days=later), today)
+                if event in ("signed", "won"):
+                    sign(opportunity, when)
+                if event == "won":
+                    win(opportunity, min(when + timedelta(days=5), today))
+                if event in ("lost", "reopened"):
+                    lose(opportunity, when)
+                if event == "reopened":
+                    reopen(opportunity, min(when + timedelta(days=3), today))
+        month_ends.rebuild()
+        as_of = min(first + timedelta(days=offset), today - timedelta(days=1))
+        assert_same_past_forecasts(cast, [as_of, month_ends.start_for(as_of)])
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_changes_through_the_services_keep_the_month_ends(cast):
+    """Created, changed, signed and lost through the services after the month ends were
+    prepared: their rows equal a fresh computation, and forecasts on past dates agree."""
+    today = base.today()
+    customer = CustomerFactory(owner=cast.salesperson)
+    old = opportunity_create(
+        customer=customer,
+        owner=cast.salesperson,
+        name="老项目",
+        expected_close=add_months(today, -2),
+        amount=Decimal("300000"),
+        created_on=add_months(today, -14),
+        by=cast.salesperson,
+    )
+    month_ends.rebuild()
+    made = opportunity_create(
+        customer=customer,
+        owner=cast.salesperson,
+        name="回溯项目",
+        expected_close=today - timedelta(days=20),
+        amount=Decimal("500000.35"),
+        forecast_category="commit",
+        created_on=add_months(today, -5),
+        by=cast.salesperson,
+    )
+    assert month_ends.differences() == []
+    opportunity_update(opportunity=made, version=None, by=cast.salesperson, amount=Decimal("77"))
+    opportunity_lose(opportunity=old, by=cast.salesperson, reason="价格")
+    opportunity_update(opportunity=old, version=None, by=cast.supervisor, owner=cast.teammate)
+    contract_sign(
+        opportunity=made,
+        signed_on=today - timedelta(days=40),
+        amount=Decimal("77"),
+        payment_terms="一次付清",
+        installments=[(today, Decimal("77"))],
+        by=cast.salesperson,
+    )
+    assert month_ends.differences() == []
+    ends = month_ends.kept()
+    assert_same_past_forecasts(cast, [ends[-1], ends[-2] + timedelta(days=9), ends[-8]])
+
+
+@pytest.mark.django_db
+def test_a_deal_overdue_on_a_past_date_is_listed_though_lost_since(cast):
+    """Overdue on D: open on D with a close date on or before it, whatever happened after;
+    the list is read in two parts (open now; done or lost since D). A deal won after D
+    closes on its S7 date (`state.close_date`): it was not overdue on D."""
+    today = base.today()
+    as_of = month_ends.window(today)[-3] + timedelta(days=10)
+    created = as_of - timedelta(days=200)
+    still_open = deal(cast.salesperson, created=created, close=as_of - timedelta(days=30))
+    won_later = deal(cast.salesperson, created=created, close=as_of - timedelta(days=60))
+    win(won_later, as_of + timedelta(days=5))
+    lost_later = deal(cast.teammate, created=created, close=as_of - timedelta(days=90))
+    lose(lost_later, as_of + timedelta(days=1))
+    lost_before = deal(cast.teammate, created=created, close=as_of - timedelta(days=100))
+    lose(lost_before, as_of - timedelta(days=1))
+    month_ends.rebuild()
+    for view in ("time", "category"):
+        report = forecast(Scope("company"), as_of, view, overdue_limit=1)
+        assert report["overdue_count"] == 2
+        assert [item["opportunity"] for item in report["overdue"]] == [lost_later.pk]
+        everything = forecast(Scope("company"), as_of, view, overdue_limit=None)
+        listed = [item["opportunity"] for item in everything["overdue"]]
+        assert listed == [lost_later.pk, still_open.pk]
+        assert everything == forecast(
+            Scope("company"), as_of, view, overdue_limit=None, rollup=False
+        )
+
+
+@pytest.mark.django_db
+def test_the_daily_job_prepares_the_new_month_end_and_lets_the_oldest_go(cast):
+    today = base.today()
+    deal(cast.salesperson, created=add_months(today, -3), close=add_months(today, 2))
+    month_ends.rebuild(add_months(today, -1))  # prepared a month ago
+    assert month_ends.kept() == month_ends.window(add_months(today, -1))
+    newest = month_ends.window(today)[-1]
+    assert month_ends.start_for(newest) != newest
+    outcomes = [o for o in run_due(now=base.timezone.now(), jobs=JOBS) if o.ran]
+    assert "forecast-month-ends" in {o.job for o in outcomes}
+    assert month_ends.kept() == month_ends.window(today)
+    assert month_ends.start_for(newest) == newest
+    assert month_ends.differences() == []
+    assert not ForecastMonthEndRow.objects.filter(month_end__lt=month_ends.kept()[0]).exists()
+
+
+@pytest.mark.django_db
+def test_the_window_reaches_three_years_back():
+    ends = month_ends.window(date(2026, 12, 6))
+    assert (ends[0], ends[-1], len(ends)) == (date(2023, 11, 30), date(2026, 11, 30), 37)
+    assert month_ends.window(date(2024, 3, 1))[-1] == date(2024, 2, 29)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("deals", [1, 12])
+def test_a_past_date_runs_the_same_queries_whatever_the_data(
+    cast, deals, django_assert_num_queries
+):
+    today = base.today()
+    with batch():
+        for n in range(deals):
+            made = deal(
+                [cast.salesperson, cast.teammate][n % 2],
+                created=add_months(today, -6),
+                close=add_months(today, -3) + timedelta(days=n),
+            )
+            first = first if n else made
+        sign(first, today - timedelta(days=1))  # an event after the date: not the rollup's
+    month_ends.rebuild()
+    as_of = month_ends.kept()[-3] + timedelta(days=4)
+    # coverage, the month end, its rows with the deals changed since, the boundary days,
+    # the deals closing since the month end, people, overdue (open now, done since)
+    with django_assert_num_queries(8):
+        forecast(Scope("company"), as_of, "time")
+    assert ForecastMonthEnd.objects.count() == 37
