@@ -12,7 +12,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from salespath.forecast import month_ends, rollups
+from salespath.forecast import month_ends
 from salespath.forecast.models import ForecastMonthEnd, ForecastMonthEndRow
 from salespath.forecast.queries import forecast
 from salespath.lib.fiscal import add_months
@@ -211,14 +211,15 @@ def test_a_past_date_runs_the_same_queries_whatever_the_data(
 ):
     today = base.today()
     with batch():
-        for n in range(deals):
-            made = deal(
+        made = [
+            deal(
                 [cast.salesperson, cast.teammate][n % 2],
                 created=add_months(today, -6),
                 close=add_months(today, -3) + timedelta(days=n),
             )
-            first = first if n else made
-        sign(first, today - timedelta(days=1))  # an event after the date: not the rollup's
+            for n in range(deals)
+        ]
+        sign(made[0], today - timedelta(days=1))  # an event after the date: not the rollup's
     month_ends.rebuild()
     as_of = month_ends.kept()[-3] + timedelta(days=4)
     # coverage, the month end, its rows with the deals changed since, the boundary days,
