@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.core.exceptions import FullResultSet
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Sum
 
@@ -204,23 +205,34 @@ def start_for(as_of: date) -> date | None:
     return ends.values_list("day", flat=True).first()
 
 
-def _events_between(start: date, end: date) -> Q:
-    """Opportunities with an event in (start, end]: created, signed, completed, lost or a
-    stage change dated then. Every part reads an index by date."""
+# The statement's table of the deals with an event between the month end and D.
+EVENTS = "forecast_events"
+
+
+def _events_between(start: date, end: date) -> tuple[str, list]:
+    """`WITH forecast_events (id) AS (…)`: the opportunities with an event in (start, end]
+    (created, signed, completed, lost or a stage change dated then), a union of reads of
+    the indexes by date, computed once for the statement: as a condition with ORs, repeated
+    in each SELECT that reads them, PostgreSQL read every opportunity each time."""
+    deals = Opportunity.objects.order_by()
+    parts = [
+        deals.filter(**{f"{event}__gt": start, f"{event}__lte": end}).values("pk")
+        for event in ("created_on", "signed_on", "won_on", "lost_on")
+    ]
     changed = StageChange.objects.filter(effective_on__gt=start, effective_on__lte=end)
-    return (
-        Q(created_on__gt=start, created_on__lte=end)
-        | Q(signed_on__gt=start, signed_on__lte=end)
-        | Q(won_on__gt=start, won_on__lte=end)
-        | Q(lost_on__gt=start, lost_on__lte=end)
-        | Q(pk__in=changed.values("opportunity"))
-    )
+    parts.append(changed.order_by().values("opportunity"))
+    sql, params = parts[0].union(*parts[1:]).query.sql_with_params()
+    return f"WITH {EVENTS} (id) AS ({sql}) ", list(params)
 
 
 def _where(queryset: QuerySet) -> tuple[str, list]:
+    """The queryset's condition as SQL on the opportunity table ("1 = 1" for all rows)."""
     query = queryset.query
-    sql, params = query.get_compiler(connection=report_connection()).compile(query.where)
-    return sql, list(params)
+    try:
+        sql, params = query.get_compiler(connection=report_connection()).compile(query.where)
+    except FullResultSet:
+        return "1 = 1", []
+    return sql or "1 = 1", list(params)
 
 
 def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Sums, int]:
@@ -253,8 +265,12 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     sql = f"{before}FROM ({union}) {table}{after}"
     params = list(params)
     given = before.count("%s")  # the aggregates' parameters come before the FROM
+    params = params[:given] + union_params + params[given:]
+    if h.as_of > start:
+        events, events_params = _events_between(start, h.as_of)
+        sql, params = events + sql, events_params + params
     with report_connection().cursor() as cursor:
-        cursor.execute(sql, params[:given] + union_params + params[given:])
+        cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     columns = [key for key in cases]
@@ -288,8 +304,8 @@ def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
     ).query.sql_with_params()
     parts, all_params = [kept_sql], list(kept_params)
     if h.as_of > start:
-        evented = Opportunity.objects.filter(owners).filter(_events_between(start, h.as_of))
-        where, params = _where(evented)
+        where, params = _where(Opportunity.objects.filter(owners))
+        where = f"{where} AND {rollups.OPPORTUNITY}.id IN (SELECT id FROM {EVENTS})"
         for day, sign in ((start, "-"), (h.as_of, "")):
             parts.append(_evented_rows(where, day, sign))
             all_params += params * 4 + [view]  # 4 SELECTs of `rollups._select`

@@ -38,9 +38,12 @@ class ProjectRole(models.TextChoices):
     FINANCE = "finance", _("Finance supervisor")
 
 
-# The fields the forecast's rollups and day rows are computed from (forecast/rollups.py).
+# The fields the forecast's rollups and day rows are computed from (forecast/rollups.py),
+# and its month ends (forecast/month_ends.py: the creation date too; `history_until` is a
+# copy of the history that its writers keep with it, checked by `salespath verify`).
 FEEDS_FORECAST = frozenset(
     {
+        "created_on",
         "owner",
         "owner_id",
         "status",
