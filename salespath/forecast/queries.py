@@ -232,20 +232,22 @@ def _current_overdue(
 def _past_overdue(scope: Scope, h: Horizon, view: str, limit: int | None, count: int) -> dict:
     """`_overdue` on a past date D when `count` is known (`month_ends.past_sums`).
 
-    Overdue on D are open on D, so either open in the view now (the index of
-    `rollups.time_open` / `category_open`: pipeline migration 0005) or done or lost after D
-    — a deal lost now whose loss is dated on or before D was lost on D, its status since
-    unchanged. Each part is read in the order of close dates and cut at `limit`, where
-    one query sorted every deal closing by D (2–3 s at scale L)."""
+    Overdue on D are open on D with a close date on or before D, so never done: a deal
+    completed (time view) or signed (category view) after D closes then, after D
+    (`state.close_date`). So either open in the view now (the index of
+    `rollups.time_open` / `category_open`: pipeline migration 0005) or lost after D — a
+    deal lost now whose loss is dated on or before D was lost on D, its status unchanged
+    since (and a lost deal has its date: `opportunity_lost_has_reason`). Each part is read
+    in the order of close dates and cut at `limit`, where one query sorted every deal
+    closing by D (2–3 s at scale L)."""
     if not count:
         return {"count": 0, "items": []}
-    d, deals = h.as_of, scoped(scope)
+    d = h.as_of
     done = "won_on" if view == TIME else "signed_on"
-    lost = Q(status=Status.LOST)
-    open_now = deals.filter(**{f"{done}__isnull": True}).exclude(lost)
-    since = deals.filter(
-        Q(**{f"{done}__gt": d}) | (lost & (Q(lost_on__gt=d) | Q(lost_on__isnull=True)))
-    )
+    deals = scoped(scope).filter(**{f"{done}__isnull": True})
+    # lost after D: by the index of loss dates (with the status too, SQLite walked every lost
+    # deal in the order of close dates); the rules below read the status on D anyway
+    open_now, since = deals.exclude(status=Status.LOST), deals.filter(lost_on__gt=d)
     found = []
     for part in (open_now, since):
         overdue = counted_on(h, part).filter(overdue_filter(h, view), expected_close__lte=d)

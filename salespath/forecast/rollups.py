@@ -181,19 +181,32 @@ def _rows_sql(vendor: str, as_of: date | None) -> str:
     cat_close = f"CASE WHEN {_sql(not_booked(as_of), as_of)} THEN {cat_close} END"
     cat_category = f"CASE WHEN {open_forecast} THEN forecast_category ELSE '' END"
     counts = _sql(~left_out(as_of), as_of)
+    time_counts = cat_counts = counts
+    if as_of is not None:  # done before `done_since` (so before D): in no column near D
+        since = _literal(done_since(as_of))
+        time_counts += f" AND (won_on IS NULL OR won_on >= {since})"
+        cat_counts += f" AND (signed_on IS NULL OR signed_on >= {since})"
     return f"""
         SELECT owner_id, 'time', {time_done}, {time_close}, '', {sums}
-        {base} AND {counts}
+        {base} AND {time_counts}
         GROUP BY owner_id, {time_done}, {time_close}
         UNION ALL
         SELECT owner_id, 'category', {cat_done}, {cat_close}, {cat_category}, {sums}
-        {base} AND {counts}
+        {base} AND {cat_counts}
         GROUP BY owner_id, {cat_done}, {cat_close}, {cat_category}
         UNION ALL
         SELECT owner_id, 'time', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
         UNION ALL
         SELECT owner_id, 'category', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
     """
+
+
+def done_since(as_of: date) -> date:
+    """The first day of the month a year before `as_of`'s month. A deal completed or signed
+    before it is in no column of a forecast on any day from `as_of` to a month later, in
+    any fiscal calendar: the fiscal year holding such a day starts within the 11 months
+    before its month. So the rows of a past date (`month_ends.py`) leave it out."""
+    return add_months(as_of.replace(day=1), -12)
 
 
 def _close(event: str, as_of: date | None) -> str:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
@@ -49,6 +49,21 @@ def assert_same_past_forecasts(cast, days) -> None:
                         scope, as_of, view, weighted=weighted, overdue_limit=3, rollup=False
                     )
                     assert fast == slow, (as_of, scope.kind, view, weighted)
+
+
+def assert_rows_as_read_directly() -> None:
+    """The rows kept at each month end, made one from the other (`month_ends._fresh`), are
+    those read from every opportunity at that month end."""
+    with connection.cursor() as cursor:
+        for end in month_ends.kept():
+            cursor.execute(month_ends._select([end], "1 = 1"), [])
+            direct = sorted(map(month_ends._key, cursor.fetchall()))
+            kept = ForecastMonthEndRow.objects.filter(month_end=end)
+            stored = sorted(
+                month_ends._key(row)
+                for row in kept.values_list("month_end", *month_ends.rollups.COLUMNS.split(", "))
+            )
+            assert stored == direct, end
 
 
 @pytest.mark.django_db
@@ -105,6 +120,7 @@ def test_a_forecast_on_a_past_date_equals_the_forecast_from_the_opportunities(
                 if event == "reopened":
                     reopen(opportunity, min(when + timedelta(days=3), today))
         month_ends.rebuild()
+        assert_rows_as_read_directly()
         as_of = min(first + timedelta(days=offset), today - timedelta(days=1))
         assert_same_past_forecasts(cast, [as_of, month_ends.start_for(as_of)])
         transaction.set_rollback(True)
@@ -140,6 +156,7 @@ def test_changes_through_the_services_keep_the_month_ends(cast):
     opportunity_update(opportunity=made, version=None, by=cast.salesperson, amount=Decimal("77"))
     opportunity_lose(opportunity=old, by=cast.salesperson, reason="价格")
     opportunity_update(opportunity=old, version=None, by=cast.supervisor, owner=cast.teammate)
+    assert_rows_as_read_directly()
     contract_sign(
         opportunity=made,
         signed_on=today - timedelta(days=40),

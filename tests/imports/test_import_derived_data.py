@@ -1,5 +1,6 @@
 """What a set-based import can get wrong: the rows it writes together, and the derived data
-(forecast rollup, month ends, day rows, copies on the opportunity rows) it moves for them all at once."""
+(forecast rollup, month ends, day rows, copies on the opportunity rows) it moves for them
+all at once."""
 
 from datetime import timedelta
 from decimal import Decimal
