@@ -18,6 +18,12 @@ A forecast on D then starts from the last kept month end E ≤ D (`past_sums`):
   overdue on D are the deals open on D with a close date ≤ E (the rows' open close months
   ≤ E's month, after the exchange above) and those with a close date in (E, D].
 
+The rows of a month end leave out the deals completed (time view) or signed (category
+view) over a year before it (`rollups.done_since`): no forecast in the month after it counts
+them. `rebuild`, `prepare` and the check make each month end's rows from the one before
+(`_fresh`): less the deals with an event between the two as they stood on the first, plus
+their rows on the second, the identity the forecast reads by.
+
 Kept in step in every writer's transaction with the rollup (`forecast/apps.py`): the
 opportunities a writer names leave the rows of every kept month end as they were and come
 back as they are (`move_opportunities`, only the month ends on or after their creation);
@@ -109,7 +115,7 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock()
         cursor.execute(f"DELETE FROM {TABLE} WHERE owner_id IN ({marks})", ids)
-        _insert(cursor, ends, f"owner_id IN ({marks})", ids * 4)  # 4 SELECTs a month end
+        _insert(cursor, ends, f"owner_id IN ({marks})", ids)
 
 
 MOVED_IDS = "forecast_month_end_ids"
@@ -380,7 +386,7 @@ def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
         where = f"{where} AND {rollups.OPPORTUNITY}.id IN (SELECT id FROM {EVENTS})"
         for day, sign in ((start, "-"), (h.as_of, "")):
             parts.append(_evented_rows(where, day, sign, of_view=True))
-            all_params += params * 4 + [view]  # 4 SELECTs of `rollups._select`
+            all_params += params + [view]
     union = " UNION ALL ".join(f"SELECT * FROM ({part}) p{i}" for i, part in enumerate(parts))
     return union, all_params
 

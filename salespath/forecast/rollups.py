@@ -169,9 +169,7 @@ def _rows_sql(vendor: str, as_of: date | None) -> str:
     the overdue deals of a month end from these rows (`month_ends.py`)."""
     cents = _cents()
     is_booked, is_closed = _sql(booked(as_of), as_of), _sql(closed(as_of), as_of)
-    sums = f"COUNT(*), SUM({cents}), SUM({cents} * {_sql_case(weight(as_of), as_of)})"
     counted = not_lost(as_of) if as_of is None else ~Q(created_on__gt=as_of) & not_lost(as_of)
-    base = f"FROM {OPPORTUNITY} WHERE {_sql(counted, as_of)} AND {OWNER_FILTER}"
     time_close = month_start(_close("won_on", as_of))
     time_close = f"CASE WHEN {_sql(not_closed(as_of), as_of)} THEN {time_close} END"
     time_done = f"CASE WHEN {is_closed} THEN {month_start('won_on')} END"
@@ -186,18 +184,29 @@ def _rows_sql(vendor: str, as_of: date | None) -> str:
         since = _literal(done_since(as_of))
         time_counts += f" AND (won_on IS NULL OR won_on >= {since})"
         cat_counts += f" AND (signed_on IS NULL OR signed_on >= {since})"
+    # Each opportunity's values once (a table both engines build once, since it is read
+    # four times), then each view's groups: the state on a date reads the history.
+    deals = "forecast_deals"
+    sums = "COUNT(*), SUM(c), SUM(w)"
     return f"""
-        SELECT owner_id, 'time', {time_done}, {time_close}, '', {sums}
-        {base} AND {time_counts}
-        GROUP BY owner_id, {time_done}, {time_close}
+        WITH {deals} (owner_id, td, tc, cd, cc, cat, tk, ck, c, w) AS (
+            SELECT owner_id, {time_done}, {time_close}, {cat_done}, {cat_close},
+                {cat_category},
+                CASE WHEN {time_counts} THEN 1 ELSE 0 END,
+                CASE WHEN {cat_counts} THEN 1 ELSE 0 END,
+                {cents}, {cents} * {_sql_case(weight(as_of), as_of)}
+            FROM {OPPORTUNITY} WHERE {_sql(counted, as_of)} AND {OWNER_FILTER}
+        )
+        SELECT owner_id, 'time', td, tc, '', {sums} FROM {deals} WHERE tk = 1
+        GROUP BY owner_id, td, tc
         UNION ALL
-        SELECT owner_id, 'category', {cat_done}, {cat_close}, {cat_category}, {sums}
-        {base} AND {cat_counts}
-        GROUP BY owner_id, {cat_done}, {cat_close}, {cat_category}
+        SELECT owner_id, 'category', cd, cc, cat, {sums} FROM {deals} WHERE ck = 1
+        GROUP BY owner_id, cd, cc, cat
         UNION ALL
-        SELECT owner_id, 'time', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
+        SELECT owner_id, 'time', NULL, NULL, '{EVERY}', {sums} FROM {deals} GROUP BY owner_id
         UNION ALL
-        SELECT owner_id, 'category', NULL, NULL, '{EVERY}', {sums} {base} GROUP BY owner_id
+        SELECT owner_id, 'category', NULL, NULL, '{EVERY}', {sums} FROM {deals}
+        GROUP BY owner_id
     """
 
 
@@ -236,7 +245,7 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
         take_turns(ids)
         cursor.execute(f"DELETE FROM {TABLE} WHERE owner_id IN ({marks})", ids)
         select = _select(f"owner_id IN ({marks})")
-        cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {select}", ids * 4)  # 4 SELECTs
+        cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {select}", ids)
         _refresh_day(ids)
 
 
