@@ -127,9 +127,12 @@ def test_a_forecast_on_a_past_date_equals_the_forecast_from_the_opportunities(
 
 
 @pytest.mark.django_db
-def test_changes_through_the_services_keep_the_month_ends(cast):
+@pytest.mark.parametrize("many", [0, month_ends.MANY])
+def test_changes_through_the_services_keep_the_month_ends(cast, monkeypatch, many):
     """Created, changed, signed and lost through the services after the month ends were
-    prepared: their rows equal a fresh computation, and forecasts on past dates agree."""
+    prepared: their rows equal a fresh computation, and forecasts on past dates agree. With
+    `MANY` 0, each deal's rows are made one month end from the other, as for many deals."""
+    monkeypatch.setattr(month_ends, "MANY", many)
     today = base.today()
     customer = CustomerFactory(owner=cast.salesperson)
     old = opportunity_create(

@@ -108,8 +108,10 @@ def snapshot() -> tuple:
 def test_an_import_of_new_and_changed_deals_leaves_no_drift(
     world, tmp_path, monkeypatch, many_owners
 ):
-    # 0: the day's rows of the owners are read as for a file naming a thousand of them
+    # 0: the day's rows of the owners are read as for a file naming a thousand of them, and
+    # the month ends' rows made one from the other as for a file of many deals
     monkeypatch.setattr(rollups, "MANY_OWNERS", many_owners)
+    monkeypatch.setattr(month_ends, "MANY", many_owners and month_ends.MANY)
     today = timezone.localdate()
     rows = [
         # changed: amount and category, another stage, lost, won, and a new owner; overdue
