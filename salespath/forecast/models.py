@@ -175,7 +175,10 @@ class ForecastMonthEndRow(models.Model):
         verbose_name_plural = _("forecast rows of month ends")
         indexes = [
             models.Index(fields=["month_end", "view", "owner"], name="forecast_month_end_read"),
-            models.Index(fields=["owner", "view"], name="forecast_month_end_owner"),
+            models.Index(
+                fields=["owner", "view", "month_end", "category", "done_month", "close_month"],
+                name="forecast_month_end_owner",
+            ),
         ]
 
     def __str__(self) -> str:

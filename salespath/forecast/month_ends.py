@@ -159,7 +159,7 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
         if not ends:
             return
         if len(ids) <= MANY:
-            rollups.move_rows(cursor, TABLE, COLUMNS, _select(ends, moved), sign=sign)
+            rollups.move_rows(cursor, TABLE, COLUMNS, _select(ends, moved), sign=sign, keyed=True)
             return
         _event_dates(cursor, moved)
         cursor.execute(
@@ -168,7 +168,7 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
         for end in _fresh(cursor, ends, among=moved, events=_moved_between):
             cursor.execute(f"INSERT INTO {MOVED_ROWS} SELECT {_day_sql(end)}, * FROM {FRESH}")
         select = f"SELECT {COLUMNS} FROM {MOVED_ROWS}"
-        rollups.move_rows(cursor, TABLE, COLUMNS, select, sign=sign)
+        rollups.move_rows(cursor, TABLE, COLUMNS, select, sign=sign, keyed=True)
         cursor.execute(f"DROP TABLE {MOVED_ROWS}")
         cursor.execute(f"DROP TABLE {MOVED_EVENTS}")
 

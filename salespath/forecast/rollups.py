@@ -277,11 +277,14 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
     return set(owners)
 
 
-def move_rows(cursor, table: str, columns: str, select: str, *, sign: int) -> None:
+def move_rows(
+    cursor, table: str, columns: str, select: str, *, sign: int, keyed: bool = False
+) -> None:
     """Add (`sign` +1) or take away (-1) the rows `select` gives (`columns`, the last three
     the measures deals, amount and weighted) to or from the same groups of `table`, in
     three statements: a group none of the rows was in is inserted, a group left empty is
-    deleted (a rebuild makes no such row)."""
+    deleted (a rebuild makes no such row). `keyed`: `table` has an index on the groups' key
+    (all of `columns` but the measures)."""
     names = [name.strip() for name in columns.split(",")]
     nullable = {"done_month", "close_month"}
     same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
@@ -300,18 +303,22 @@ def move_rows(cursor, table: str, columns: str, select: str, *, sign: int) -> No
         f"UPDATE {table} SET deals = {table}.deals {plus} d.deals, "
         f"amount = {table}.amount {plus} d.amount, "
         f"weighted = {table}.weighted {plus} d.weighted "
-        f"FROM {MOVED_ROWS} AS d WHERE {key} "
-        # by the owner index: else SQLite reads every owner's rows to join a few
-        f"AND {table}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
+        f"FROM {MOVED_ROWS} AS d WHERE {key}"
+        # by the owner index: else SQLite reads every owner's rows to join a few; a table
+        # with an index on its whole key is read by it, from the moved rows
+        + ("" if keyed else f" AND {table}.owner_id IN (SELECT owner_id FROM {MOVED_ROWS})")
     )
     if sign > 0:  # a group none of the owner's opportunities was in before
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {MOVED_ROWS} AS d "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {key})"
         )
-    # a group left empty is no row, as a rebuild makes none
+    # a group left empty is no row, as a rebuild makes none; found from the moved rows (by
+    # the index on the owner), not among every row of their owners
+    found = key.replace(f"{table}.", "t.")
     cursor.execute(
-        f"DELETE FROM {table} WHERE deals = 0 AND owner_id IN (SELECT owner_id FROM {MOVED_ROWS})"
+        f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {MOVED_ROWS} AS d "
+        f"JOIN {table} AS t ON {found} WHERE t.deals = 0)"
     )
     cursor.execute(f"DROP TABLE {MOVED_ROWS}")
 

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'forecast row of a month end',
                 'verbose_name_plural': 'forecast rows of month ends',
-                'indexes': [models.Index(fields=['month_end', 'view', 'owner'], name='forecast_month_end_read'), models.Index(fields=['owner', 'view'], name='forecast_month_end_owner')],
+                'indexes': [models.Index(fields=['month_end', 'view', 'owner'], name='forecast_month_end_read'), models.Index(fields=['owner', 'view', 'month_end', 'category', 'done_month', 'close_month'], name='forecast_month_end_owner')],
             },
         ),
     ]
