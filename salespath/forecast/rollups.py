@@ -315,11 +315,16 @@ def move_rows(
         )
     # a group left empty is no row, as a rebuild makes none; found from the moved rows (by
     # the index on the owner), not among every row of their owners
-    found = key.replace(f"{table}.", "t.")
-    cursor.execute(
-        f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {MOVED_ROWS} AS d "
-        f"JOIN {table} AS t ON {found} WHERE t.deals = 0)"
-    )
+    if connection.vendor == "postgresql":  # a join (`id IN` read every row of the table)
+        cursor.execute(
+            f"DELETE FROM {table} USING {MOVED_ROWS} AS d WHERE {key} AND {table}.deals = 0"
+        )
+    else:  # SQLite's DELETE joins nothing
+        found = key.replace(f"{table}.", "t.")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {MOVED_ROWS} AS d "
+            f"JOIN {table} AS t ON {found} WHERE t.deals = 0)"
+        )
     cursor.execute(f"DROP TABLE {MOVED_ROWS}")
 
 
