@@ -153,14 +153,26 @@ def _select(owner_filter: str, as_of: date | None = None) -> str:
     """Both views' rows of the opportunities matching `owner_filter` (an SQL condition),
     by the rules of `state.py`: read as the row is now (the rollup, read only when nothing
     happened after D), or their state at the end of `as_of` (`month_ends.py`)."""
-    return _rows_sql(connection.vendor, as_of).replace(OWNER_FILTER, owner_filter)
+    if as_of is None:
+        sql = _rows_sql(connection.vendor, None)
+    else:
+        # compiled once for a stand-in date whose two dates in the SQL (the date and
+        # `done_since`) are then written as `as_of`'s: compiling took 30 ms a date
+        sql = _rows_sql(connection.vendor, STAND_IN)
+        for stand_in, day in ((STAND_IN, as_of), (done_since(STAND_IN), done_since(as_of))):
+            sql = sql.replace(_literal(stand_in), _literal(day))
+    return sql.replace(OWNER_FILTER, owner_filter)
+
+
+# A date no opportunity has, for `_select` to compile the rules on a date once.
+STAND_IN = date(1901, 2, 15)
 
 
 # Where `_rows_sql` puts the owners' condition.
 OWNER_FILTER = "/* owners */"
 
 
-@functools.lru_cache(maxsize=128)
+@functools.cache
 def _rows_sql(vendor: str, as_of: date | None) -> str:
     """`_select`'s statement, compiled once per engine and date: every writer runs it.
 

@@ -68,7 +68,7 @@ def assert_rows_as_read_directly() -> None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     deals=st.lists(
