@@ -62,14 +62,8 @@ YEARS = 3
 def window(today: date) -> list[date]:
     """The month ends kept on `today`, oldest first: the last one before today, back to the
     one before `today` three years ago (a forecast on that day starts from it)."""
-    last = today.replace(day=1) - timedelta(days=1)
-    first = add_months(today.replace(day=1), -12 * YEARS - 1)
-    ends = []
-    month = first
-    while month <= last:
-        ends.append(add_months(month, 1) - timedelta(days=1))
-        month = add_months(month, 1)
-    return ends
+    month = today.replace(day=1)
+    return [add_months(month, 1 - k) - timedelta(days=1) for k in range(12 * YEARS + 1, 0, -1)]
 
 
 def _lock() -> None:
@@ -136,15 +130,15 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
     ids = sorted({int(pk) for pk in opportunity_ids})
     if not ids:
         return
-    _lock()  # before reading which month ends are kept (see `_lock`)
-    ends = kept()
-    if not ends:
-        return
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        ids_table(cursor, MOVED_IDS, ids) as among,
-    ):
+    with transaction.atomic():
+        _lock()  # before reading which month ends are kept (see `_lock`)
+        ends = kept()
+        if ends:
+            _move(ids, ends, sign)
+
+
+def _move(ids: list[int], ends: list[date], sign: int) -> None:
+    with connection.cursor() as cursor, ids_table(cursor, MOVED_IDS, ids) as among:
         moved = among("id")
         cursor.execute(
             f"SELECT owner_id, MIN(created_on) FROM {rollups.OPPORTUNITY} "
@@ -154,7 +148,7 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
         take_turns(owner for owner, _created in found)
         if not found:
             return
-        first = min(_as_date(created) for _owner, created in found)
+        first = min(rollups.as_date(created) for _owner, created in found)
         ends = [end for end in ends if end >= first]
         if not ends:
             return
@@ -171,10 +165,6 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> None:
         rollups.move_rows(cursor, TABLE, COLUMNS, select, sign=sign, keyed=True)
         cursor.execute(f"DROP TABLE {MOVED_ROWS}")
         cursor.execute(f"DROP TABLE {MOVED_EVENTS}")
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _event_dates(cursor, moved: str) -> None:
@@ -387,16 +377,13 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     one for the boundary months' days."""
     d = h.as_of
     cases, splits = rollups._month_cases(h, view)
-    aggregates = {}
-    for key, in_column in cases.items():
-        for measure in rollups.MEASURES:
-            aggregates[f"{measure}_{key}"] = Sum(measure, filter=in_column)
+    aggregates = rollups.column_aggregates(cases)
     aggregates["listed"] = Sum("deals", filter=Q(category=rollups.EVERY))
     open_rows = Q(done_month__isnull=True, close_month__isnull=False)
     aggregates["overdue"] = Sum("deals", filter=open_rows & Q(close_month__lte=start))
     rows = (
         ForecastMonthEndRow.objects.filter(owners, view=view)
-        .filter(Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start))
+        .filter(rollups.in_fiscal_year(h))
         .values("owner")
         .annotate(**aggregates)
         .order_by()
@@ -418,19 +405,12 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    columns = [key for key in cases]
-    sums: rollups.Sums = {}
-    overdue = 0
-    for row in found:
-        if not row["listed"]:
-            continue  # no deal of theirs counted on D: not listed, as when read from the deals
-        overdue += int(row["overdue"] or 0)
-        sums[row["owner"]] = {
-            key: [int(row[f"{measure}_{key}"] or 0) for measure in rollups.MEASURES]
-            for key in columns
-        }
+    # an owner with no deal counted on D is not listed, as when read from the deals
+    found = [row for row in found if row["listed"]]
+    sums = {row["owner"]: rollups.column_sums(row, view) for row in found}
+    overdue = sum(int(row["overdue"] or 0) for row in found)
     deals = Opportunity.objects.filter(owners)
-    moves = [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
+    moves = rollups.boundary_moves(splits)
     if moves:
         rollups._apply_splits(sums, moves, deals, past=h)
     if d > start:
@@ -444,9 +424,8 @@ def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
     with an event after it, plus those deals' rows on D: `COLUMNS` but the month end,
     of `view`."""
     kept_rows = ForecastMonthEndRow.objects.filter(owners, month_end=start, view=view)
-    kept_sql, kept_params = kept_rows.values_list(
-        "owner_id", "view", "done_month", "close_month", "category", "deals", "amount", "weighted"
-    ).query.sql_with_params()
+    names = rollups.COLUMNS.split(", ")
+    kept_sql, kept_params = kept_rows.values_list(*names).query.sql_with_params()
     parts, all_params = [kept_sql], list(kept_params)
     if h.as_of > start:
         where, params = _where(Opportunity.objects.filter(owners))

@@ -134,21 +134,16 @@ def forecast(
     use_rollup = rollups.enabled() if rollup is None else rollup
     if use_rollup and by != "product" and rollups.covers(as_of):
         answer = rollups.owner_sums(horizon, view, _rollup_owners(scope), scoped(scope))
-        sums = answer.sums
-        owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
-        # (the owners as a subquery: thousands of ids as parameters cost more to send)
-        members = members_of(people_rows(scope, answer.owners), owner_figures, columns)
-        rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
         overdue = _current_overdue(scope, horizon, view, overdue_limit, answer.overdue_count)
+        # (the owners as a subquery: thousands of ids as parameters cost more to send)
+        rows, total = _rollup_rows(scope, by, columns, answer.sums, answer.owners, weighted)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
     start = month_ends.start_for(as_of) if use_rollup and by != "product" else None
     if start is not None:
         sums, overdue_count = month_ends.past_sums(horizon, view, _rollup_owners(scope), start)
-        owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
-        members = members_of(people_rows(scope, set(owner_figures)), owner_figures, columns)
-        rows, total = rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
         overdue = _past_overdue(scope, horizon, view, overdue_limit, overdue_count)
+        rows, total = _rollup_rows(scope, by, columns, sums, set(sums), weighted)
         return _forecast_dict(scope, horizon, view, by, weighted, rows, total, overdue)
 
     counted = counted_on(horizon, scoped(scope))
@@ -213,9 +208,7 @@ def _current_overdue(
     from the day's rows (`count`) or, on another day, a count of that index."""
     candidates = rollups.time_open if view == TIME else rollups.category_open
     overdue = candidates(scoped(scope)).filter(expected_close__lte=h.as_of)
-    rows = overdue.values(
-        "pk", "name", "owner__username", "expected_close", owner_name=person_name("owner")
-    ).order_by("expected_close", "pk")
+    rows = _overdue_rows(overdue)
     rows = list(rows if limit is None else rows[:limit])
     return {
         "count": (
@@ -251,13 +244,26 @@ def _past_overdue(scope: Scope, h: Horizon, view: str, limit: int | None, count:
     found = []
     for part in (open_now, since):
         overdue = counted_on(h, part).filter(overdue_filter(h, view), expected_close__lte=d)
-        rows = overdue.values(
-            "pk", "name", "owner__username", "expected_close", owner_name=person_name("owner")
-        ).order_by("expected_close", "pk")
+        rows = _overdue_rows(overdue)
         found += rows if limit is None else rows[:limit]
     found.sort(key=lambda row: (row["expected_close"], row["pk"]))
     found = found if limit is None else found[:limit]
     return {"count": count, "items": [_overdue_item(row) for row in found]}
+
+
+def _rollup_rows(scope: Scope, by: str, columns, sums: rollups.Sums, owners, weighted: bool):
+    """The report's rows and total from the rollup's sums per owner (`owners`: their ids,
+    or a subquery giving them)."""
+    owner_figures = {owner: _rollup_figures(sums[owner], weighted) for owner in sums}
+    members = members_of(people_rows(scope, owners), owner_figures, columns)
+    return rows_and_total(members, BY_LEVEL[by], scope.kind, columns)
+
+
+def _overdue_rows(overdue: QuerySet) -> QuerySet:
+    """The overdue list's fields, oldest close date first."""
+    return overdue.values(
+        "pk", "name", "owner__username", "expected_close", owner_name=person_name("owner")
+    ).order_by("expected_close", "pk")
 
 
 def _rollup_owners(scope: Scope) -> Q:

@@ -454,13 +454,12 @@ def covers(as_of: date) -> bool:
     with report_connection().cursor() as cursor:
         cursor.execute(latest_event_sql())
         dates = cursor.fetchone()
-    for value in dates:
-        if value is None:
-            continue
-        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        if day > as_of:
-            return False
-    return True
+    return all(value is None or as_date(value) <= as_of for value in dates)
+
+
+def as_date(value) -> date:
+    """A date column's value from a raw query (SQLite gives its ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 # --- reading the rollup: per owner and column on a day D (the forecast's rollup path) ------
@@ -538,28 +537,46 @@ def month_sums(h: Horizon, view: str, owners: Q, opportunities: QuerySet) -> Sum
     query, plus one on `opportunities` (the same owners') for the time view when a boundary
     D + 3k months is not a month end. Valid when `covers(D)`."""
     cases, splits = _month_cases(h, view)
-    aggregates = {}
-    for key, in_column in cases.items():
-        for measure in MEASURES:
-            aggregates[f"{measure}_{key}"] = Sum(measure, filter=in_column)
     rows = (
         ForecastRollup.objects.filter(owners, view=view)
-        .filter(Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start))
+        .filter(in_fiscal_year(h))
         .values("owner")
-        .annotate(**aggregates)
+        .annotate(**column_aggregates(cases))
         .order_by()
     )
-    sums = {
-        row["owner"]: {
-            key: [row[f"{measure}_{key}"] or 0 for measure in MEASURES]
-            for key in VIEW_COLUMNS[view]
-        }
-        for row in rows
-    }
-    moves = [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
+    sums = {row["owner"]: column_sums(row, view) for row in rows}
+    moves = boundary_moves(splits)
     if moves:
         _apply_splits(sums, moves, opportunities)
     return sums
+
+
+def in_fiscal_year(h: Horizon) -> Q:
+    """Rollup rows that can land in a column on D: open, or done in D's fiscal year."""
+    return Q(done_month__isnull=True) | Q(done_month__gte=h.fiscal_year.start)
+
+
+def column_aggregates(cases: dict[str, Q]) -> dict:
+    """Each column's sums of the rollup rows (`_month_cases`), named `<measure>_<column>`."""
+    return {
+        f"{measure}_{key}": Sum(measure, filter=in_column)
+        for key, in_column in cases.items()
+        for measure in MEASURES
+    }
+
+
+def column_sums(row: dict, view: str) -> dict[str, list[int]]:
+    """One owner's [deals, cents, cents × weight] per column from `column_aggregates`'
+    row (whole numbers: PostgreSQL's SUM of a bigint is a numeric)."""
+    return {
+        key: [int(row[f"{measure}_{key}"] or 0) for measure in MEASURES]
+        for key in VIEW_COLUMNS[view]
+    }
+
+
+def boundary_moves(splits: list) -> list:
+    """The boundary months `_apply_splits` moves deals of (`_time_splits`' with days)."""
+    return [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
 
 
 def _apply_splits(
