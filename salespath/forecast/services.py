@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from salespath.org.models import User
 from salespath.pipeline.models import Opportunity, OpportunityLine, Status
 
 from .models import ForecastSnapshot, ForecastSubmission, How
-from .state import Horizon, status_since, with_columns
+from .state import Horizon, fiscal_start_month, status_since, with_columns
 
 
 def may_submit_for(by: User, person: User) -> bool:
@@ -23,13 +25,13 @@ def may_submit_for(by: User, person: User) -> bool:
     return by.pk == person.pk or supervises(by, person)
 
 
-def _snapshot_population(person: User, horizon: Horizon) -> QuerySet:
-    """The person's opportunities a forecast on D is about: everything that existed on D
-    and had not ended (won or lost) before this fiscal year. Omitted ones are frozen too,
-    so moving one into commit later reads as a category change, not as a new deal; deals
-    lost in the year are kept so the next comparison can say "lost"."""
+def _snapshot_population(queryset: QuerySet, horizon: Horizon) -> QuerySet:
+    """The opportunities a forecast on D is about: everything that existed on D and had
+    not ended (won or lost) before this fiscal year. Omitted ones are frozen too, so
+    moving one into commit later reads as a category change, not as a new deal; deals lost
+    in the year are kept so the next comparison can say "lost"."""
     return (
-        with_columns(horizon, Opportunity.objects.filter(owner=person))
+        with_columns(horizon, queryset)
         .filter(created_on__lte=horizon.as_of)
         .alias(ended_on=status_since(horizon.as_of))
         .filter(
@@ -40,46 +42,80 @@ def _snapshot_population(person: User, horizon: Horizon) -> QuerySet:
     )
 
 
+# An owner id no user has: the snapshot's query is compiled for it once per date.
+ANYONE = -734_012_345
+
+
+@functools.lru_cache(maxsize=64)
+def _snapshot_query(as_of: date, start_month: int, vendor: str) -> tuple[Any, str, list, list]:
+    """The snapshot's query on `as_of`, compiled once for the stand-in owner `ANYONE`:
+    compiling its rules (the state on a date from the history, the horizon's columns) took
+    ten times as long as running it, and the demo's history and a deadline's freeze take
+    hundreds of snapshots on a few dates. Returns the compiler (whose converters turn the
+    engine's values into Python's, as a queryset does), the SQL, its parameters and the
+    columns' names."""
+    population = _snapshot_population(
+        Opportunity.objects.filter(owner_id=ANYONE), Horizon(as_of, start_month)
+    )
+    rows = (
+        population.annotate(
+            snap_stage=F("stage_on_d"),
+            snap_status=F("status_on_d"),
+            snap_time_close=F("time_close"),
+            snap_time_column=F("time_column"),
+            snap_category_column=F("category_column"),
+        )
+        .values(*SNAPSHOT_FIELDS)
+        .order_by("pk")
+    )
+    compiler = rows.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    if list(params).count(ANYONE) != 1:
+        raise ValueError(f"unexpected parameters for the snapshot's query: {params}")
+    names = [*rows.query.extra_select, *rows.query.values_select, *rows.query.annotation_select]
+    return compiler, sql, list(params), names
+
+
+SNAPSHOT_FIELDS = (
+    "pk",
+    "name",
+    "stage_id",
+    "status",
+    "forecast_category",
+    "amount",
+    "probability",
+    "expected_close",
+    "signed_on",
+    "won_on",
+    "snap_stage",
+    "snap_status",
+    "snap_time_close",
+    "snap_time_column",
+    "snap_category_column",
+)
+
+
 def snapshot_rows(person: User, as_of: date) -> list[dict]:
     """The person's forecast on `as_of` in snapshot form, from live data (two queries).
 
     Amounts, categories and lines are today's values; stage and status are those on
     `as_of` from the stage history."""
-    horizon = Horizon.on(as_of)
-    population = _snapshot_population(person, horizon)
-    lines: dict[int, list[dict]] = {}
-    for line in (
-        OpportunityLine.objects.filter(opportunity__in=population.values("pk"))
+    compiler, sql, params, names = _snapshot_query(as_of, fiscal_start_month(), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person.pk if value == ANYONE else value for value in params])
+        found = cursor.fetchall()
+    rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[found])]
+    lines: dict[int, list[dict]] = {row["pk"]: [] for row in rows}
+    for line in (  # the lines of every deal of the person: no list of ids to bind
+        OpportunityLine.objects.filter(opportunity__owner=person)
         .values("opportunity", "product__code", "amount")
         .order_by("product__sort_order", "product__code")
     ):
-        lines.setdefault(line["opportunity"], []).append(
-            {"product": line["product__code"], "amount": f"{line['amount']:.2f}"}
-        )
-    rows = population.annotate(
-        snap_stage=F("stage_on_d"),
-        snap_status=F("status_on_d"),
-        snap_time_close=F("time_close"),
-        snap_time_column=F("time_column"),
-        snap_category_column=F("category_column"),
-    ).values(
-        "pk",
-        "name",
-        "stage_id",
-        "status",
-        "forecast_category",
-        "amount",
-        "probability",
-        "expected_close",
-        "signed_on",
-        "won_on",
-        "snap_stage",
-        "snap_status",
-        "snap_time_close",
-        "snap_time_column",
-        "snap_category_column",
-    )
-    return [_snapshot_row(row, lines) for row in rows.order_by("pk")]
+        if line["opportunity"] in lines:
+            lines[line["opportunity"]].append(
+                {"product": line["product__code"], "amount": f"{line['amount']:.2f}"}
+            )
+    return [_snapshot_row(row, lines) for row in rows]
 
 
 def _snapshot_row(row: dict, lines: dict[int, list[dict]]) -> dict:
