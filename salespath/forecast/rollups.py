@@ -326,7 +326,11 @@ def move_rows(
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {key})"
         )
     # a group left empty is no row, as a rebuild makes none; found from the moved rows (by
-    # the index on the owner), not among every row of their owners
+    # the index on the owner), not among every row of their owners. Only taking deals out
+    # can empty a group: every moved group counts at least one deal.
+    if sign > 0:
+        cursor.execute(f"DROP TABLE {MOVED_ROWS}")
+        return
     if connection.vendor == "postgresql":  # a join (`id IN` read every row of the table)
         cursor.execute(
             f"DELETE FROM {table} USING {MOVED_ROWS} AS d WHERE {key} AND {table}.deals = 0"
