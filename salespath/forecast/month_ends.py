@@ -9,14 +9,16 @@ rollup's rows are also kept as the deals stood at the end of each of the last 37
 the status on E from the history; today's amounts, categories and dates, as SPEC §5 counts
 them).
 
-A forecast on D then starts from the last kept month end E ≤ D (`past_sums`):
+A forecast on D then starts from a kept month end E, the nearer in days of the last one
+≤ D and the end of D's month (`start_for`, `past_sums`):
 
 - the month rows of E, with `rollups.month_sums`'s columns for D;
-- less the rows on E of the deals with an event in (E, D] (created, signed, completed,
-  lost, a stage change), plus their rows on D: every other deal stood on D as on E;
+- less the rows on E of the deals with an event between E and D (created, signed,
+  completed, lost, a stage change), plus their rows on D: every other deal stood on D as
+  on E;
 - the boundary months' days and the overdue deals read from the opportunities on D:
-  overdue on D are the deals open on D with a close date ≤ E (the rows' open close months
-  ≤ E's month, after the exchange above) and those with a close date in (E, D].
+  overdue on D are the deals open on D closing in a month wholly by D (the rows' open close
+  months, after the exchange above) and those closing after it, to D.
 
 The rows of a month end leave out the deals completed (time view) or signed (category
 view) over a year before it (`rollups.done_since`): no forecast in the month after it counts
@@ -335,9 +337,15 @@ def _key(row) -> tuple:
 
 
 def start_for(as_of: date) -> date | None:
-    """The last kept month end on or before `as_of`, if any."""
-    ends = ForecastMonthEnd.objects.filter(day__lte=as_of).order_by("-day")
-    return ends.values_list("day", flat=True).first()
+    """The kept month end a forecast on `as_of` starts from, if any: the nearer in days of
+    the last one on or before it and the end of its own month (the fewer deals with an
+    event between to exchange), the earlier of two as near. Not a later month's end: its
+    rows leave out deals done over a year before it (`rollups.done_since`) that a forecast
+    on `as_of` may still count."""
+    ends = kept()
+    before = [end for end in ends if end <= as_of][-1:]
+    after = [end for end in ends if end > as_of and end.replace(day=1) == as_of.replace(day=1)]
+    return min(before + after, key=lambda end: (abs((end - as_of).days), end), default=None)
 
 
 # The statement's table of the deals with an event between the month end and D.
@@ -372,15 +380,18 @@ def _where(queryset: QuerySet) -> tuple[str, list]:
 
 def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Sums, int]:
     """Per owner in `owners`, the columns of `view` on D (`h.as_of`) from the month end
-    `start` ≤ D (see the module's docstring), and the number of overdue deals: one query
-    for the sums, one for the overdue deals closing after `start`, and for the time view
-    one for the boundary months' days."""
+    `start` (`start_for`; see the module's docstring), and the number of overdue deals: one
+    query for the sums, one for the overdue deals closing in D's month, and for the time
+    view one for the boundary months' days."""
     d = h.as_of
     cases, splits = rollups._month_cases(h, view)
     aggregates = rollups.column_aggregates(cases)
     aggregates["listed"] = Sum("deals", filter=Q(category=rollups.EVERY))
+    # overdue on D: the rows' open deals closing in a month wholly by D, and the deals
+    # closing after it, to D, read from the opportunities
+    cut = d if (d + timedelta(days=1)).day == 1 else d.replace(day=1) - timedelta(days=1)
     open_rows = Q(done_month__isnull=True, close_month__isnull=False)
-    aggregates["overdue"] = Sum("deals", filter=open_rows & Q(close_month__lte=start))
+    aggregates["overdue"] = Sum("deals", filter=open_rows & Q(close_month__lte=cut))
     rows = (
         ForecastMonthEndRow.objects.filter(owners, view=view)
         .filter(rollups.in_fiscal_year(h))
@@ -398,8 +409,8 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     params = list(params)
     given = before.count("%s")  # the aggregates' parameters come before the FROM
     params = params[:given] + union_params + params[given:]
-    if h.as_of > start:
-        events, events_params = _events_between(start, h.as_of)
+    if h.as_of != start:
+        events, events_params = _events_between(*sorted((start, h.as_of)))
         sql, params = events + sql, events_params + params
     with report_connection().cursor() as cursor:
         cursor.execute(sql, params)
@@ -413,21 +424,21 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     moves = rollups.boundary_moves(splits)
     if moves:
         rollups._apply_splits(sums, moves, deals, past=h)
-    if d > start:
-        closing = deals.filter(expected_close__gt=start, expected_close__lte=d)
+    if d > cut:
+        closing = deals.filter(expected_close__gt=cut, expected_close__lte=d)
         overdue += counted_on(h, closing).filter(overdue_filter(h, view)).count()
     return sums, overdue
 
 
 def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
     """The month-end rows of `owners` at `start`, less the rows on `start` of their deals
-    with an event after it, plus those deals' rows on D: `COLUMNS` but the month end,
-    of `view`."""
+    with an event between it and D, plus those deals' rows on D: `COLUMNS` but the month
+    end, of `view`."""
     kept_rows = ForecastMonthEndRow.objects.filter(owners, month_end=start, view=view)
     names = rollups.COLUMNS.split(", ")
     kept_sql, kept_params = kept_rows.values_list(*names).query.sql_with_params()
     parts, all_params = [kept_sql], list(kept_params)
-    if h.as_of > start:
+    if h.as_of != start:
         where, params = _where(Opportunity.objects.filter(owners))
         where = f"{where} AND {rollups.OPPORTUNITY}.id IN (SELECT id FROM {EVENTS})"
         for day, sign in ((start, "-"), (h.as_of, "")):

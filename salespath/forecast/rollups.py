@@ -58,7 +58,6 @@ from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
 from salespath.lib.sql import ids_table, insert_rows, month_start
-from salespath.pipeline.history import status_on
 from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
 from salespath.pipeline.signals import take_turns
 from salespath.replicas import report_connection
@@ -82,6 +81,7 @@ from .state import (
     not_booked,
     not_closed,
     not_lost,
+    standing_on,
     still_open,
     weight,
 )
@@ -128,7 +128,7 @@ def _on(as_of: date | None) -> QuerySet:
     if as_of is None:
         return Opportunity.objects.all()
     return Opportunity.objects.alias(
-        status_on_d=status_on(as_of),
+        standing_on_d=standing_on(as_of),
         time_close=close_date("won_on", as_of),
         category_close=close_date("signed_on", as_of),
     )

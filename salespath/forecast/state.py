@@ -77,7 +77,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Round
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import pgettext_lazy
 
 from salespath.lib.fiscal import (
@@ -171,11 +171,17 @@ def not_closed(as_of: date | None) -> Q:
 
 
 def not_lost(as_of: date | None) -> Q:
-    """Not lost on D. On a date it needs the `status_on_d` alias (`with_columns`); a
-    missing history row (status NULL) counts as open."""
+    """Not lost on D. On a date it needs the `standing_on_d` alias (`with_columns`): the
+    status on D, a missing history row (status NULL) counting as open — one reading of the
+    history per row, where "NULL or not lost" wrote the lookup twice."""
     if as_of is None:
         return ~Q(status=Status.LOST)
-    return Q(status_on_d__isnull=True) | ~Q(status_on_d=Status.LOST)
+    return ~Q(standing_on_d=Status.LOST)
+
+
+def standing_on(as_of: date) -> Coalesce:
+    """`status_on` with a missing history row read as open (`not_lost`)."""
+    return Coalesce(status_on(as_of), Value(Status.OPEN))
 
 
 OMITTED = Q(forecast_category=ForecastCategory.OMITTED)
@@ -297,6 +303,7 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None) -> QuerySet:
 def with_columns(h: Horizon, queryset: QuerySet) -> QuerySet:
     return queryset.alias(
         status_on_d=status_on(h.as_of),
+        standing_on_d=standing_on(h.as_of),
         stage_on_d=stage_on(h.as_of),
         time_close=close_date("won_on", h.as_of),
         category_close=close_date("signed_on", h.as_of),

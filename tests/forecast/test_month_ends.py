@@ -202,6 +202,31 @@ def test_a_deal_overdue_on_a_past_date_is_listed_though_lost_since(cast):
 
 
 @pytest.mark.django_db
+def test_a_date_late_in_its_month_starts_from_that_month_end_and_reads_the_same(cast):
+    """Two days before a month end the forecast starts from that month end, taking back
+    what happened in those two days: a deal created, one signed, one won, one lost, one
+    closing (overdue on D only if its close date is by D)."""
+    today = base.today()
+    end = month_ends.window(today)[-4]
+    as_of = end - timedelta(days=2)
+    created = as_of - timedelta(days=100)
+    deal(cast.salesperson, created=end - timedelta(days=1), close=end + timedelta(days=40))
+    sign(deal(cast.salesperson, created=created, close=as_of), end)
+    win(deal(cast.teammate, created=created, close=as_of - timedelta(days=3)), end)
+    lose(deal(cast.teammate, created=created, close=as_of - timedelta(days=20)), end)
+    deal(cast.salesperson, created=created, close=as_of - timedelta(days=1))  # overdue on D
+    deal(cast.salesperson, created=created, close=end)  # not yet on D
+    month_ends.rebuild()
+    assert month_ends.start_for(as_of) == end
+    assert month_ends.start_for(end.replace(day=3)) == end.replace(day=1) - timedelta(days=1)
+    assert_same_past_forecasts(cast, [as_of])
+    report = forecast(Scope("company"), as_of, "time", overdue_limit=None)
+    # closing by D and open on D: the signed, the lost and the plain one; the deal won after
+    # D closes on its S7 date (`state.close_date`), after D
+    assert report["overdue_count"] == 3
+
+
+@pytest.mark.django_db
 def test_the_daily_job_prepares_the_new_month_end_and_lets_the_oldest_go(cast):
     today = base.today()
     deal(cast.salesperson, created=add_months(today, -3), close=add_months(today, 2))
