@@ -43,7 +43,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import FullResultSet
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from salespath.lib.fiscal import add_months
 from salespath.lib.sql import ids_table
@@ -354,15 +354,24 @@ EVENTS = "forecast_events"
 
 def _events_between(start: date, end: date) -> tuple[str, list]:
     """`WITH forecast_events (id) AS (…)`: the opportunities with an event in (start, end]
-    (created, signed, completed, lost or a stage change dated then), a union of reads of
-    the indexes by date, computed once for the statement: as a condition with ORs, repeated
-    in each SELECT that reads them, PostgreSQL read every opportunity each time."""
+    (created, signed, completed, lost, or a change of status in the history dated then), a
+    union of reads of the indexes by date, computed once for the statement: as a condition
+    with ORs, repeated in each SELECT that reads them, PostgreSQL read every opportunity
+    each time.
+
+    A move between stages that keeps the status changes no forecast row: the rows read the
+    status on a date, never the stage (`rollups._select`), and each change's `from_status`
+    is the status the one before it left (the services and the import write it so). At
+    scale L three in four stage changes are such moves; leaving them out made the deals
+    to exchange for a date six days after a month end 40 % fewer."""
     deals = Opportunity.objects.order_by()
     parts = [
         deals.filter(**{f"{event}__gt": start, f"{event}__lte": end}).values("pk")
         for event in ("created_on", "signed_on", "won_on", "lost_on")
     ]
-    changed = StageChange.objects.filter(effective_on__gt=start, effective_on__lte=end)
+    changed = StageChange.objects.filter(effective_on__gt=start, effective_on__lte=end).exclude(
+        from_status=F("to_status")
+    )
     parts.append(changed.order_by().values("opportunity"))
     sql, params = parts[0].union(*parts[1:]).query.sql_with_params()
     return f"WITH {EVENTS} (id) AS ({sql}) ", list(params)
@@ -425,7 +434,7 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     if moves:
         rollups._apply_splits(sums, moves, deals, past=h)
     if d > cut:
-        closing = deals.filter(expected_close__gt=cut, expected_close__lte=d)
+        closing = deals.filter(rollups.ANY_STATUS, expected_close__gt=cut, expected_close__lte=d)
         overdue += counted_on(h, closing).filter(overdue_filter(h, view)).count()
     return sums, overdue
 

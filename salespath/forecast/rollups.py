@@ -58,7 +58,7 @@ from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
 from salespath.lib.sql import ids_table, insert_rows, month_start
-from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange
+from salespath.pipeline.models import ForecastCategory, Opportunity, StageChange, Status
 from salespath.pipeline.signals import take_turns
 from salespath.replicas import report_connection
 
@@ -583,6 +583,12 @@ def boundary_moves(splits: list) -> list:
     return [(k, days, direction) for k, (_upto, days, direction) in enumerate(splits) if days]
 
 
+# Every status: said beside a range of expected close dates, it lets PostgreSQL read the
+# (status, close date) index as three ranges, where the dates alone made it read the whole
+# index (no skip scans before PostgreSQL 18): 30 ms a range at scale L, then under 1 ms.
+ANY_STATUS = Q(status__in=Status.values)
+
+
 def _apply_splits(
     sums: Sums, moves: list, opportunities: QuerySet, past: Horizon | None = None
 ) -> None:
@@ -604,7 +610,7 @@ def _apply_splits(
         # the engine read their indexes rather than every deal
         dates = Q()
         for _k, days, _direction in moves:
-            dates |= Q(expected_close__range=days) | Q(won_on__range=days)
+            dates |= (ANY_STATUS & Q(expected_close__range=days)) | Q(won_on__range=days)
         deals = counted_on(past, opportunities).filter(dates, in_days)
         deals, weighs = deals.filter(still_open(TIME, past.as_of)), F("weight")
     rows = (
