@@ -40,6 +40,7 @@ from salespath.forecast.sheet import evaluation_sheet
 from salespath.forecast.state import Horizon
 from salespath.forecast.xlsx import evaluation_workbook
 from salespath.lib.cells import csv_row
+from salespath.lib.fiscal import add_months
 from salespath.org.access import branch_people
 from salespath.org.models import Branch, Role, Team, User
 from salespath.org.scopes import Scope
@@ -65,6 +66,7 @@ KEYS = (
     "floor",
     "forecast_company_last_quarter",
     "forecast_company_two_years",
+    "forecast_company_mid_month",
     "forecast_team",
     "evaluation_branch",
     "evaluation_branch_last_quarter",
@@ -455,6 +457,9 @@ def measurements(
         return forecast(company, as_of, "time"), forecast(company, as_of, "category")
 
     two_years_back = s.as_of.replace(year=s.as_of.year - 2)
+    # the day of a month farthest from a month end on either side, a year and a half back:
+    # the most a forecast on a past date exchanges (`forecast/month_ends.py`)
+    mid_month = add_months(s.as_of, -18).replace(day=16)
 
     return [
         (
@@ -495,6 +500,15 @@ def measurements(
                 {"day": two_years_back.isoformat()},
             ),
             lambda: both_views(two_years_back),
+        ),
+        (
+            Measurement(
+                "forecast_company_mid_month",
+                gettext_noop("Forecast, company, both views, as of %(day)s"),
+                300,
+                {"day": mid_month.isoformat()},
+            ),
+            lambda: both_views(mid_month),
         ),
         (
             Measurement(

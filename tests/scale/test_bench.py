@@ -19,6 +19,7 @@ KEYS = [
     "floor",
     "forecast_company_last_quarter",
     "forecast_company_two_years",
+    "forecast_company_mid_month",
     "forecast_team",
     "evaluation_branch",
     "evaluation_branch_last_quarter",
