@@ -19,12 +19,11 @@ def snapshot(url, tmp_path) -> dict:
 
 
 def build_demo(url, tmp_path) -> None:
-    salespath(url, tmp_path, "migrate", "--noinput", "-v0")
     salespath(url, tmp_path, "demo", "--no-serve", "--today", DEMO_DAY.isoformat(), "--seed", "7")
 
 
 def test_backup_during_writes_restores_the_committed_data_byte_for_byte(databases, tmp_path):
-    source = databases.fresh()
+    source = databases.migrated()
     build_demo(source, tmp_path)
     writer = worker(source, tmp_path, "writer", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
@@ -56,12 +55,10 @@ def test_backup_during_writes_restores_the_committed_data_byte_for_byte(database
 
 
 def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(databases, tmp_path):
-    source = databases.fresh()
-    salespath(source, tmp_path, "migrate", "--noinput", "-v0")
+    source = databases.migrated()
     backup_file = tmp_path / "empty-company.backup"
     salespath(source, tmp_path, "backup", "-o", str(backup_file))
-    target = databases.fresh()
-    salespath(target, tmp_path, "migrate", "--noinput", "-v0")
+    target = databases.migrated()
     before = snapshot(target, tmp_path)["counts"]
 
     refused = salespath(target, tmp_path, "restore", str(backup_file), check=False)
@@ -72,8 +69,7 @@ def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(databa
 
 
 def test_backup_into_a_missing_folder_says_so(databases, tmp_path):
-    source = databases.fresh()
-    salespath(source, tmp_path, "migrate", "--noinput", "-v0")
+    source = databases.migrated()
     result = salespath(source, tmp_path, "backup", "-o", str(tmp_path / "no" / "f"), check=False)
     assert result.returncode != 0
     assert "does not exist" in result.stderr or "不存在" in result.stderr

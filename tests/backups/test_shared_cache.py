@@ -66,8 +66,7 @@ def sign_in(base: str, password: str, username: str = USERNAME) -> int:
 
 @pytest.fixture
 def two_servers(databases, tmp_path, request):
-    url = databases.fresh()
-    salespath(url, tmp_path, "migrate", "--noinput", "-v0")
+    url = databases.migrated()
     salespath(
         url,
         tmp_path,

@@ -142,8 +142,7 @@ def one_server(tmp_path):
     url = os.environ.get("DATABASE_URL", "")
     engine = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
     databases = Databases(engine, tmp_path)
-    url = databases.fresh()
-    salespath(url, tmp_path, "migrate", "--noinput", "-v0")
+    url = databases.migrated()
     salespath(
         url,
         tmp_path,
