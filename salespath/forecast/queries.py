@@ -33,7 +33,7 @@ from salespath.localize import localized
 from salespath.org.access import branch_people
 from salespath.org.names import person_name
 from salespath.org.scopes import Scope
-from salespath.pipeline.models import Status
+from salespath.pipeline.models import Opportunity, Status
 
 from . import month_ends, rollups
 from .people import members_of, people_rows, scope_dict, scoped
@@ -238,9 +238,12 @@ def _past_overdue(scope: Scope, h: Horizon, view: str, limit: int | None, count:
     d = h.as_of
     done = "won_on" if view == TIME else "signed_on"
     deals = scoped(scope).filter(**{f"{done}__isnull": True})
-    # lost after D: by the index of loss dates (with the status too, SQLite walked every lost
-    # deal in the order of close dates); the rules below read the status on D anyway
-    open_now, since = deals.exclude(status=Status.LOST), deals.filter(lost_on__gt=d)
+    # lost after D: those closing by D found in the index of loss dates alone (pipeline
+    # migration 0013), then read (as a condition on the scope's deals SQLite walked every
+    # deal lost since D, person by person; with the status too, every lost deal in the
+    # order of close dates); the rules below read the status on D anyway
+    lost_since = Opportunity.objects.filter(lost_on__gt=d, expected_close__lte=d).values("pk")
+    open_now, since = deals.exclude(status=Status.LOST), deals.filter(pk__in=lost_since)
     found = []
     for part in (open_now, since):
         overdue = counted_on(h, part).filter(overdue_filter(h, view), expected_close__lte=d)

@@ -11,7 +11,7 @@ RAW_INDEXES = {
     "opportunity_created_on": ("pipeline_opportunity", "pipeline 0005", BOTH),
     "opportunity_signed_on": ("pipeline_opportunity", "pipeline 0005", BOTH),
     "opportunity_won_on": ("pipeline_opportunity", "pipeline 0005", BOTH),
-    "opportunity_lost_on": ("pipeline_opportunity", "pipeline 0005", BOTH),
+    "opportunity_lost_on": ("pipeline_opportunity", "pipeline 0013", BOTH),
     "opportunity_open_by_close_category": ("pipeline_opportunity", "pipeline 0010", BOTH),
     "opportunity_open_by_close_time": ("pipeline_opportunity", "pipeline 0010", BOTH),
     "opportunity_won_by_owner": ("pipeline_opportunity", "pipeline 0006", BOTH),
