@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.backups.conftest import Databases
+
 SALESPATH = str(Path(sys.executable).with_name("salespath"))
 LIMIT = 4
 
@@ -57,11 +59,11 @@ def two_servers(tmp_path):
         if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"} and not k.startswith("SALESPATH_")
     }
     env.update(
+        DATABASE_URL=Databases("sqlite", tmp_path).migrated(),
         SALESPATH_VAR_DIR=str(tmp_path),
         SALESPATH_LOGIN_FAILURE_LIMIT=str(LIMIT),
         DJANGO_SETTINGS_MODULE="salespath.settings",
     )
-    subprocess.run([SALESPATH, "migrate", "-v0"], env=env, check=True, timeout=300)
     make_user = (
         "from salespath.org.models import User; "
         "User.objects.create_user(username='li', password='pw-for-tests')"
