@@ -81,6 +81,7 @@ from .state import (
     not_booked,
     not_closed,
     not_lost,
+    open_in_view,
     standing_on,
     still_open,
     weight,
@@ -612,7 +613,7 @@ def _apply_splits(
         for _k, days, _direction in moves:
             dates |= (ANY_STATUS & Q(expected_close__range=days)) | Q(won_on__range=days)
         deals = counted_on(past, opportunities).filter(dates, in_days)
-        deals, weighs = deals.filter(still_open(TIME, past.as_of)), F("weight")
+        deals, weighs = deals.filter(open_in_view(TIME, past.as_of)), F("weight")
     rows = (
         deals.annotate(split=which)
         .values("owner", "split")
