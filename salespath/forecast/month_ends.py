@@ -362,8 +362,8 @@ def _events_between(start: date, end: date) -> tuple[str, list]:
     A move between stages that keeps the status changes no forecast row: the rows read the
     status on a date, never the stage (`rollups._select`), and each change's `from_status`
     is the status the one before it left (the services and the import write it so). At
-    scale L three in four stage changes are such moves; leaving them out made the deals
-    to exchange for a date six days after a month end 40 % fewer."""
+    scale L half the stage changes are such moves; leaving them out made the deals to
+    exchange for a date six days after a month end 45 % fewer (12,769 → 7,070)."""
     deals = Opportunity.objects.order_by()
     parts = [
         deals.filter(**{f"{event}__gt": start, f"{event}__lte": end}).values("pk")
