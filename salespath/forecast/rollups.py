@@ -329,14 +329,11 @@ def move_rows(
     # a group left empty is no row, as a rebuild makes none; found from the moved rows (by
     # the index on the owner), not among every row of their owners. Only taking deals out
     # can empty a group: every moved group counts at least one deal.
-    if sign > 0:
-        cursor.execute(f"DROP TABLE {MOVED_ROWS}")
-        return
-    if connection.vendor == "postgresql":  # a join (`id IN` read every row of the table)
+    if sign < 0 and connection.vendor == "postgresql":  # a join (`id IN` read every row)
         cursor.execute(
             f"DELETE FROM {table} USING {MOVED_ROWS} AS d WHERE {key} AND {table}.deals = 0"
         )
-    else:  # SQLite's DELETE joins nothing
+    elif sign < 0:  # SQLite's DELETE joins nothing
         found = key.replace(f"{table}.", "t.")
         cursor.execute(
             f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {MOVED_ROWS} AS d "

@@ -294,8 +294,9 @@ def category_column(h: Horizon) -> Case:
 
 def counted_on(h: Horizon, queryset: QuerySet | None = None) -> QuerySet:
     """Opportunities that existed on D and were not lost on D, with the aliases
-    `status_on_d`, `stage_on_d`, `time_close`, `category_close`, `time_column`,
-    `category_column` and `weight` (percent the weighted forecast counts)."""
+    `status_on_d`, `standing_on_d` (`not_lost`'s), `stage_on_d`, `time_close`,
+    `category_close`, `time_column`, `category_column` and `weight` (percent the weighted
+    forecast counts)."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
     return (
         # "not created after D" rather than "created on or before D" (the same rows: the

@@ -53,13 +53,7 @@ class Databases:
 
     def fresh(self) -> str:
         """The URL of a new, empty database."""
-        name = f"sp_test_{uuid.uuid4().hex[:10]}"
-        if self.engine == "sqlite":
-            return f"sqlite:///{self.tmp_path / (name + '.sqlite3')}"
-        with self._admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        self.created.append(name)
-        return self._url(name)
+        return self._new()
 
     def migrated(self) -> str:
         """The URL of a new database at the latest migration: a copy of one this test
@@ -68,17 +62,23 @@ class Databases:
         template = _TEMPLATES.get(self.engine)
         if template is None:
             template = _TEMPLATES[self.engine] = self._migrated_template()
+        return self._new(copy_of=template)
+
+    def _new(self, copy_of: str | None = None) -> str:
+        """A new database, empty or a copy of `copy_of` (a file, or a database's name),
+        dropped after the test."""
         name = f"sp_test_{uuid.uuid4().hex[:10]}"
         if self.engine == "sqlite":
             path = self.tmp_path / (name + ".sqlite3")
-            shutil.copyfile(template, path)
+            if copy_of is not None:
+                shutil.copyfile(copy_of, path)
             return f"sqlite:///{path}"
-        with self._admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self._create(name, template=copy_of)
         self.created.append(name)
         return self._url(name)
 
     def _migrated_template(self) -> str:
+        """A migrated database kept until this test process ends."""
         folder = Path(tempfile.mkdtemp(prefix="sp_template_"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         if self.engine == "sqlite":
@@ -86,11 +86,15 @@ class Databases:
             salespath(f"sqlite:///{path}", folder, "migrate", "--noinput", "-v0")
             return str(path)
         name = f"sp_template_{uuid.uuid4().hex[:10]}"
-        with self._admin() as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
+        self._create(name)
         atexit.register(self._drop, name)
         salespath(self._url(name), folder, "migrate", "--noinput", "-v0")
         return name
+
+    def _create(self, name: str, template: str | None = None) -> None:
+        copy = f' TEMPLATE "{template}"' if template is not None else ""
+        with self._admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}"{copy}')
 
     def _drop(self, name: str) -> None:
         with self._admin() as admin:
@@ -102,10 +106,8 @@ class Databases:
         return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{name}"
 
     def drop_all(self) -> None:
-        if self.created:
-            with self._admin() as admin:
-                for name in self.created:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in self.created:
+            self._drop(name)
 
 
 @pytest.fixture
