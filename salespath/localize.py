@@ -5,10 +5,12 @@ from django.utils.translation import get_language
 
 def localized(zh: str, en: str) -> str:
     """The Chinese text, or the English one when English is active and one exists."""
-    language = get_language() or "zh-hans"
-    if language.startswith("en") and en:
-        return en
-    return zh
+    return en if english() and en else zh
+
+
+def english() -> bool:
+    """English is active (a loop over many rows asks once, then picks as `localized`)."""
+    return (get_language() or "zh-hans").startswith("en")
 
 
 def join_list(items) -> str:

@@ -27,6 +27,7 @@ from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.notifications.models import JobRun
 from salespath.org.models import Branch, Role, Team, User
 from salespath.pipeline.copies import copy_team_and_lines
+from salespath.pipeline.evidence import refresh as store_evidence
 from salespath.pipeline.funnel_rollup import rebuild as rebuild_funnel
 from salespath.pipeline.history import copy_history_dates
 from salespath.pipeline.models import InitiationRequest, Opportunity, Payment, StageChange
@@ -101,6 +102,7 @@ def build_demo(*, seed: int, today: date) -> dict[str, int]:
         rebuild_forecast_rollup()
         rebuild_month_ends()
         rebuild_funnel()
+        store_evidence(today, limit=None)
     return counts
 
 

@@ -7,7 +7,9 @@ use (`salespath verify [--repair]`, docs/verify.md).
   its lines, when it has any);
 - the forecast rollup (`ForecastRollup`), its month ends (`ForecastMonthEndRow`) and the
   day's rows (`ForecastDay`);
-- the stored stage funnel (`FunnelMonth`, `pipeline/funnel_rollup.py`).
+- the stored stage funnel (`FunnelMonth`, `pipeline/funnel_rollup.py`);
+- each deal's stored evidence (`StoredEvidence`, `pipeline/evidence.py`): the rows true
+  today, evaluated again.
 
 The checks run in this order, and so do the repairs: the rollups are summed from the copies,
 so they are checked (and rebuilt) after them.
@@ -23,7 +25,7 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from salespath.pipeline import funnel_rollup
+from salespath.pipeline import evidence, funnel_rollup
 from salespath.pipeline.copies import (
     copy_line_totals,
     copy_signing_dates,
@@ -154,6 +156,17 @@ def _repair_funnel(_found: list) -> None:
     funnel_rollup.rebuild()
 
 
+def _find_evidence():
+    differences = evidence.differences()
+    examples = [f"#{pk}: {stored} ≠ {fresh}" for pk, stored, fresh in differences[:EXAMPLES]]
+    return len(differences), examples, [pk for pk, _stored, _fresh in differences]
+
+
+def _repair_evidence(ids: list) -> None:
+    evidence.forget(ids)
+    evidence.refresh(limit=None)
+
+
 def _refresh_rollup_of(ids: list) -> None:
     owners = Opportunity.objects.filter(pk__in=ids).values_list("owner", flat=True)
     rollups.refresh_owners(set(owners))
@@ -204,6 +217,7 @@ CHECKS = (
     ),
     Check("day_rows", _("The forecast's rows of the day"), _find_day_rows, _repair_day_rows),
     Check("funnel", _("The stage funnel's months"), _find_funnel, _repair_funnel),
+    Check("evidence", _("Each deal's stored evidence"), _find_evidence, _repair_evidence),
 )
 CHECK_NAMES = tuple(check.name for check in CHECKS)
 

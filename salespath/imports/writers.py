@@ -17,6 +17,7 @@ from salespath.catalog.models import ProductCategory
 from salespath.customers.models import Competitor, Contact, Customer
 from salespath.lib.sql import db_datetime, insert_rows
 from salespath.org.models import Branch, PersonRole, Quota, Team, User
+from salespath.pipeline import evidence
 from salespath.pipeline.copies import copy_all, product_ids_text
 from salespath.pipeline.models import (
     Contract,
@@ -213,6 +214,7 @@ def write_customers(customers: list[Ref], by: User | None, counts: Counter) -> N
                 changed.append(customer)
                 fields.update(names, {"updated_at"})
     _bulk_update(Customer, changed, fields)
+    evidence.forget_customers(customer.pk for customer in changed)
     _count(counts, "customers", len(new), len(changed), len(customers))
 
 
@@ -235,6 +237,7 @@ def write_contacts(contacts: list[dict], counts: Counter) -> None:
             fields.update(names)
     Contact.objects.bulk_create(new)
     _bulk_update(Contact, changed, fields)
+    evidence.forget_customers(contact.customer_id for contact in [*new, *changed])
     _count(counts, "contacts", len(new), len(changed), len(contacts))
 
 
@@ -292,6 +295,7 @@ def write_opportunities(plans: list[Plan], by: User | None, counts: Counter) -> 
     new_ids = [plan.ref.pk for plan in new]
     # the history's latest dates, the team's project manager and the lines' products
     copy_all(touched)
+    evidence.forget(changed_ids)  # new deals have no stored evidence
     announce_owners(owners, opportunity_ids=[*new_ids, *changed_ids])
     _count(counts, "opportunities", len(new), len(changed_objects), len(plans))
 
@@ -484,6 +488,7 @@ def write_activities(activities: list[dict], counts: Counter) -> None:
     for chunk in _chunks([sp_pk(i) for i in ids if sp_pk(i) is not None]):
         existing.update((f"SP-{a.pk}", a) for a in Activity.objects.filter(pk__in=chunk))
     new, changed, fields = [], [], set()
+    deals: set[int] = set()  # whose evidence (S4.7, S5.1) the activities change
     now = timezone.now()
     for item in activities:
         found = existing.get(item["external_id"]) or existing.get(item["external_id"].upper())
@@ -493,10 +498,14 @@ def write_activities(activities: list[dict], counts: Counter) -> None:
             )
             _changed(activity, item["data"])
             new.append(activity)
-        elif names := _changed(found, item["data"]):
+            continue
+        before = found.opportunity_id
+        if names := _changed(found, item["data"]):
+            deals.update((before, found.opportunity_id))
             found.updated_at = now
             changed.append(found)
             fields.update(names, {"updated_at"})
     Activity.objects.bulk_create(new, batch_size=1000)
     _bulk_update(Activity, changed, fields)
+    evidence.forget(pk for pk in [*deals, *(a.opportunity_id for a in new)] if pk is not None)
     _count(counts, "activities", len(new), len(changed), len(activities))

@@ -75,6 +75,12 @@ def _month_ends(now: datetime) -> int:
     return prepare(timezone.localtime(now).date())
 
 
+def _evidence(now: datetime) -> int:
+    from salespath.pipeline.evidence import refresh
+
+    return refresh(timezone.localtime(now).date())
+
+
 JOBS: list[Job] = [
     Job("deliveries-retry", minutely, _retry),
     Job("deals-overdue", daily, _overdue),
@@ -83,6 +89,7 @@ JOBS: list[Job] = [
     Job("weekly-digest", daily, _digest),
     Job("phase-ends", daily, _phase_end),
     Job("forecast-month-ends", daily, _month_ends),
+    Job("evidence-refresh", minutely, _evidence),
 ]
 
 

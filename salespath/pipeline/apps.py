@@ -8,7 +8,43 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from salespath.customers.models import Contact, Customer, Industry
+
+        from . import evidence, models
         from .signals import opportunities_changed, opportunities_changing
+
+        # What the rules of `criteria.py` read: its rows' writes forget the stored evidence
+        # of their deals (`pipeline/evidence.py`; the activities app connects its own).
+        for model in (
+            Customer,
+            Contact,
+            Industry,
+            models.Opportunity,
+            models.Attestation,
+            models.OpportunityCompetitor,
+            models.InitiationRequest,
+            models.ProjectMember,
+            models.Quote,
+            models.KeyDate,
+            models.Contract,
+            models.Installment,
+            models.Payment,
+            models.Shipment,
+        ):
+            name = model._meta.label_lower
+            pre_save.connect(evidence.forget_before_save, model, dispatch_uid=f"evidence.{name}.0")
+            post_save.connect(evidence.forget_after_save, model, dispatch_uid=f"evidence.{name}.1")
+            post_delete.connect(
+                evidence.forget_after_save, model, dispatch_uid=f"evidence.{name}.2"
+            )
+        for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(
+                evidence.forget_every_deal,
+                models.Criterion,
+                dispatch_uid=f"evidence.criterion.{uid}",
+            )
 
         opportunities_changed.connect(keep_funnel, dispatch_uid="pipeline.keep_funnel")
         opportunities_changing.connect(

@@ -14,6 +14,12 @@ Rules where SPEC leaves room (a sales manager's reading):
   clamped) and the probability is at least 50%.
 - S7.2 needs at least one finance-confirmed payment, and confirmed payments at least the
   installments due by today.
+
+S5.4 and S7.2 are the only rules that read today: as days pass, S5.4 can only become met and
+S7.2 change on an installment's due date. An evaluation stored for the integrity report is
+true until the first such day (`evidence.true_until`); every other rule reads only rows
+whose writers forget the stored evaluation (`pipeline/evidence.py`). A new rule that reads
+today, or reads a new kind of row, must be added there.
 """
 
 from __future__ import annotations
@@ -90,6 +96,7 @@ class Facts:
     key_date_kinds: set[str] = field(default_factory=set)
     contract: Contract | None = None
     due_so_far: Decimal = ZERO
+    next_due_on: date | None = None  # the first installment due after `today`
     confirmed_paid: Decimal = ZERO
     confirmed_payments: int = 0
     shipment: Shipment | None = None
@@ -350,7 +357,11 @@ EVIDENCE_RULES = {
 }
 
 
-def evaluate_facts(facts: Facts, criteria: list[Criterion]) -> list[CriterionResult]:
+def evaluate_facts(
+    facts: Facts, criteria: list[Criterion], labels: dict[str, str] | None = None
+) -> list[CriterionResult]:
+    """`labels`: each criterion's label by code, for a caller evaluating many deals."""
+    labels = labels or {criterion.code: criterion.label for criterion in criteria}
     results = []
     for criterion in criteria:
         rule = EVIDENCE_RULES.get(criterion.code)
@@ -367,7 +378,7 @@ def evaluate_facts(facts: Facts, criteria: list[Criterion]) -> list[CriterionRes
             CriterionResult(
                 code=criterion.code,
                 stage=criterion.stage_id,
-                text=criterion.label,
+                text=labels[criterion.code],
                 kind=criterion.kind,
                 met=met,
                 why=why,
@@ -506,10 +517,18 @@ def load_facts(opportunities: Any, *, today: date | None = None) -> dict[int, Fa
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    next_due = (
+        Installment.objects.filter(contract=OuterRef("pk"), due_on__gt=today)
+        .order_by()
+        .values("contract")
+        .annotate(day=Min("due_on"))
+        .values("day")
+    )
     confirmed = Payment.objects.filter(contract=OuterRef("pk"), confirmed_at__isnull=False)
     paid = confirmed.order_by().values("contract").annotate(total=Sum("amount")).values("total")
     for contract in Contract.objects.filter(opportunity__in=ids).annotate(
         due_so_far=Coalesce(Subquery(due, output_field=money), Value(ZERO), output_field=money),
+        next_due_on=Subquery(next_due, output_field=DateField()),
         confirmed_paid=Coalesce(
             Subquery(paid, output_field=money), Value(ZERO), output_field=money
         ),
@@ -521,6 +540,7 @@ def load_facts(opportunities: Any, *, today: date | None = None) -> dict[int, Fa
         item = facts[contract.opportunity_id]
         item.contract = contract
         item.due_so_far = contract.due_so_far
+        item.next_due_on = contract.next_due_on
         item.confirmed_paid = contract.confirmed_paid
         item.confirmed_payments = contract.confirmed_count
 

@@ -7,15 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils import timezone
 
+from salespath import localize
 from salespath.org.access import supervised
 from salespath.org.models import User
 from salespath.org.scopes import Scope
 from salespath.pipeline.visibility import visible_opportunities
 
-from . import criteria
+from . import criteria, evidence
 from .models import (
     OPPORTUNITY_STAGES,
     InitiationRequest,
@@ -25,6 +26,7 @@ from .models import (
     StageChange,
     Status,
 )
+from .models.opportunity import FLAGGED_CHANGE
 
 
 def opportunity_stages() -> list[Stage]:
@@ -122,22 +124,85 @@ def _integrity_rows(
     scope: Scope, owners: list[int], viewer: User | None, today: date, every_criterion
 ) -> tuple[list[dict[str, Any]], int]:
     """The flagged rows among the open or won opportunities of `owners` in `scope` (that
-    `viewer` may see), and how many were checked."""
+    `viewer` may see), and how many were checked. Each deal's evidence is its stored row
+    where one is true on `today` (`pipeline/evidence.py`), else evaluated now."""
     opportunities = (
         Opportunity.objects.filter(**scope.owner_filter())
         .filter(owner__in=owners)
-        .exclude(status=Status.LOST)
+        .filter(evidence.checked())
     )
     if viewer is not None:
         opportunities = opportunities.filter(pk__in=visible_opportunities(viewer).values("pk"))
-    ids = opportunities.order_by().values("pk")
-    facts = criteria.load_facts(ids, today=today)
+    true = evidence.true_on(today, "stored_evidence__")
+    deals = list(
+        opportunities.order_by()
+        .annotate(
+            supported=Case(When(true, then="stored_evidence__stage"), default=None),
+            unmet=Case(When(true, then="stored_evidence__unmet"), default=None),
+        )
+        .values_list(
+            "pk", "name", "name_en", "owner_id", "stage_id", "status", "supported", "unmet"
+        )
+    )
+    evaluated = evidence.evaluate([deal[0] for deal in deals if deal[7] is None], today)
+    overrides, imported = _overrides_and_imports(opportunities.values("pk"))
+    people = {
+        person.pk: (person.username, str(person)) for person in User.objects.filter(pk__in=owners)
+    }
+    missing = _missing_by_stage(every_criterion)
+    gaps: dict[tuple[str, str], list[dict[str, str]]] = {}  # one list per stage and codes
+    english = localize.english()
 
+    rows = []
+    for pk, name, name_en, owner_id, recorded, status, supported, unmet in deals:
+        if unmet is None:
+            supported, unmet = evaluated[pk].stage, evaluated[pk].unmet
+        supported = supported or None
+        ahead = criteria.STAGE_ORDER[recorded] > criteria.STAGE_ORDER[supported or "S2"]
+        if not (ahead or pk in overrides or pk in imported):
+            continue
+        if (recorded, unmet) not in gaps:
+            codes = set(unmet.split(","))
+            gaps[recorded, unmet] = [gap for gap in missing[recorded] if gap["code"] in codes]
+        username, owner_name = people[owner_id]
+        rows.append(
+            {
+                "opportunity": pk,
+                "name": name_en if english and name_en else name,
+                "owner": username,
+                "owner_name": owner_name,
+                "stage": recorded,
+                "status": status,
+                "evidenced_stage": supported,
+                "ahead": ahead,
+                "missing": gaps[recorded, unmet],
+                "overrides": overrides.get(pk, []),
+                "imported": pk in imported,
+            }
+        )
+    return rows, len(deals)
+
+
+def _missing_by_stage(every_criterion) -> dict[str, list[dict[str, str]]]:
+    """For each stage on record, the criteria a deal there must meet (S2 up to its stage), as
+    the report lists them when they are not met."""
+    return {
+        stage: [
+            {"code": criterion.code, "text": criterion.label}
+            for criterion in every_criterion
+            if criterion.stage_id in criteria.stages_between("S2", stage)
+        ]
+        for stage in OPPORTUNITY_STAGES
+    }
+
+
+def _overrides_and_imports(ids) -> tuple[dict[int, list[dict[str, Any]]], set[int]]:
+    """The gate overrides of these deals, in order, and those with imported history."""
     overrides: dict[int, list[dict[str, Any]]] = {}
     imported: set[int] = set()
     for change in (
         StageChange.objects.filter(opportunity__in=ids)
-        .filter(Q(override=True) | Q(imported=True) | Q(kind=StageChange.Kind.IMPORT))
+        .filter(FLAGGED_CHANGE)
         .select_related("by")
         .order_by("effective_on", "id")
     ):
@@ -154,33 +219,7 @@ def _integrity_rows(
             )
         else:
             imported.add(change.opportunity_id)
-
-    rows = []
-    for pk, item in facts.items():
-        results = criteria.evaluate_facts(item, every_criterion)
-        opportunity = item.opportunity
-        recorded = opportunity.stage_id
-        supported = criteria.evidenced_stage(results)
-        ahead = criteria.STAGE_ORDER[recorded] > criteria.STAGE_ORDER[supported or "S2"]
-        if not (ahead or pk in overrides or pk in imported):
-            continue
-        stages = criteria.stages_between("S2", recorded)
-        rows.append(
-            {
-                "opportunity": pk,
-                "name": str(opportunity),
-                "owner": opportunity.owner.username,
-                "owner_name": str(opportunity.owner),
-                "stage": recorded,
-                "status": opportunity.status,
-                "evidenced_stage": supported,
-                "ahead": ahead,
-                "missing": [gap.as_missing() for gap in criteria.missing(results, stages)],
-                "overrides": overrides.get(pk, []),
-                "imported": pk in imported,
-            }
-        )
-    return rows, len(facts)
+    return overrides, imported
 
 
 def initiations_awaiting(user: User):

@@ -24,6 +24,7 @@ from salespath.errors import Conflict, DomainError
 from salespath.forecast.month_ends import rebuild as rebuild_month_ends
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.org.models import User
+from salespath.pipeline.evidence import refresh as store_evidence
 from salespath.pipeline.funnel_rollup import rebuild as rebuild_funnel
 
 from .deals import MODELS, Days, Ids, People, Timesheets, plan_chunk, write_customers
@@ -88,6 +89,8 @@ def generate(
         rebuild_forecast_rollup()  # one INSERT … SELECT … GROUP BY, not per owner
         rebuild_month_ends(today)  # the same at each month end of the last three years
         rebuild_funnel()  # the same for the stage funnel's months
+        say(_("Evaluating each deal's evidence…"))
+        store_evidence(today, limit=None)  # each deal's evidenced stage (integrity report)
     say(_("Analysing tables for the query planner…"))
     with connection.cursor() as cursor:
         # PostgreSQL: VACUUM too, as autovacuum would soon after a load this size, so the

@@ -15,7 +15,8 @@ from django.db.models import F
 from salespath.forecast import month_ends, rollups
 from salespath.forecast.integrity import CHECK_NAMES, verify
 from salespath.forecast.models import ForecastDay, ForecastMonthEndRow, ForecastRollup
-from salespath.pipeline.models import Contract, FunnelMonth, Opportunity
+from salespath.pipeline import evidence
+from salespath.pipeline.models import Contract, FunnelMonth, Opportunity, StoredEvidence
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
 from salespath.pipeline.services.opportunities import opportunity_create
@@ -124,6 +125,11 @@ CORRUPTIONS = {
     ),
     "funnel": lambda d, cast: FunnelMonth.objects.filter(owner=cast.salesperson).update(
         cohort=F("cohort") + 1
+    ),
+    # a stored evidenced stage edited by hand (the rows are stored first, as the job does)
+    "evidence": lambda d, cast: (
+        evidence.refresh()
+        and StoredEvidence.objects.filter(opportunity=d["signed"]).update(stage="S7", unmet="")
     ),
 }
 

@@ -8,6 +8,7 @@ from .deal import (
     Quote,
     Shipment,
 )
+from .evidence import StoredEvidence
 from .funnel import FunnelMonth
 from .method import OPPORTUNITY_STAGES, Criterion, Stage
 from .opportunity import (
@@ -46,4 +47,5 @@ __all__ = [
     "Stage",
     "StageChange",
     "Status",
+    "StoredEvidence",
 ]

@@ -62,8 +62,23 @@ class OpportunityQuerySet(models.QuerySet):
     def update(self, **values):
         """A bulk update of fields the forecast derives from keeps the forecast's rollups in
         the same transaction: the owners of the rows before and after are announced
-        (`pipeline.signals`), as the services do for one deal. Other derived values have
+        (`pipeline.signals`), as the services do for one deal; one of fields the evidence
+        rules read forgets the rows' stored evidence (`pipeline.evidence`), as a save does.
+        Other derived values have
         their own writers (`pipeline.copies`, `pipeline.history`) and `salespath verify`."""
+        from django.db import transaction
+
+        from .. import evidence
+
+        if evidence.OPPORTUNITY_FIELDS & values.keys():
+            with transaction.atomic(using=self.db):
+                evidence.forget(self.values_list("pk", flat=True))
+                return self._announced_update(values)
+        return self._announced_update(values)
+
+    update.alters_data = True
+
+    def _announced_update(self, values):
         if not FEEDS_FORECAST & values.keys():
             return super().update(**values)
         from django.db import transaction
@@ -77,8 +92,6 @@ class OpportunityQuerySet(models.QuerySet):
             owners |= set(self.model.objects.filter(pk__in=ids).values_list("owner_id", flat=True))
             announce_owners(owners)
         return count
-
-    update.alters_data = True
 
 
 class Opportunity(models.Model):
@@ -355,6 +368,11 @@ class AppendOnly(models.Model):
         raise PermissionError(f"{type(self).__name__} rows are append-only.")
 
 
+# A stage change the integrity report lists: a gate override or imported history (the
+# importer writes its history as kind `import` with `imported` set, imports/writers.py).
+FLAGGED_CHANGE = models.Q(override=True) | models.Q(imported=True)
+
+
 class StageChange(AppendOnly):
     """One row per move. The stage an opportunity had on a date is read from here (SPEC §4)."""
 
@@ -410,6 +428,13 @@ class StageChange(AppendOnly):
             models.Index(fields=["opportunity", "effective_on", "id"]),
             # "Which opportunities changed after D" (pipeline.history): one range read.
             models.Index(fields=["effective_on", "opportunity"], name="stage_change_by_date"),
+            # The integrity report's gate overrides and imported histories: a few rows among
+            # millions (`queries._overrides_and_imports` reads them by the same condition).
+            models.Index(
+                fields=["opportunity"],
+                name="stage_change_flagged",
+                condition=FLAGGED_CHANGE,
+            ),
         ]
         constraints = [
             models.CheckConstraint(
