@@ -58,12 +58,13 @@ def forget(opportunity_ids: Iterable[int]) -> None:
     """These deals' evidence changed: their stored rows go, once their opportunity rows are
     locked (so that a refresh running now either stored its row before, or waits)."""
     ids = sorted({int(pk) for pk in opportunity_ids})
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        list(
-            Opportunity.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk")
-        )
-        StoredEvidence.objects.filter(opportunity__in=chunk).delete()
+    # (a writer outside a transaction, in autocommit, holds the lock for this block only)
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            locked = Opportunity.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+            list(locked.values("pk"))
+            StoredEvidence.objects.filter(opportunity__in=chunk).delete()
 
 
 def forget_customers(customer_ids: Iterable[int]) -> None:
@@ -76,8 +77,9 @@ def forget_customers(customer_ids: Iterable[int]) -> None:
 def forget_all() -> None:
     """The criteria changed: every row goes, after the stages are locked (a refresh locks them
     before it reads the criteria)."""
-    list(Stage.objects.select_for_update().order_by("pk").values("pk"))
-    StoredEvidence.objects.all().delete()
+    with transaction.atomic(savepoint=False):
+        list(Stage.objects.select_for_update().order_by("pk").values("pk"))
+        StoredEvidence.objects.all().delete()
 
 
 # --- what is stored -----------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Each deal's stored evidence (pipeline/evidence.py): a stored row is true, or it is not
 there — whoever writes the evidence, and whatever day the report is read on."""
 
+import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from salespath.activities.models import Activity
@@ -214,3 +216,34 @@ def test_the_refresh_stores_a_chunk_at_a_time_up_to_its_limit(cast, monkeypatch)
     assert evidence.refresh(limit=3) == 3
     assert evidence.refresh(limit=None) == 2
     assert StoredEvidence.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_refresh_skips_the_deals_a_writer_holds_and_stores_them_after(cast):
+    """A writer's `forget` locks its deals until it commits: a refresh meanwhile stores the
+    others and leaves these for the next run (it would otherwise store what it read before
+    the writer's change)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's writers take turns on the whole database: no row lock to skip")
+    held, free = (OpportunityFactory(owner=cast.salesperson) for _n in range(2))
+    locked, release = threading.Event(), threading.Event()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                evidence.forget([held.pk])
+                locked.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert locked.wait(20)
+        assert evidence.refresh() == 1
+        assert stored(free) is not None and stored(held) is None
+    finally:
+        release.set()
+        thread.join()
+    assert evidence.refresh() == 1 and stored(held) is not None
