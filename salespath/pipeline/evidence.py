@@ -177,13 +177,6 @@ def _refresh_chunk(today: date, size: int) -> int:
     return len(ids)
 
 
-def rebuild(today: date | None = None) -> int:
-    """Every checked deal's row evaluated again (the generators, the demo, a repair)."""
-    with transaction.atomic():
-        forget_all()
-    return refresh(today, limit=None)
-
-
 # --- checking ------------------------------------------------------------------------------
 
 

@@ -9,12 +9,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from salespath.customers.models import Customer
 from salespath.forecast import month_ends, rollups
 from salespath.forecast.integrity import verify
 from salespath.forecast.models import ForecastDay, ForecastRollup
 from salespath.imports.errors import ImportRejected
 from salespath.imports.services import import_files
-from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange
+from salespath.pipeline import evidence
+from salespath.pipeline.models import Opportunity, OpportunityLine, StageChange, StoredEvidence
 from tests.factories import CustomerFactory, OpportunityFactory, ProductFactory
 
 from .helpers import write_xlsx
@@ -60,6 +62,7 @@ def world(cast):
     assert verify(repair=True)  # the factories write rows, not their derived data
     month_ends.rebuild()  # the last three years' month ends kept, which imports move too
     rollups.prepare_day(today)
+    evidence.refresh()  # each deal's evidence stored: what an import changes it forgets
     assert drift() == {}
     return cast
 
@@ -202,3 +205,30 @@ def test_the_import_gives_back_the_page_cache_it_took(world, tmp_path):
     with pytest.raises(ImportRejected):
         import_files(paths=[workbook(tmp_path, [row("N2", "C1", "li", "S7")], name="bad.xlsx")])
     assert cache_size() == before
+
+
+def test_an_import_of_customers_contacts_and_activities_forgets_their_deals_evidence(
+    world, tmp_path
+):
+    """What the criteria read of a customer (headcount: S2.1), its contacts (roles: S2.5,
+    S4.4) and a deal's activities (guidance: S4.7): the stored evidence of the deals they
+    belong to goes, and nothing else's."""
+    old = {o.external_id: o for o in Opportunity.objects.filter(external_id__startswith="OLD")}
+    sheets = {
+        "客户": [["外部编号", "客户名称", "客户经理", "人数"], ["C1", "广州重工集团", "li", 5000]],
+        "联系人": [
+            ["客户", "姓名", "项目角色"],
+            [old["OLD2"].customer.name, "刘总", "selection_team"],
+        ],
+        "活动": [
+            ["人员", "类型", "日期", "商机"],
+            ["li", "guidance", timezone.localdate().isoformat(), "OLD1"],
+        ],
+    }
+    c1 = Customer.objects.get(external_id="C1")
+    Opportunity.objects.filter(external_id="OLD0").update(customer=c1)
+    evidence.refresh()
+    import_files(paths=[write_xlsx(tmp_path / "more.xlsx", sheets)])
+    kept = set(StoredEvidence.objects.values_list("opportunity__external_id", flat=True))
+    assert {"OLD0", "OLD1", "OLD2"}.isdisjoint(kept) and "OLD3" in kept
+    assert drift() == {}
