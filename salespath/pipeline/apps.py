@@ -8,7 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Pipeline")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import post_delete, post_save
 
         from salespath.customers.models import Contact, Customer, Industry
 
@@ -33,12 +33,7 @@ class PipelineConfig(AppConfig):
             models.Payment,
             models.Shipment,
         ):
-            name = model._meta.label_lower
-            pre_save.connect(evidence.forget_before_save, model, dispatch_uid=f"evidence.{name}.0")
-            post_save.connect(evidence.forget_after_save, model, dispatch_uid=f"evidence.{name}.1")
-            post_delete.connect(
-                evidence.forget_after_save, model, dispatch_uid=f"evidence.{name}.2"
-            )
+            evidence.connect(model)
         for signal, uid in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(
                 evidence.forget_every_deal,

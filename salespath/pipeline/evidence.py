@@ -272,3 +272,13 @@ def forget_every_deal(sender, raw=False, **kwargs):
     """A criterion saved or deleted (the admin): what every deal's evidence supports."""
     if not raw:
         forget_all()
+
+
+def connect(model) -> None:
+    """Connect the receivers above to a model whose rows a rule reads (from `ready()`)."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    name = model._meta.label_lower
+    pre_save.connect(forget_before_save, model, dispatch_uid=f"evidence.{name}.before")
+    post_save.connect(forget_after_save, model, dispatch_uid=f"evidence.{name}.saved")
+    post_delete.connect(forget_after_save, model, dispatch_uid=f"evidence.{name}.deleted")
