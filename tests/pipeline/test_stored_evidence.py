@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -247,3 +248,13 @@ def test_a_refresh_skips_the_deals_a_writer_holds_and_stores_them_after(cast):
         release.set()
         thread.join()
     assert evidence.refresh() == 1 and stored(held) is not None
+
+
+def test_the_command_stores_every_deal_at_once_after_a_criterion_changed(cast, capsys):
+    deals = [OpportunityFactory(owner=cast.salesperson) for _n in range(3)]
+    evidence.refresh()
+    Criterion.objects.get(code="S2.1").save()  # the admin: every row forgotten
+    assert not StoredEvidence.objects.exists()
+    call_command("evidence")
+    assert "3" in capsys.readouterr().out
+    assert all(stored(deal) is not None for deal in deals)
