@@ -510,32 +510,25 @@ def load_facts(opportunities: Any, *, today: date | None = None) -> dict[int, Fa
         facts[member.opportunity_id].project_managers.append(str(member.person))
 
     money = DecimalField(max_digits=16, decimal_places=2)
-    due = (
-        Installment.objects.filter(contract=OuterRef("pk"), due_on__lte=today)
-        .order_by()
-        .values("contract")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    next_due = (
-        Installment.objects.filter(contract=OuterRef("pk"), due_on__gt=today)
-        .order_by()
-        .values("contract")
-        .annotate(day=Min("due_on"))
-        .values("day")
-    )
-    confirmed = Payment.objects.filter(contract=OuterRef("pk"), confirmed_at__isnull=False)
-    paid = confirmed.order_by().values("contract").annotate(total=Sum("amount")).values("total")
+
+    def per_contract(rows: QuerySet, aggregate) -> Subquery:
+        """`aggregate` over the contract's `rows` (a correlated subquery)."""
+        grouped = rows.filter(contract=OuterRef("pk")).order_by().values("contract")
+        return Subquery(grouped.annotate(value=aggregate).values("value"))
+
+    installments = Installment.objects.all()
+    confirmed = Payment.objects.filter(confirmed_at__isnull=False)
     for contract in Contract.objects.filter(opportunity__in=ids).annotate(
-        due_so_far=Coalesce(Subquery(due, output_field=money), Value(ZERO), output_field=money),
-        next_due_on=Subquery(next_due, output_field=DateField()),
+        due_so_far=Coalesce(
+            per_contract(installments.filter(due_on__lte=today), Sum("amount")),
+            Value(ZERO),
+            output_field=money,
+        ),
+        next_due_on=per_contract(installments.filter(due_on__gt=today), Min("due_on")),
         confirmed_paid=Coalesce(
-            Subquery(paid, output_field=money), Value(ZERO), output_field=money
+            per_contract(confirmed, Sum("amount")), Value(ZERO), output_field=money
         ),
-        confirmed_count=Coalesce(
-            Subquery(confirmed.order_by().values("contract").annotate(n=Count("pk")).values("n")),
-            Value(0),
-        ),
+        confirmed_count=Coalesce(per_contract(confirmed, Count("pk")), Value(0)),
     ):
         item = facts[contract.opportunity_id]
         item.contract = contract

@@ -11,7 +11,7 @@ a wrong answer.
   recorded on it (team, competitors, initiation, activities, quotes, key dates, contract,
   installments, payments, shipment, attestations), its customer's profile, contacts and S1
   attestations (every deal of the customer), an industry's target flag (its customers'
-  deals), a criterion or stage changed in the admin (every deal). The evidence models' saves
+  deals), a criterion changed in the admin (every deal). The evidence models' saves
   and deletes are caught by the receivers below (connected in `pipeline/apps.py` and
   `activities/apps.py`); the writers that bypass `save` call `forget` themselves (the
   importer, `Opportunity.objects.update`). A new deal has no row.
@@ -42,10 +42,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from salespath.customers.models import Contact, Customer, Industry
 from salespath.lib.fiscal import add_months
 
 from . import criteria
-from .models import Opportunity, Stage, Status, StoredEvidence
+from .models import (
+    Attestation,
+    Installment,
+    Opportunity,
+    Payment,
+    Stage,
+    Status,
+    StoredEvidence,
+)
 
 CHUNK = 2000  # deals evaluated, or forgotten, at once
 REFRESH_LIMIT = 4000  # deals the minutely job refreshes at most (a transaction, ~2 s)
@@ -190,17 +199,14 @@ def differences(today: date | None = None) -> list[tuple[int, str, str]]:
         chunk = ids[start : start + CHUNK]
         fresh = evaluate(chunk, today)
         for row in stored.filter(opportunity__in=chunk):
-            new = fresh.get(row.opportunity_id)
-            if new is None or (new.stage, new.unmet, new.until) != (
-                row.stage,
-                row.unmet,
-                row.until,
-            ):
-                found.append((row.opportunity_id, _text(row), _text(new)))
+            was, now = _text(row), _text(fresh.get(row.opportunity_id))
+            if was != now:
+                found.append((row.opportunity_id, was, now))
     return found
 
 
 def _text(row: StoredEvidence | None) -> str:
+    """What a row says (stage, unmet codes, until): two rows differ when their texts do."""
     if row is None:
         return "-"
     return f"{row.stage or '-'} [{row.unmet}] until {row.until or '-'}"
@@ -225,33 +231,27 @@ OPPORTUNITY_FIELDS = frozenset(
 
 def _deals_of(instance) -> Iterable[int]:
     """The deals whose evidence `instance` (a row a rule reads) is part of."""
-    from salespath.customers.models import Contact, Customer, Industry
 
-    from .models import Attestation, Installment, Payment
+    def deals(**where):
+        return Opportunity.objects.filter(**where).values_list("pk", flat=True)
 
     if isinstance(instance, Opportunity):
         return [instance.pk]
-    if isinstance(instance, Customer | Contact | Industry):
-        field = {Customer: "customer", Contact: "customer", Industry: "customer__industry"}
-        key = instance.customer_id if isinstance(instance, Contact) else instance.pk
-        return Opportunity.objects.filter(**{field[type(instance)]: key}).values_list(
-            "pk", flat=True
-        )
+    if isinstance(instance, Customer):
+        return deals(customer=instance.pk)
+    if isinstance(instance, Industry):
+        return deals(customer__industry=instance.pk)
+    if isinstance(instance, Contact):
+        return deals(customer=instance.customer_id)
     if isinstance(instance, Installment | Payment):
-        return Opportunity.objects.filter(contract=instance.contract_id).values_list(
-            "pk", flat=True
-        )
+        return deals(contract=instance.contract_id)
     if isinstance(instance, Attestation) and instance.opportunity_id is None:
-        return Opportunity.objects.filter(customer=instance.customer_id).values_list(
-            "pk", flat=True
-        )
+        return deals(customer=instance.customer_id)  # an S1 attestation
     return [instance.opportunity_id] if instance.opportunity_id is not None else []
 
 
 def forget_before_save(sender, instance, raw=False, **kwargs):
     """A row about to be changed: the deals it belonged to (it may be moved to another)."""
-    from salespath.customers.models import Customer, Industry
-
     if raw or instance.pk is None or isinstance(instance, Opportunity | Customer | Industry):
         return  # these are their own key
     before = sender._base_manager.filter(pk=instance.pk).first()
@@ -261,8 +261,6 @@ def forget_before_save(sender, instance, raw=False, **kwargs):
 
 def forget_after_save(sender, instance, created=False, raw=False, **kwargs):
     """A row saved or deleted: the deals it belongs to. A new deal or customer has no row."""
-    from salespath.customers.models import Customer, Industry
-
     if raw or (created and isinstance(instance, Opportunity | Customer | Industry)):
         return
     forget(_deals_of(instance))
