@@ -5,8 +5,8 @@ use (`salespath verify [--repair]`, docs/verify.md).
 - copies on the opportunity: `signed_on` (its contract), `history_until` (its latest stage
   change), `project_manager` and `product_ids` (its team and lines), `amount` (the sum of
   its lines, when it has any);
-- the forecast rollup (`ForecastRollup`), its month ends (`ForecastMonthEndRow`) and the
-  day's rows (`ForecastDay`);
+- the forecast rollup (`ForecastRollup`), its month ends (`ForecastMonthEndRow`), the
+  changes of each day between them (`ForecastDayChange`) and the day's rows (`ForecastDay`);
 - the stored stage funnel (`FunnelMonth`, `pipeline/funnel_rollup.py`);
 - each deal's stored evidence (`StoredEvidence`, `pipeline/evidence.py`): the rows true
   today, evaluated again.
@@ -130,6 +130,14 @@ def _repair_month_ends(_found: list) -> None:
     month_ends.recompute()
 
 
+def _find_day_changes():
+    return _found_rows(month_ends.day_differences())
+
+
+def _repair_day_changes(_found: list) -> None:
+    month_ends.recompute_days()
+
+
 def _find_day_rows():
     return _found_rows(rollups.day_differences())
 
@@ -214,6 +222,12 @@ CHECKS = (
         _("The forecast rollup at past month ends"),
         _find_month_ends,
         _repair_month_ends,
+    ),
+    Check(
+        "day_changes",
+        _("The forecast rollup's changes of each day"),
+        _find_day_changes,
+        _repair_day_changes,
     ),
     Check("day_rows", _("The forecast's rows of the day"), _find_day_rows, _repair_day_rows),
     Check("funnel", _("The stage funnel's months"), _find_funnel, _repair_funnel),

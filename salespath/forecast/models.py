@@ -185,6 +185,44 @@ class ForecastMonthEndRow(models.Model):
         return f"{self.month_end} {self.owner_id} {self.view}"
 
 
+class ForecastDayChange(models.Model):
+    """How the rollup's rows changed on one day of the last three years: the rows at the
+    end of `day` less those at the end of the day before, of the deals with an event that
+    day (created, signed, completed, lost, a change of status), grouped as
+    `ForecastMonthEndRow` is. A forecast on a date between month ends adds the days from
+    the month end to it (`forecast.day_changes`). Derived data kept with the month ends in
+    every writer's transaction."""
+
+    day = models.DateField(_("day"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account manager"),
+    )
+    view = models.CharField(_("view"), max_length=8)
+    done_month = models.DateField(_("month completed or signed"), null=True)
+    close_month = models.DateField(_("month of the close date"), null=True)
+    category = models.CharField(_("forecast category"), max_length=16, blank=True)
+    deals = models.IntegerField(_("opportunities"))
+    amount = models.BigIntegerField(_("amount (cents)"))
+    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
+
+    class Meta:
+        verbose_name = _("forecast change of a day")
+        verbose_name_plural = _("forecast changes of days")
+        indexes = [
+            models.Index(fields=["view", "day", "owner"], name="forecast_day_change_read"),
+            models.Index(
+                fields=["owner", "view", "day", "category", "done_month", "close_month"],
+                name="forecast_day_change_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.owner_id} {self.view}"
+
+
 # The most columns a forecast view has (state.COLUMNS): the day's rows keep one set each.
 DAY_COLUMNS = 6
 

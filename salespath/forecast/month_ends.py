@@ -13,9 +13,9 @@ A forecast on D then starts from a kept month end E, the nearer in days of the l
 ≤ D and the end of D's month (`start_for`, `past_sums`):
 
 - the month rows of E, with `rollups.month_sums`'s columns for D;
-- less the rows on E of the deals with an event between E and D (created, signed,
-  completed, lost, a stage change), plus their rows on D: every other deal stood on D as
-  on E;
+- plus the changes of the days between E and D (`day_changes.py`: each day, the rows of
+  the deals with an event that day less their rows the day before), or less those between
+  D and E when E comes after D: every other deal stood on D as on E;
 - the boundary months' days and the overdue deals read from the opportunities on D:
   overdue on D are the deals open on D closing in a month wholly by D (the rows' open close
   months, after the exchange above) and those closing after it, to D.
@@ -29,7 +29,8 @@ their rows on the second, the identity the forecast reads by.
 Kept in step in every writer's transaction with the rollup (`forecast/apps.py`): the
 opportunities a writer names leave the rows of every kept month end as they were and come
 back as they are (`move_opportunities`, only the month ends on or after their creation);
-owners announced without opportunities are recomputed (`refresh_owners`). A new month end is
+owners announced without opportunities are recomputed (`refresh_owners`); the changes of
+the days go with them (`day_changes.move`, `day_changes.refresh_owners`). A new month end is
 prepared by the daily job `forecast-month-ends` (`prepare`), which also lets the oldest go;
 until then a date after it starts from the month end before, or, if none is kept, reads the
 opportunities (the same answer, slower). `salespath verify` compares the rows with a fresh
@@ -44,6 +45,7 @@ from datetime import date, timedelta
 from django.core.exceptions import FullResultSet
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
 from salespath.lib.sql import ids_table
@@ -51,7 +53,7 @@ from salespath.pipeline.models import Opportunity, StageChange
 from salespath.pipeline.signals import take_turns
 from salespath.replicas import report_connection
 
-from . import rollups
+from . import day_changes, rollups
 from .models import ForecastDayMark, ForecastMonthEnd, ForecastMonthEndRow
 from .state import Horizon, counted_on, overdue_filter
 
@@ -112,6 +114,7 @@ def refresh_owners(owner_ids: Iterable[int | None]) -> None:
         _lock()
         cursor.execute(f"DELETE FROM {TABLE} WHERE owner_id IN ({marks})", ids)
         _insert(cursor, ends, f"owner_id IN ({marks})", ids)
+        day_changes.refresh_owners(cursor, ids, day_changes.first_day(ends))
 
 
 MOVED_IDS = "forecast_month_end_ids"
@@ -150,6 +153,7 @@ def _move(ids: list[int], ends: list[date], sign: int) -> None:
         take_turns(owner for owner, _created in found)
         if not found:
             return
+        day_changes.move(cursor, moved, day_changes.first_day(ends), sign=sign)
         first = min(rollups.as_date(created) for _owner, created in found)
         ends = [end for end in ends if end >= first]
         if not ends:
@@ -200,15 +204,15 @@ def _moved_between(start: date, end: date) -> tuple[str, list]:
 
 def rebuild(today: date | None = None) -> int:
     """Every month end of `window(today)` again from the opportunities; returns the rows."""
-    from django.utils import timezone
-
-    ends = window(today or timezone.localdate())
+    today = today or timezone.localdate()
+    ends = window(today)
     with transaction.atomic(), connection.cursor() as cursor:
         _lock()
         ForecastMonthEndRow.objects.all().delete()
         ForecastMonthEnd.objects.all().delete()
         _store(cursor, _fresh(cursor, ends))
         ForecastMonthEnd.objects.bulk_create(ForecastMonthEnd(day=end) for end in ends)
+        day_changes.rebuild(cursor, day_changes.first_day(ends), today)
     return ForecastMonthEndRow.objects.count()
 
 
@@ -230,12 +234,15 @@ def prepare(today: date) -> int:
         _lock()
         ForecastMonthEndRow.objects.filter(month_end__lt=ends[0]).delete()
         ForecastMonthEnd.objects.filter(day__lt=ends[0]).delete()
+        day_changes.forget_before(day_changes.first_day(ends))
         have = kept()
         missing = sorted(set(ends) - set(have))
         if missing:
             base = max((end for end in have if end < missing[0]), default=None)
             _store(cursor, _fresh(cursor, missing, base=base))
             ForecastMonthEnd.objects.bulk_create(ForecastMonthEnd(day=end) for end in missing)
+        if missing and (not have or missing[0] < have[0]):  # days before those kept
+            day_changes.rebuild(cursor, day_changes.first_day(ends), today)
     return len(missing)
 
 
@@ -333,13 +340,31 @@ def _key(row) -> tuple:
     return (str(row[0])[:10], *rollups._key(row[1:]))
 
 
+def _first_day() -> date | None:
+    ends = kept()
+    return day_changes.first_day(ends) if ends else None
+
+
+def day_differences() -> list[tuple]:
+    """`day_changes.differences` for the month ends kept (the check `day_changes`)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        return day_changes.differences(cursor, _first_day(), timezone.localdate())
+
+
+def recompute_days() -> None:
+    """Every day's changes again for the month ends kept (`salespath verify --repair`)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock()
+        day_changes.rebuild(cursor, _first_day(), timezone.localdate())
+
+
 # --- reading: a forecast on a past date --------------------------------------------------
 
 
 def start_for(as_of: date) -> date | None:
     """The kept month end a forecast on `as_of` starts from, if any: the nearer in days of
-    the last one on or before it and the end of its own month (the fewer deals with an
-    event between to exchange), the earlier of two as near. Not a later month's end: its
+    the last one on or before it and the end of its own month (the fewer days of changes
+    to read between, `day_changes.py`), the earlier of two as near. Not a later month's end: its
     rows leave out deals done over a year before it (`rollups.done_since`) that a forecast
     on `as_of` may still count."""
     ends = kept()
@@ -418,9 +443,6 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     params = list(params)
     given = before.count("%s")  # the aggregates' parameters come before the FROM
     params = params[:given] + union_params + params[given:]
-    if h.as_of != start:
-        events, events_params = _events_between(*sorted((start, h.as_of)))
-        sql, params = events + sql, events_params + params
     with report_connection().cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
@@ -440,21 +462,27 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
 
 
 def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
-    """The month-end rows of `owners` at `start`, less the rows on `start` of their deals
-    with an event between it and D, plus those deals' rows on D: `COLUMNS` but the month
+    """The month-end rows of `owners` at `start`, plus the changes of the days after it to
+    D (or less those of the days after D to it, `day_changes.py`): `COLUMNS` but the month
     end, of `view`."""
     kept_rows = ForecastMonthEndRow.objects.filter(owners, month_end=start, view=view)
     names = rollups.COLUMNS.split(", ")
     kept_sql, kept_params = kept_rows.values_list(*names).query.sql_with_params()
     parts, all_params = [kept_sql], list(kept_params)
     if h.as_of != start:
-        where, params = _where(Opportunity.objects.filter(owners))
-        where = f"{where} AND {rollups.OPPORTUNITY}.id IN (SELECT id FROM {EVENTS})"
-        for day, sign in ((start, "-"), (h.as_of, "")):
-            parts.append(_evented_rows(where, day, sign, of_view=True))
-            all_params += params + [view]
+        changes, params = day_changes.between(owners, view, start, h.as_of).query.sql_with_params()
+        if start > h.as_of:
+            changes = f"SELECT {_negated('c')} FROM ({changes}) c"
+        parts.append(changes)
+        all_params += params
     union = " UNION ALL ".join(f"SELECT * FROM ({part}) p{i}" for i, part in enumerate(parts))
     return union, all_params
+
+
+def _negated(table: str) -> str:
+    """`rollups.COLUMNS` of `table`'s rows with the measures negated."""
+    names = rollups.COLUMNS.split(", ")
+    return ", ".join(names[:-3] + [f"-{table}.{name} AS {name}" for name in names[-3:]])
 
 
 def _evented_rows(where: str, day: date, sign: str, *, of_view: bool = False) -> str:

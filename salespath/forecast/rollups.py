@@ -174,12 +174,16 @@ OWNER_FILTER = "/* owners */"
 
 
 @functools.cache
-def _rows_sql(vendor: str, as_of: date | None) -> str:
+def _rows_sql(vendor: str, as_of: date | None, by_day: str = "") -> str:
     """`_select`'s statement, compiled once per engine and date: every writer runs it.
 
     The close month is kept for every deal still open in a view (the category view's
     pipeline too, though its column does not depend on it): a forecast on a past date counts
-    the overdue deals of a month end from these rows (`month_ends.py`)."""
+    the overdue deals of a month end from these rows (`month_ends.py`).
+
+    `by_day` names a table of (opportunity_id, day, n) that the opportunities are joined
+    to: each of its rows counts its opportunity `n` times (1 or -1), grouped by `day` too,
+    which comes first in the rows (`day_changes.py` writes the date into the rules)."""
     cents = _cents()
     is_booked, is_closed = _sql(booked(as_of), as_of), _sql(closed(as_of), as_of)
     counted = not_lost(as_of) if as_of is None else ~Q(created_on__gt=as_of) & not_lost(as_of)
@@ -200,26 +204,33 @@ def _rows_sql(vendor: str, as_of: date | None) -> str:
     # Each opportunity's values once (a table both engines build once, since it is read
     # four times), then each view's groups: the state on a date reads the history.
     deals = "forecast_deals"
-    sums = "COUNT(*), SUM(c), SUM(w)"
+    sums, count, times, day, day_of, nonzero = "COUNT(*), SUM(c), SUM(w)", "1", "", "", "", ""
+    source = OPPORTUNITY
+    if by_day:  # counted n times, grouped by day; a group that adds up to nothing is left out
+        sums, count, times = "SUM(n), SUM(c), SUM(w)", f"{by_day}.n", f"{by_day}.n * "
+        day, day_of = "day, ", f"{by_day}.day, "
+        source = f"{by_day} JOIN {OPPORTUNITY} ON {OPPORTUNITY}.id = {by_day}.opportunity_id"
+        nonzero = " HAVING SUM(n) <> 0 OR SUM(c) <> 0 OR SUM(w) <> 0"
     return f"""
-        WITH {deals} (owner_id, td, tc, cd, cc, cat, tk, ck, c, w) AS (
-            SELECT owner_id, {time_done}, {time_close}, {cat_done}, {cat_close},
-                {cat_category},
+        WITH {deals} ({day}owner_id, td, tc, cd, cc, cat, tk, ck, n, c, w) AS (
+            SELECT {day_of}owner_id, {time_done}, {time_close},
+                {cat_done}, {cat_close}, {cat_category},
                 CASE WHEN {time_counts} THEN 1 ELSE 0 END,
                 CASE WHEN {cat_counts} THEN 1 ELSE 0 END,
-                {cents}, {cents} * {_sql_case(weight(as_of), as_of)}
-            FROM {OPPORTUNITY} WHERE {_sql(counted, as_of)} AND {OWNER_FILTER}
+                {count}, {times}{cents}, {times}{cents} * {_sql_case(weight(as_of), as_of)}
+            FROM {source} WHERE {_sql(counted, as_of)} AND {OWNER_FILTER}
         )
-        SELECT owner_id, 'time', td, tc, '', {sums} FROM {deals} WHERE tk = 1
-        GROUP BY owner_id, td, tc
+        SELECT {day}owner_id, 'time', td, tc, '', {sums} FROM {deals} WHERE tk = 1
+        GROUP BY {day}owner_id, td, tc{nonzero}
         UNION ALL
-        SELECT owner_id, 'category', cd, cc, cat, {sums} FROM {deals} WHERE ck = 1
-        GROUP BY owner_id, cd, cc, cat
+        SELECT {day}owner_id, 'category', cd, cc, cat, {sums} FROM {deals} WHERE ck = 1
+        GROUP BY {day}owner_id, cd, cc, cat{nonzero}
         UNION ALL
-        SELECT owner_id, 'time', NULL, NULL, '{EVERY}', {sums} FROM {deals} GROUP BY owner_id
+        SELECT {day}owner_id, 'time', NULL, NULL, '{EVERY}', {sums} FROM {deals}
+        GROUP BY {day}owner_id{nonzero}
         UNION ALL
-        SELECT owner_id, 'category', NULL, NULL, '{EVERY}', {sums} FROM {deals}
-        GROUP BY owner_id
+        SELECT {day}owner_id, 'category', NULL, NULL, '{EVERY}', {sums} FROM {deals}
+        GROUP BY {day}owner_id{nonzero}
     """
 
 
@@ -291,13 +302,21 @@ def move_opportunities(opportunity_ids: Iterable[int], *, sign: int) -> set[int]
 
 
 def move_rows(
-    cursor, table: str, columns: str, select: str, *, sign: int, keyed: bool = False
+    cursor,
+    table: str,
+    columns: str,
+    select: str,
+    *,
+    sign: int,
+    keyed: bool = False,
+    negative: bool = False,
 ) -> None:
     """Add (`sign` +1) or take away (-1) the rows `select` gives (`columns`, the last three
     the measures deals, amount and weighted) to or from the same groups of `table`, in
     three statements: a group none of the rows was in is inserted, a group left empty is
     deleted (a rebuild makes no such row). `keyed`: `table` has an index on the groups' key
-    (all of `columns` but the measures)."""
+    (all of `columns` but the measures). `negative`: the rows may be negative (the changes
+    of a day, `day_changes.py`), so adding can empty a group too."""
     names = [name.strip() for name in columns.split(",")]
     nullable = {"done_month", "close_month"}
     same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
@@ -327,17 +346,17 @@ def move_rows(
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {key})"
         )
     # a group left empty is no row, as a rebuild makes none; found from the moved rows (by
-    # the index on the owner), not among every row of their owners. Only taking deals out
-    # can empty a group: every moved group counts at least one deal.
-    if sign < 0 and connection.vendor == "postgresql":  # a join (`id IN` read every row)
-        cursor.execute(
-            f"DELETE FROM {table} USING {MOVED_ROWS} AS d WHERE {key} AND {table}.deals = 0"
-        )
-    elif sign < 0:  # SQLite's DELETE joins nothing
+    # the index on the owner), not among every row of their owners. Without `negative` only
+    # taking deals out can empty a group: every moved group counts at least one deal.
+    empty = "{t}.deals = 0 AND {t}.amount = 0 AND {t}.weighted = 0"
+    if (sign < 0 or negative) and connection.vendor == "postgresql":  # a join: `id IN`
+        found = empty.format(t=table)  # read every row
+        cursor.execute(f"DELETE FROM {table} USING {MOVED_ROWS} AS d WHERE {key} AND {found}")
+    elif sign < 0 or negative:  # SQLite's DELETE joins nothing
         found = key.replace(f"{table}.", "t.")
         cursor.execute(
             f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {MOVED_ROWS} AS d "
-            f"JOIN {table} AS t ON {found} WHERE t.deals = 0)"
+            f"JOIN {table} AS t ON {found} WHERE {empty.format(t='t')})"
         )
     cursor.execute(f"DROP TABLE {MOVED_ROWS}")
 

@@ -14,7 +14,12 @@ from django.db.models import F
 
 from salespath.forecast import month_ends, rollups
 from salespath.forecast.integrity import CHECK_NAMES, verify
-from salespath.forecast.models import ForecastDay, ForecastMonthEndRow, ForecastRollup
+from salespath.forecast.models import (
+    ForecastDay,
+    ForecastDayChange,
+    ForecastMonthEndRow,
+    ForecastRollup,
+)
 from salespath.pipeline import evidence
 from salespath.pipeline.models import Contract, FunnelMonth, Opportunity, StoredEvidence
 from salespath.pipeline.services import base
@@ -119,6 +124,9 @@ CORRUPTIONS = {
     ),
     "month_ends": lambda d, cast: ForecastMonthEndRow.objects.filter(owner=cast.salesperson).update(
         weighted=F("weighted") - 1
+    ),
+    "day_changes": lambda d, cast: ForecastDayChange.objects.filter(owner=cast.salesperson).update(
+        amount=F("amount") + 1
     ),
     "day_rows": lambda d, cast: ForecastDay.objects.filter(owner=cast.salesperson).update(
         deals_0=F("deals_0") + 1
