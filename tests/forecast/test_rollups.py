@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 
 from salespath.errors import DomainError
 from salespath.forecast import rollups
-from salespath.forecast.models import ForecastDay, ForecastDayMark, ForecastRollup
+from salespath.forecast.models import (
+    ForecastDay,
+    ForecastDayChange,
+    ForecastDayMark,
+    ForecastRollup,
+)
 from salespath.forecast.queries import forecast
 from salespath.forecast.state import Horizon
 from salespath.org.scopes import Scope
@@ -273,6 +278,12 @@ def test_check_finds_a_tampered_row_and_rebuild_mends_it(cast):
     call_command("forecast-rollup", "--rebuild")
     call_command("forecast-rollup", "--check")
     ForecastRollup.objects.filter(view="time", category="").update(amount=1)
+    with pytest.raises(CommandError):
+        call_command("forecast-rollup", "--check")
+    call_command("forecast-rollup", "--rebuild")
+    call_command("forecast-rollup", "--check")
+    # the changes of the day the deal was created, which a forecast between month ends adds
+    assert ForecastDayChange.objects.filter(day=date(2026, 1, 10)).update(amount=1) > 0
     with pytest.raises(CommandError):
         call_command("forecast-rollup", "--check")
     call_command("forecast-rollup", "--rebuild")

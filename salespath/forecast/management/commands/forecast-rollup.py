@@ -25,7 +25,9 @@ class Command(BaseCommand):
             rollups.prepare_day(timezone.localdate())
             self.stdout.write(_("Forecast rollup rebuilt: %(rows)s rows.") % {"rows": rows})
             return
-        differences = rollups.differences() + month_ends.differences()
+        differences = (
+            rollups.differences() + month_ends.differences() + month_ends.day_differences()
+        )
         if differences:
             for side, row in differences[:20]:
                 self.stderr.write(f"{side}: {row}")
