@@ -425,7 +425,12 @@ class StageChange(AppendOnly):
         verbose_name_plural = _("stage changes")
         ordering = ["opportunity", "effective_on", "id"]
         indexes = [
-            models.Index(fields=["opportunity", "effective_on", "id"]),
+            # Each deal's history in order; with the status, the status on a date
+            # (`history.status_on`, one look-up per deal) is read from the index alone.
+            models.Index(
+                fields=["opportunity", "effective_on", "id", "to_status"],
+                name="stage_change_by_deal",
+            ),
             # "Which opportunities changed after D" (pipeline.history): one range read.
             models.Index(fields=["effective_on", "opportunity"], name="stage_change_by_date"),
             # The integrity report's gate overrides and imported histories: a few rows among
