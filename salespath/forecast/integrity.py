@@ -7,7 +7,7 @@ use (`salespath verify [--repair]`, docs/verify.md).
   its lines, when it has any);
 - the forecast rollup (`ForecastRollup`), its month ends (`ForecastMonthEndRow`), the
   changes of each day between them (`ForecastDayChange`) and the day's rows (`ForecastDay`);
-- the stored stage funnel (`FunnelMonth`, `pipeline/funnel_rollup.py`);
+- the stored stage funnel (`FunnelMonth`, `FunnelDay`, `pipeline/funnel_rollup.py`);
 - each deal's stored evidence (`StoredEvidence`, `pipeline/evidence.py`): the rows true
   today, evaluated again.
 
@@ -164,6 +164,10 @@ def _repair_funnel(_found: list) -> None:
     funnel_rollup.rebuild()
 
 
+def _find_funnel_days():
+    return _found_rows(funnel_rollup.day_differences())
+
+
 def _find_evidence():
     differences = evidence.differences()
     examples = [f"#{pk}: {stored} ≠ {fresh}" for pk, stored, fresh in differences[:EXAMPLES]]
@@ -231,6 +235,7 @@ CHECKS = (
     ),
     Check("day_rows", _("The forecast's rows of the day"), _find_day_rows, _repair_day_rows),
     Check("funnel", _("The stage funnel's months"), _find_funnel, _repair_funnel),
+    Check("funnel_days", _("The stage funnel's days"), _find_funnel_days, _repair_funnel),
     Check("evidence", _("Each deal's stored evidence"), _find_evidence, _repair_evidence),
 )
 CHECK_NAMES = tuple(check.name for check in CHECKS)

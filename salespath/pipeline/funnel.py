@@ -13,11 +13,11 @@ Readings of SPEC for the funnel, as a sales manager would expect them:
 Each rule is an SQL sum over one row per opportunity (`opportunities`) or per stage change
 (`changes`): `_cohort_sums` and `_stay_sums`. Summed over a range of dates they are the
 funnel of those days; grouped by owner and month they are the stored rollup
-(`FunnelMonth`, kept by `funnel_rollup.py` with these same sums). Every measure adds up
-across days and owners, so the report of a period sums the months it holds whole from the
-rollup and reads only the days of its partial months (or the rest of those months, to
-subtract, when that is fewer days) from the history. `SALESPATH_FUNNEL_ROLLUP = False` reads
-the whole period from the history.
+(`FunnelMonth`, kept by `funnel_rollup.py` with these same sums), and grouped by owner and
+day `FunnelDay`. Every measure adds up across days and owners, so the report of a period
+sums the months it holds whole and the days of its partial months (or the rest of those
+months, to subtract, when that is fewer days) from the stored rows.
+`SALESPATH_FUNNEL_ROLLUP = False` reads the whole period from the history.
 """
 
 from __future__ import annotations
@@ -49,7 +49,15 @@ from salespath.lib.fiscal import Period
 from salespath.org.scopes import Scope
 from salespath.replicas import report_connection
 
-from .models import OPPORTUNITY_STAGES, FunnelMonth, Opportunity, Stage, StageChange, Status
+from .models import (
+    OPPORTUNITY_STAGES,
+    FunnelDay,
+    FunnelMonth,
+    Opportunity,
+    Stage,
+    StageChange,
+    Status,
+)
 from .models.funnel import MEASURES
 
 FUNNEL_STAGES = OPPORTUNITY_STAGES
@@ -269,8 +277,8 @@ def _days_with_data(start: date, end: date, today: date) -> int:
 
 def split(start: date, end: date, today: date) -> tuple[list[date], list[Range]]:
     """[start, end] as whole months (their first days) and ranges of days: a partial month is
-    either its own days (+1) or its whole month less the rest of it (-1), whichever reads
-    fewer days of history."""
+    either its own days (+1) or its whole month less the rest of it (-1), whichever holds
+    fewer days of history (days after today hold none)."""
     months: list[date] = []
     ranges: list[Range] = []
     month = start.replace(day=1)
@@ -306,19 +314,14 @@ def _cohort_part(scope: Scope, days: Range) -> tuple[str, list]:
     return f"SELECT {sign} AS sign, {cohort_select_list()} FROM ({sql}) c", list(params)
 
 
-def _stays_part(scope: Scope, days: Range, *, narrow: bool) -> tuple[str, list]:
-    """The stays that began in `days`, with the range's sign. A stay ends with the next
-    change: with `narrow`, the changes of the range are read and, for a stay with no next
-    one in it, the first change after it; else every change from the range's first day."""
+def _stays_part(scope: Scope, days: Range) -> tuple[str, list]:
+    """The stays that began in `days`, with the range's sign; each ends with the next change,
+    read from every change from the range's first day."""
     first, last, sign = days
     history = StageChange.objects.filter(
         effective_on__gte=first, **scope.owner_filter("opportunity__owner")
     )
-    if narrow:
-        rows = changes(history.filter(effective_on__lte=last), until=last, owner=False)
-    else:
-        rows = changes(history, owner=False)
-    sql, params = rows.query.sql_with_params()
+    sql, params = changes(history, owner=False).query.sql_with_params()
     return (
         f"SELECT {sign} AS sign, {stay_select_list()} FROM ({sql}) s "
         f"WHERE {stays_condition()} AND s.effective_on BETWEEN %s AND %s",
@@ -329,20 +332,30 @@ def _stays_part(scope: Scope, days: Range, *, narrow: bool) -> tuple[str, list]:
 def _months_part(scope: Scope, months: list[date], measures: Iterable[str]) -> tuple[str, list]:
     """The rollup's rows of these months, summed for `measures` (0 for the others: the
     cohort's and the stays' periods may hold different whole months)."""
+    rows = FunnelMonth.objects.filter(month__in=months, **scope.owner_filter())
+    return _stored_part(rows, 1, measures)
+
+
+def _days_part(scope: Scope, days: Range, measures: Iterable[str]) -> tuple[str, list]:
+    """The stored days of the range (`FunnelDay`), summed for `measures` with its sign."""
+    first, last, sign = days
+    rows = FunnelDay.objects.filter(day__gte=first, day__lte=last, **scope.owner_filter())
+    return _stored_part(rows, sign, measures)
+
+
+def _stored_part(rows: QuerySet, sign: int, measures: Iterable[str]) -> tuple[str, list]:
     measures = set(measures)
-    rows = FunnelMonth.objects.filter(month__in=months, **scope.owner_filter()).values(*measures)
-    sql, params = rows.query.sql_with_params()
+    sql, params = rows.values(*measures).query.sql_with_params()
     columns = ", ".join(
         f"SUM(m.{measure}) AS {measure}" if measure in measures else f"0 AS {measure}"
         for measure in MEASURES
     )
-    return f"SELECT 1 AS sign, {columns} FROM ({sql}) m", list(params)
+    return f"SELECT {int(sign)} AS sign, {columns} FROM ({sql}) m", list(params)
 
 
 def funnel_sums(scope: Scope, period: Period, *, today: date, rollup: bool) -> dict[str, int]:
     """Every measure of the funnel of `scope` in `period` (stays up to `today`), from the
-    rollup's months and the history's days (`rollup`) or from the history alone. One
-    statement."""
+    rollup's months and days (`rollup`) or from the history alone. One statement."""
     last_stay = min(period.end, today)
     parts: list[tuple[str, list]] = []
     if rollup:
@@ -359,13 +372,15 @@ def funnel_sums(scope: Scope, period: Period, *, today: date, rollup: bool) -> d
                 parts.append(_months_part(scope, cohort_months, _cohort_sums()))
             if stay_months:
                 parts.append(_months_part(scope, stay_months, _stay_sums()))
-        narrow = True
+        if cohort_ranges == stay_ranges:
+            parts += [_days_part(scope, days, MEASURES) for days in cohort_ranges]
+        else:
+            parts += [_days_part(scope, days, _cohort_sums()) for days in cohort_ranges]
+            parts += [_days_part(scope, days, _stay_sums()) for days in stay_ranges]
     else:
-        cohort_ranges = [(period.start, period.end, 1)]
-        stay_ranges = [(period.start, last_stay, 1)] if period.start <= last_stay else []
-        narrow = False
-    parts += [_cohort_part(scope, days) for days in cohort_ranges]
-    parts += [_stays_part(scope, days, narrow=narrow) for days in stay_ranges]
+        parts.append(_cohort_part(scope, (period.start, period.end, 1)))
+        if period.start <= last_stay:
+            parts.append(_stays_part(scope, (period.start, last_stay, 1)))
     if not parts:
         return dict.fromkeys(MEASURES, 0)
     union = " UNION ALL ".join(sql for sql, _params in parts)

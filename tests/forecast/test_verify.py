@@ -21,7 +21,7 @@ from salespath.forecast.models import (
     ForecastRollup,
 )
 from salespath.pipeline import evidence
-from salespath.pipeline.models import Contract, FunnelMonth, Opportunity, StoredEvidence
+from salespath.pipeline.models import Contract, FunnelDay, FunnelMonth, Opportunity, StoredEvidence
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
 from salespath.pipeline.services.opportunities import opportunity_create
@@ -133,6 +133,9 @@ CORRUPTIONS = {
     ),
     "funnel": lambda d, cast: FunnelMonth.objects.filter(owner=cast.salesperson).update(
         cohort=F("cohort") + 1
+    ),
+    "funnel_days": lambda d, cast: FunnelDay.objects.filter(owner=cast.salesperson).update(
+        days_s2=F("days_s2") + 1
     ),
     # a stored evidenced stage edited by hand (the rows are stored first, as the job does)
     "evidence": lambda d, cast: (

@@ -9,7 +9,7 @@ from .deal import (
     Shipment,
 )
 from .evidence import StoredEvidence
-from .funnel import FunnelMonth
+from .funnel import FunnelDay, FunnelMonth
 from .method import OPPORTUNITY_STAGES, Criterion, Stage
 from .opportunity import (
     Attestation,
@@ -30,6 +30,7 @@ __all__ = [
     "Contract",
     "Criterion",
     "FieldChange",
+    "FunnelDay",
     "FunnelMonth",
     "ForecastCategory",
     "InitiationRequest",

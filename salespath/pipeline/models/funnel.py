@@ -40,5 +40,32 @@ class FunnelMonth(models.Model):
         return f"{self.owner_id} {self.month:%Y-%m}"
 
 
+class FunnelDay(models.Model):
+    """`FunnelMonth` a day at a time: the funnel of the opportunities created that day and
+    of the stays that began that day. A period that starts or ends inside a month reads
+    those days from here (`funnel.funnel_sums`), where it read the history: each stay there
+    needs the date of its opportunity's next change."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("stage funnel of a day")
+        verbose_name_plural = _("stage funnels of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "day"], name="funnel_day_owner_day")
+        ]
+        indexes = [models.Index(fields=["day", "owner"], name="funnel_day_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.day:%Y-%m-%d}"
+
+
 for _measure in MEASURES:
     FunnelMonth.add_to_class(_measure, models.BigIntegerField(default=0))
+    FunnelDay.add_to_class(_measure, models.BigIntegerField(default=0))
