@@ -81,6 +81,7 @@ KEYS = (
     "evaluation_page_executive",
     "roadmap_page_executive",
     "funnel_executive",
+    "funnel_executive_mid_month",
     "integrity_team",
     "integrity_branch",
     "integrity_company_page",
@@ -460,6 +461,9 @@ def measurements(
     # the day of a month farthest from a month end on either side, a year and a half back:
     # the most a forecast on a past date exchanges (`forecast/month_ends.py`)
     mid_month = add_months(s.as_of, -18).replace(day=16)
+    # twelve months from and to the middle of a month, ending last month
+    funnel_start = add_months(s.as_of, -13).replace(day=16)
+    funnel_end = add_months(s.as_of, -1).replace(day=15)
 
     return [
         (
@@ -614,6 +618,20 @@ def measurements(
                 200,
             ),
             _page(s.executive, reverse("web:funnel")),
+        ),
+        (
+            # A period that starts and ends in mid-month: both partial months are read as
+            # their days (`FunnelDay`), where the default period has few days to read.
+            Measurement(
+                "funnel_executive_mid_month",
+                gettext_noop("Stage funnel page, company, %(start)s to %(end)s (executive)"),
+                200,
+                {"start": funnel_start.isoformat(), "end": funnel_end.isoformat()},
+            ),
+            _page(
+                s.executive,
+                f"{reverse('web:funnel')}?from={funnel_start.isoformat()}&to={funnel_end.isoformat()}",
+            ),
         ),
         (
             Measurement(

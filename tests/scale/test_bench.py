@@ -34,6 +34,7 @@ KEYS = [
     "evaluation_page_executive",
     "roadmap_page_executive",
     "funnel_executive",
+    "funnel_executive_mid_month",
     "integrity_team",
     "integrity_branch",
     "integrity_company_page",
