@@ -198,6 +198,7 @@ class ForecastDayChange(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,  # the index on the whole key starts with the owner
         verbose_name=_("account manager"),
     )
     view = models.CharField(_("view"), max_length=8)

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('deals', models.IntegerField(verbose_name='opportunities')),
                 ('amount', models.BigIntegerField(verbose_name='amount (cents)')),
                 ('weighted', models.BigIntegerField(verbose_name='weighted amount (cents × percent)')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account manager')),
+                ('owner', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account manager')),
             ],
             options={
                 'verbose_name': 'forecast change of a day',

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('completed_s7', models.BigIntegerField(default=0)),
                 ('running_s7', models.BigIntegerField(default=0)),
                 ('days_s7', models.BigIntegerField(default=0)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('owner', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
             ],
             options={
                 'verbose_name': 'stage funnel of a day',

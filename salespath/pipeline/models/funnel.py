@@ -50,6 +50,7 @@ class FunnelDay(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,  # the index on the whole key starts with the owner
         verbose_name=_("owner"),
     )
     day = models.DateField(_("day"))
