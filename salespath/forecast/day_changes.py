@@ -40,6 +40,8 @@ from .models import ForecastDayChange
 
 TABLE = ForecastDayChange._meta.db_table
 COLUMNS = f"day, {rollups.COLUMNS}"
+# How many of the rows that differ `differences` returns (all are counted).
+KEEP = 100
 # The temporary table of (opportunity_id, day, on_day, cut_day, n) the rows are read from.
 EVENTS = "forecast_day_events"
 
@@ -149,17 +151,19 @@ def forget_before(start: date) -> None:
     ForecastDayChange.objects.filter(day__lt=start).delete()
 
 
-def differences(cursor, start: date | None, today: date) -> list[tuple]:
-    """Rows that differ between the kept days and a fresh computation from `start` on (and
-    days kept before it); each is (`stored` or `fresh`, the row). A month of days in memory
-    at a time."""
+def differences(cursor, start: date | None, today: date) -> tuple[int, list[tuple]]:
+    """How many rows differ between the kept days and a fresh computation from `start` on
+    (and days kept before it), and the first `KEEP` of them, each (`stored` or `fresh`, the
+    row). A month of days in memory at a time: before the table is built, every one of
+    millions of rows differs."""
     found = []
     before = (
         ForecastDayChange.objects.all()
         if start is None
         else ForecastDayChange.objects.filter(day__lt=start)
     )
-    found += [("stored", _key(row)) for row in before.values_list(*COLUMNS.split(", "))]
+    count = before.count()
+    found += [("stored", _key(row)) for row in before.values_list(*COLUMNS.split(", "))[:KEEP]]
     for begin, end in _months(start, today) if start else ():
         kept = ForecastDayChange.objects.filter(day__gte=begin)
         if end is not None:
@@ -169,8 +173,10 @@ def differences(cursor, start: date | None, today: date) -> list[tuple]:
         cursor.execute(_select(), [])
         fresh = sorted(map(_key, cursor.fetchall()))
         cursor.execute(f"DROP TABLE {EVENTS}")
-        found += rollups._compared(stored, fresh)
-    return found
+        month = rollups._compared(stored, fresh)
+        count += len(month)
+        found += month[: KEEP - len(found)]
+    return count, found
 
 
 def _key(row) -> tuple:

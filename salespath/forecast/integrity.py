@@ -130,8 +130,14 @@ def _repair_month_ends(_found: list) -> None:
     month_ends.recompute()
 
 
+def _counted_rows(found: tuple[int, list]) -> tuple[int, list[str], list]:
+    """`_found_rows` of a check that counts every difference and keeps the first few."""
+    count, first = found
+    return count, [f"{side}: {row}" for side, row in first[:EXAMPLES]], first
+
+
 def _find_day_changes():
-    return _found_rows(month_ends.day_differences())
+    return _counted_rows(month_ends.day_differences())
 
 
 def _repair_day_changes(_found: list) -> None:
@@ -165,7 +171,7 @@ def _repair_funnel(_found: list) -> None:
 
 
 def _find_funnel_days():
-    return _found_rows(funnel_rollup.day_differences())
+    return _counted_rows(funnel_rollup.day_differences())
 
 
 def _find_evidence():

@@ -345,7 +345,7 @@ def _first_day() -> date | None:
     return day_changes.first_day(ends) if ends else None
 
 
-def day_differences() -> list[tuple]:
+def day_differences() -> tuple[int, list[tuple]]:
     """`day_changes.differences` for the month ends kept (the check `day_changes`)."""
     with transaction.atomic(), connection.cursor() as cursor:
         return day_changes.differences(cursor, _first_day(), timezone.localdate())

@@ -44,6 +44,8 @@ DAY_TABLE = FunnelDay._meta.db_table
 OPPORTUNITY = Opportunity._meta.db_table
 COLUMNS = ", ".join(["owner_id", "month", *MEASURES])
 DAY_COLUMNS = ", ".join(["owner_id", "day", *MEASURES])
+# How many of the days that differ `day_differences` returns (all are counted).
+KEEP = 100
 # Each stored table, the name of its date column, and its columns.
 TABLES = ((TABLE, "month", COLUMNS), (DAY_TABLE, "day", DAY_COLUMNS))
 
@@ -214,10 +216,11 @@ def differences() -> list[tuple]:
     return _compared(stored, fresh)
 
 
-def day_differences() -> list[tuple]:
-    """`differences` of the days, a month of them in memory at a time (millions of rows at
-    scale L)."""
-    found = []
+def day_differences() -> tuple[int, list[tuple]]:
+    """How many rows of the days differ from a recomputation, and the first `KEEP` of them:
+    a month of days in memory at a time (millions of rows at scale L, every one of them
+    different before the table is built)."""
+    count, found = 0, []
     every = set(FunnelDay.objects.dates("day", "month"))
     every |= set(Opportunity.objects.dates("created_on", "month"))
     every |= set(StageChange.objects.dates("effective_on", "month"))
@@ -231,8 +234,10 @@ def day_differences() -> list[tuple]:
             stored = sorted(map(_key, cursor.fetchall()))
             select, params = _select(None, by_day=True, days=(first, last))
             cursor.execute(select, params)
-            found += _compared(stored, sorted(map(_key, cursor.fetchall())))
-    return found
+            month = _compared(stored, sorted(map(_key, cursor.fetchall())))
+            count += len(month)
+            found += month[: KEEP - len(found)]
+    return count, found
 
 
 def _compared(stored: list[tuple], fresh: list[tuple]) -> list[tuple]:

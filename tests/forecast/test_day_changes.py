@@ -100,7 +100,7 @@ def test_the_services_keep_each_day_as_a_fresh_computation(cast):
     made.refresh_from_db()
     opportunity_lose(opportunity=made, by=cast.teammate, reason="价格")
     assert changes(today, category="*") == {"deals": -1, "amount": -7700}
-    assert month_ends.day_differences() == []
+    assert month_ends.day_differences() == (0, [])
     ends = month_ends.kept()
     assert_same_past_forecasts(cast, [ends[-2] + timedelta(days=9), ends[-5] + timedelta(days=20)])
 
@@ -131,4 +131,23 @@ def test_the_daily_job_lets_the_days_before_the_new_oldest_month_go(cast):
     first = day_changes.first_day(month_ends.kept())
     assert first > old_first
     assert not ForecastDayChange.objects.filter(day__lt=first).exists()
-    assert month_ends.day_differences() == []
+    assert month_ends.day_differences() == (0, [])
+
+
+@pytest.mark.django_db
+def test_the_check_counts_every_difference_and_keeps_the_first_few(cast, monkeypatch):
+    """Before the table is built every row differs (millions at scale): all are counted, a
+    few kept to show."""
+    end = month_ends.window(base.today())[-3]
+    for days in (2, 5, 9):
+        deal(cast.salesperson, created=end + timedelta(days=days), close=add_months(end, 2))
+    month_ends.rebuild()
+    monkeypatch.setattr(day_changes, "KEEP", 2)
+    kept = ForecastDayChange.objects.count()
+    assert kept >= 3
+    ForecastDayChange.objects.all().delete()
+    count, first = month_ends.day_differences()
+    assert (count, len(first)) == (kept, 2)
+    assert {side for side, _row in first} == {"fresh"}
+    month_ends.recompute_days()
+    assert month_ends.day_differences() == (0, [])
