@@ -21,7 +21,7 @@ days as they were and come back as they are (`move`, the month ends' own move); 
 announced without opportunities are recomputed (`refresh_owners`); the month ends' rebuild
 and the check's repair make every day again (`rebuild`), one month of days a statement;
 `salespath verify` compares them with a fresh computation (`differences`, check
-`month_ends`).
+`day_changes`).
 """
 
 from __future__ import annotations
