@@ -148,7 +148,23 @@ class ForecastMonthEnd(models.Model):
         return self.day.isoformat()
 
 
-class ForecastMonthEndRow(models.Model):
+class RollupOnADate(models.Model):
+    """`ForecastRollup`'s groups and sums on a past date: the columns of a month end's rows
+    and of a day's changes, which `rollups.move_rows` adds to and takes from alike."""
+
+    view = models.CharField(_("view"), max_length=8)
+    done_month = models.DateField(_("month completed or signed"), null=True)
+    close_month = models.DateField(_("month of the close date"), null=True)
+    category = models.CharField(_("forecast category"), max_length=16, blank=True)
+    deals = models.IntegerField(_("opportunities"))
+    amount = models.BigIntegerField(_("amount (cents)"))
+    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
+
+    class Meta:
+        abstract = True
+
+
+class ForecastMonthEndRow(RollupOnADate):
     """`ForecastRollup`'s rows of the opportunities as they stood at the end of a past
     month (`month_end`): their status then, read from the history, and today's amounts,
     categories and dates, as SPEC §5 counts a forecast on a past date. Derived data kept by
@@ -162,13 +178,6 @@ class ForecastMonthEndRow(models.Model):
         related_name="+",
         verbose_name=_("account manager"),
     )
-    view = models.CharField(_("view"), max_length=8)
-    done_month = models.DateField(_("month completed or signed"), null=True)
-    close_month = models.DateField(_("month of the close date"), null=True)
-    category = models.CharField(_("forecast category"), max_length=16, blank=True)
-    deals = models.IntegerField(_("opportunities"))
-    amount = models.BigIntegerField(_("amount (cents)"))
-    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
 
     class Meta:
         verbose_name = _("forecast row of a month end")
@@ -185,7 +194,7 @@ class ForecastMonthEndRow(models.Model):
         return f"{self.month_end} {self.owner_id} {self.view}"
 
 
-class ForecastDayChange(models.Model):
+class ForecastDayChange(RollupOnADate):
     """How the rollup's rows changed on one day of the last three years: the rows at the
     end of `day` less those at the end of the day before, of the deals with an event that
     day (created, signed, completed, lost, a change of status), grouped as
@@ -201,13 +210,6 @@ class ForecastDayChange(models.Model):
         db_index=False,  # the index on the whole key starts with the owner
         verbose_name=_("account manager"),
     )
-    view = models.CharField(_("view"), max_length=8)
-    done_month = models.DateField(_("month completed or signed"), null=True)
-    close_month = models.DateField(_("month of the close date"), null=True)
-    category = models.CharField(_("forecast category"), max_length=16, blank=True)
-    deals = models.IntegerField(_("opportunities"))
-    amount = models.BigIntegerField(_("amount (cents)"))
-    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
 
     class Meta:
         verbose_name = _("forecast change of a day")

@@ -485,13 +485,11 @@ def _negated(table: str) -> str:
     return ", ".join(names[:-3] + [f"-{table}.{name} AS {name}" for name in names[-3:]])
 
 
-def _evented_rows(where: str, day: date, sign: str, *, of_view: bool = False) -> str:
-    """The rows on `day` of the opportunities matching `where`, negated with `sign` "-";
-    with `of_view`, of the view the parameter after `where`'s names."""
+def _evented_rows(where: str, day: date, sign: str) -> str:
+    """The rows on `day` of the opportunities matching `where`, negated with `sign` "-"."""
     names = rollups.COLUMNS
     return (
         f"WITH e ({names}) AS ({rollups._select(where, day)}) "
         f"SELECT owner_id, view, done_month, close_month, category, {sign}deals AS deals, "
         f"{sign}amount AS amount, {sign}weighted AS weighted FROM e"
-        + (" WHERE view = %s" if of_view else "")
     )

@@ -359,24 +359,18 @@ def funnel_sums(scope: Scope, period: Period, *, today: date, rollup: bool) -> d
     last_stay = min(period.end, today)
     parts: list[tuple[str, list]] = []
     if rollup:
-        cohort_months, cohort_ranges = split(period.start, period.end, today)
-        if period.start <= last_stay:
-            stay_months, stay_ranges = split(period.start, last_stay, today)
-        else:
-            stay_months, stay_ranges = [], []
-        if cohort_months == stay_months:  # the usual case: the period ends by today
-            if cohort_months:
-                parts.append(_months_part(scope, cohort_months, MEASURES))
-        else:
-            if cohort_months:
-                parts.append(_months_part(scope, cohort_months, _cohort_sums()))
-            if stay_months:
-                parts.append(_months_part(scope, stay_months, _stay_sums()))
-        if cohort_ranges == stay_ranges:
-            parts += [_days_part(scope, days, MEASURES) for days in cohort_ranges]
-        else:
-            parts += [_days_part(scope, days, _cohort_sums()) for days in cohort_ranges]
-            parts += [_days_part(scope, days, _stay_sums()) for days in stay_ranges]
+        cohort = split(period.start, period.end, today)
+        stays = split(period.start, last_stay, today) if period.start <= last_stay else ([], [])
+        # the usual case, a period ending by today, reads every measure from the same rows
+        readings = (
+            [(cohort, MEASURES)]
+            if cohort == stays
+            else [(cohort, _cohort_sums()), (stays, _stay_sums())]
+        )
+        for (months, ranges), measures in readings:
+            if months:
+                parts.append(_months_part(scope, months, measures))
+            parts += [_days_part(scope, days, measures) for days in ranges]
     else:
         parts.append(_cohort_part(scope, (period.start, period.end, 1)))
         if period.start <= last_stay:

@@ -13,7 +13,19 @@ MEASURES = COHORT_MEASURES + tuple(
 )
 
 
-class FunnelMonth(models.Model):
+class FunnelSums(models.Model):
+    """Every measure of `MEASURES` as a column (added below): what a month's and a day's
+    rows of the stored funnel hold alike."""
+
+    class Meta:
+        abstract = True
+
+
+for _measure in MEASURES:
+    FunnelSums.add_to_class(_measure, models.BigIntegerField(default=0))
+
+
+class FunnelMonth(FunnelSums):
     """One salesperson's stage funnel of one month, kept by the pipeline's writers
     (`pipeline/funnel_rollup.py`): the funnel of the opportunities they own that were created
     that month (`cohort` … `reached_cents_*`), and of the stays that began that month
@@ -40,7 +52,7 @@ class FunnelMonth(models.Model):
         return f"{self.owner_id} {self.month:%Y-%m}"
 
 
-class FunnelDay(models.Model):
+class FunnelDay(FunnelSums):
     """`FunnelMonth` a day at a time: the funnel of the opportunities created that day and
     of the stays that began that day. A period that starts or ends inside a month reads
     those days from here (`funnel.funnel_sums`), where it read the history: each stay there
@@ -65,8 +77,3 @@ class FunnelDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.day:%Y-%m-%d}"
-
-
-for _measure in MEASURES:
-    FunnelMonth.add_to_class(_measure, models.BigIntegerField(default=0))
-    FunnelDay.add_to_class(_measure, models.BigIntegerField(default=0))
