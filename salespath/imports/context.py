@@ -44,6 +44,7 @@ NOT_A_PERCENTAGE = gettext_lazy("“%(value)s” is not a percentage from 0 to 1
 NOT_YES_OR_NO = gettext_lazy("“%(value)s” is not yes or no (是/否).")
 
 SP_PREFIX = "SP-"  # how an export names a record that has no external id: SP-<primary key>
+SP_KEY = SP_PREFIX.casefold()
 
 
 class Ref:
@@ -66,11 +67,16 @@ AMBIGUOUS = Ref(name="<ambiguous>")
 
 
 class Registry:
-    """Lookup of records by a key (external id, username, code) and then by name."""
+    """Lookup of records by a key (external id, username, code) and then by name.
 
-    def __init__(self) -> None:
+    A registry may be loaded for some values only (`scope`: the normalised values a file
+    names, `add_records`): it then holds every record one of them finds, and is never asked
+    for another value (a `LookupError`: the caller forgot to name that column)."""
+
+    def __init__(self, scope: set[str] | None = None) -> None:
         self.keys: dict[str, Ref] = {}
         self.names: dict[str, Ref] = {}
+        self.scope = scope
 
     def add(self, ref: Ref, keys=(), names=()) -> Ref:
         for table, values in ((self.keys, keys), (self.names, names)):
@@ -85,25 +91,37 @@ class Registry:
     def add_records(self, rows: Iterable[tuple[int, str, str | None]]) -> None:
         """`add` for many existing records at once: (pk, name, external id) rows, each found by
         its external id, its export's SP-<pk> and its name. The same keys and the same
-        ambiguities as `add`, in one loop: a file is checked against every customer."""
-        keys, names = self.keys, self.names
+        ambiguities as `add`, in one loop. With a `scope`, only the records one of its values
+        finds are kept."""
+        keys, names, scope = self.keys, self.names, self.scope
         for pk, name, external_id in rows:
+            # `normalise`, inlined: a file is checked against every customer
+            name_key = " ".join(name.split()).casefold()
+            id_key = " ".join(external_id.split()).casefold() if external_id else ""
+            export_key = f"{SP_KEY}{pk}"
+            if scope is not None and not (
+                name_key in scope or id_key in scope or export_key in scope
+            ):
+                continue
             ref = Ref(pk, name)
-            for table, value in ((keys, external_id), (keys, f"{SP_PREFIX}{pk}"), (names, name)):
-                if value is None:
-                    continue
-                k = " ".join(value.split()).casefold()  # `normalise`, inlined
-                if not k:
-                    continue
-                current = table.get(k)
-                table[k] = ref if current is None or current is ref else AMBIGUOUS
+            for table, k in ((keys, id_key), (keys, export_key), (names, name_key)):
+                if k:
+                    current = table.get(k)
+                    table[k] = ref if current is None or current is ref else AMBIGUOUS
 
     def find(self, value: object) -> Ref | None:
-        k = normalise(value)
+        k = self._key(value)
         return self.keys.get(k) or self.names.get(k)
 
     def by_key(self, value: object) -> Ref | None:
-        return self.keys.get(normalise(value))
+        return self.keys.get(self._key(value))
+
+    def _key(self, value: object) -> str:
+        k = normalise(value)
+        scoped = self.scope is not None and k not in self.scope
+        if scoped and k not in self.keys and k not in self.names:
+            raise LookupError(f"{k!r} is not among the values this registry was loaded for")
+        return k
 
 
 def sp_pk(value: str) -> int | None:

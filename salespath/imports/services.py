@@ -10,6 +10,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from salespath.org.models import User
+from salespath.pipeline.signals import rolled_back
 
 from . import validators, writers
 from .context import Context
@@ -50,7 +51,8 @@ def import_files(
 ) -> ImportResult:
     """Import one or more files. Raises ImportRejected naming every problem (by sheet, row and
     column) before anything is written; otherwise writes it all in one transaction — or, with
-    `dry_run`, does the writing and rolls it back, so the counts it reports are exact.
+    `dry_run`, does the writing and rolls it back, so the counts it reports are exact (the
+    derived data, which would be rolled back with it, is not moved: `rolled_back`).
 
     Each sheet's kind comes from the mapping, else `kind` (the importer's explicit choice,
     for every sheet), else the sheet itself (`kind_of_sheet`), never the file's name."""
@@ -71,10 +73,8 @@ def import_files(
         raise ImportRejected(problems)
     result = ImportResult(dry_run=dry_run)
     try:
-        with large_page_cache(), transaction.atomic():
+        with large_page_cache(), rolled_back() if dry_run else transaction.atomic():
             _validate_and_write(by_kind, by, result)
-            if dry_run:
-                transaction.set_rollback(True)
     except DatabaseError as error:  # validation should have caught it; say so plainly
         raise ImportRejected(
             [
@@ -139,19 +139,25 @@ def _records(
 
 def _validate_and_write(by_kind: dict[str, list[SheetRecords]], by, result: ImportResult):
     context = Context()
-    registries = validators.Registries()
-    references = {
-        text(record.values.get(name)).strip()
-        for kind, name in (
+
+    def values(columns) -> set[str]:
+        return {
+            value
+            for kind, name in columns
+            for sheet in by_kind[kind]
+            for record in sheet.records
+            if (value := text(record.values.get(name)))
+        }
+
+    registries = validators.Registries(customer_values=values(validators.CUSTOMER_COLUMNS))
+    references = values(
+        (
             ("opportunities", "external_id"),
             ("lines", "external_id"),
             ("history", "external_id"),
             ("activities", "opportunity"),
         )
-        for sheet in by_kind[kind]
-        for record in sheet.records
-        if text(record.values.get(name))
-    }
+    )
     preload_opportunities(registries, references)
 
     def each(kind: str, validate) -> list:

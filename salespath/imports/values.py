@@ -72,9 +72,11 @@ def parse_date(value: object, formats: tuple[str, ...] = ()) -> date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return excel_serial_to_date(float(value))
+    if not formats and isinstance(value, str) and _is_iso_date(value):
+        return date.fromisoformat(value)  # the common spelling, read without the patterns
     raw = number_text(value)
-    if not formats and _is_iso_date(raw):  # the common spelling, read without the patterns
-        return date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
+    if not formats and _is_iso_date(raw):  # …written in full-width digits or with spaces
+        return date.fromisoformat(raw)
     for pattern in formats:
         try:
             return datetime.strptime(raw, pattern).date()

@@ -416,7 +416,7 @@ def _write_history(rows: list[tuple], replaced: list[int], by_id, now) -> None:
 def _insert_stage_changes(rows: list[tuple], by_id, now: datetime) -> None:
     """(opportunity id, from stage, from status, to stage, to status, effective on) rows,
     written as imported history: kind `import`, `imported=True`, recorded now by `by_id`."""
-    at = db_datetime(now)
+    at, kind = db_datetime(now), StageChange.Kind.IMPORT.value  # an enum's member, read once
     insert_rows(
         StageChange,
         [
@@ -431,7 +431,7 @@ def _insert_stage_changes(rows: list[tuple], by_id, now: datetime) -> None:
             "by_id",
             "imported",
         ],
-        ((*row, StageChange.Kind.IMPORT.value, at, by_id, True) for row in rows),
+        ((*row, kind, at, by_id, True) for row in rows),
     )
 
 

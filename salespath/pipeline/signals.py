@@ -5,8 +5,11 @@ listening here (`salespath/forecast/apps.py`), in the writer's transaction, sinc
 receivers run before `send` returns. Every writer of the fields that feed derived data
 announces the salespeople whose opportunities it changed, before and after the change."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.db import transaction
 from django.dispatch import Signal
 
 # Sent with `owner_ids`: the salespeople whose opportunities changed (owner before and after).
@@ -24,11 +27,31 @@ opportunities_changed = Signal()
 opportunities_changing = Signal()
 
 
+# True inside `rolled_back`: nothing written stays, so nothing derived from it is kept.
+_rolling_back: ContextVar[bool] = ContextVar("rolling_back", default=False)
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction that writes and is then rolled back whatever happens (an import's dry
+    run: the counts of what it would create and change are the writers' own). Its writes
+    are not announced: the derived data (the forecast's rollups, the funnel's months) would
+    be moved only to be rolled back with them — at scale L, more than half of a dry run of
+    10,000 rows. The rollback itself leaves the derived data as true as before."""
+    token = _rolling_back.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        _rolling_back.reset(token)
+
+
 def announce_owners(
     owner_ids: Iterable[int | None], opportunity_ids: Iterable[int] | None = None
 ) -> None:
     owners = {pk for pk in owner_ids if pk is not None}
-    if not owners:
+    if not owners or _rolling_back.get():
         return
     if opportunity_ids is None:
         opportunities_changed.send(sender=None, owner_ids=owners)
@@ -44,7 +67,7 @@ def announce_changing(opportunity_ids: Iterable[int], owner_ids: Iterable[int | 
     owners before and after, whose turn this writer takes first (`take_turns`)."""
     ids = set(opportunity_ids)
     take_turns(owner_ids)
-    if ids:
+    if ids and not _rolling_back.get():
         opportunities_changing.send(sender=None, opportunity_ids=ids)
 
 

@@ -184,7 +184,7 @@ def test_one_row_failing_validation_writes_nothing_of_the_others(world, tmp_path
     assert drift() == {}
 
 
-def test_a_dry_run_moves_the_derived_data_and_rolls_it_back(world, tmp_path):
+def test_a_dry_run_counts_and_leaves_the_derived_data_as_it_was(world, tmp_path):
     before = snapshot()
     rows = [row("OLD0", "C2", "wang", "S4", amount="1"), row("N1", "C1", "li", amount="5")]
     result = import_files(paths=[workbook(tmp_path, rows)], dry_run=True)

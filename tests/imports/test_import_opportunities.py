@@ -196,6 +196,39 @@ def test_unknown_stage_owner_and_customer_are_each_reported_by_row_and_column(wo
     assert Opportunity.objects.count() == 0
 
 
+def test_customers_are_found_by_any_spelling_among_those_the_file_does_not_name(world, tmp_path):
+    """The importer loads only the customers the file names (at scale, not every customer):
+    a name in other case and spacing, an export's SP-<id> and an external id still find
+    theirs, and a name two customers share is still refused as ambiguous."""
+    CustomerFactory.create_batch(5, owner=world.salesperson)
+    acme = CustomerFactory(name="Acme Heavy Industry", owner=world.salesperson)
+    CustomerFactory(name="Twin Works", owner=world.salesperson)
+    CustomerFactory(name="twin  WORKS", owner=world.teammate)
+    spelled = [*OPEN]
+    spelled[2] = "  ACME   heavy industry "
+    by_export = [*OPEN]
+    by_export[0], by_export[2] = "P5", f"sp-{acme.pk}"
+    twin = [*OPEN]
+    twin[0], twin[2] = "P6", "Twin Works"
+    problems = rejected([workbook(tmp_path, [spelled, by_export, twin])])
+    assert problems == ["商机，第4行，“客户”：“Twin Works”对应多条记录，请使用外部编号或编码。"]
+    import_files(paths=[workbook(tmp_path, [spelled, by_export])])
+    assert set(Opportunity.objects.values_list("customer", flat=True)) == {acme.pk}
+
+
+def test_a_registry_loaded_for_some_values_refuses_to_answer_for_others():
+    from salespath.imports.context import Ref, Registry
+
+    registry = Registry(scope={"acme"})
+    registry.add_records([(1, "Acme", None), (2, "Other", "X-2")])
+    assert registry.find(" ACME ").pk == 1
+    assert registry.by_key("acme") is None
+    with pytest.raises(LookupError):
+        registry.find("Other")
+    registry.add(Ref(None, "New"), names=["New"])  # a record the file adds is found
+    assert registry.find("new").name == "New"
+
+
 def test_duplicate_external_ids_in_one_file_are_refused(world, tmp_path):
     problems = rejected([workbook(tmp_path, [OPEN, OPEN])])
     assert any("第3行" in p and "第2行" in p and "P1" in p for p in problems)

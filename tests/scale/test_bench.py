@@ -43,6 +43,7 @@ KEYS = [
     "write_advance",
     "write_activity",
     "import_10k",
+    "import_10k_written",
 ]
 
 
@@ -92,6 +93,7 @@ def test_one_run_gives_every_measurement_as_json_and_as_a_table(company, tmp_pat
         "Roadmap grid, 12 people",
         "Integrity report, team",
         "Import 30 rows (dry run)",
+        "Import 30 rows (written, every derived row kept; rolled back)",
         "Integrity report, company, every page",
         "Evaluation workbook, company (xlsx)",
         "Advance a deal one stage (one call, rolled back)",
