@@ -457,7 +457,7 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
         rollups._apply_splits(sums, moves, deals, past=h)
     if d > cut:
         closing = deals.filter(rollups.ANY_STATUS, expected_close__gt=cut, expected_close__lte=d)
-        overdue += counted_on(h, closing).filter(overdue_filter(h, view)).count()
+        overdue += counted_on(h, closing, few=True).filter(overdue_filter(h, view)).count()
     return sums, overdue
 
 

@@ -628,7 +628,7 @@ def _apply_splits(
         dates = Q()
         for _k, days, _direction in moves:
             dates |= (ANY_STATUS & Q(expected_close__range=days)) | Q(won_on__range=days)
-        deals = counted_on(past, opportunities).filter(dates, in_days)
+        deals = counted_on(past, opportunities, few=True).filter(dates, in_days)
         deals, weighs = deals.filter(open_in_view(TIME, past.as_of)), F("weight")
     rows = (
         deals.annotate(split=which)

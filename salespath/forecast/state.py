@@ -292,12 +292,20 @@ def category_column(h: Horizon) -> Case:
     )
 
 
-def counted_on(h: Horizon, queryset: QuerySet | None = None) -> QuerySet:
+def counted_on(h: Horizon, queryset: QuerySet | None = None, *, few: bool = False) -> QuerySet:
     """Opportunities that existed on D and were not lost on D, with the aliases
     `status_on_d`, `standing_on_d` (`not_lost`'s), `stage_on_d`, `time_close`,
     `category_close`, `time_column`, `category_column` and `weight` (percent the weighted
-    forecast counts)."""
+    forecast counts).
+
+    `few`: `queryset` is already narrowed by an index to a few thousand deals (those
+    closing on some days): the creation date is then checked on each of them, never read
+    from its index, which PostgreSQL otherwise intersected with them — a bitmap of half a
+    million deals created by D, 20–26 ms a query at scale L, to drop a few thousand."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
+    if few:  # an expression no index answers; the date is never empty
+        created = queryset.alias(created=Coalesce("created_on", "created_on"))
+        return with_columns(h, created.exclude(created__gt=h.as_of)).filter(not_lost(h.as_of))
     return (
         # "not created after D" rather than "created on or before D" (the same rows: the
         # date is never empty): SQLite would otherwise read a company's opportunities in
