@@ -95,7 +95,24 @@ class ForecastSnapshot(AppendOnly):
         return f"{self.submission}: {self.name}"
 
 
-class ForecastRollup(models.Model):
+class RollupGroups(models.Model):
+    """The rollup's groups and sums (`rollups.COLUMNS` but the owner): the columns of
+    today's rows, of a month end's rows and of a day's changes, which `rollups.move_rows`
+    adds to and takes from alike."""
+
+    view = models.CharField(_("view"), max_length=8)
+    done_month = models.DateField(_("month completed or signed"), null=True)
+    close_month = models.DateField(_("month of the close date"), null=True)
+    category = models.CharField(_("forecast category"), max_length=16, blank=True)
+    deals = models.IntegerField(_("opportunities"))
+    amount = models.BigIntegerField(_("amount (cents)"))
+    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
+
+    class Meta:
+        abstract = True
+
+
+class ForecastRollup(RollupGroups):
     """Per-salesperson sums behind the forecast when nothing happened after the cutoff date,
     so it need not read every opportunity. Derived data, not a record: `forecast.rollups`
     rewrites an owner's rows in the same transaction as every change to their
@@ -113,13 +130,8 @@ class ForecastRollup(models.Model):
         related_name="+",
         verbose_name=_("account manager"),
     )
-    view = models.CharField(_("view"), max_length=8)
-    done_month = models.DateField(_("month completed or signed"), null=True)
+    # today's close date is the expected one (a past date's may be the S7 date after it)
     close_month = models.DateField(_("month of the expected close date"), null=True)
-    category = models.CharField(_("forecast category"), max_length=16, blank=True)
-    deals = models.IntegerField(_("opportunities"))
-    amount = models.BigIntegerField(_("amount (cents)"))
-    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
 
     class Meta:
         verbose_name = _("forecast rollup row")
@@ -148,23 +160,7 @@ class ForecastMonthEnd(models.Model):
         return self.day.isoformat()
 
 
-class RollupOnADate(models.Model):
-    """`ForecastRollup`'s groups and sums on a past date: the columns of a month end's rows
-    and of a day's changes, which `rollups.move_rows` adds to and takes from alike."""
-
-    view = models.CharField(_("view"), max_length=8)
-    done_month = models.DateField(_("month completed or signed"), null=True)
-    close_month = models.DateField(_("month of the close date"), null=True)
-    category = models.CharField(_("forecast category"), max_length=16, blank=True)
-    deals = models.IntegerField(_("opportunities"))
-    amount = models.BigIntegerField(_("amount (cents)"))
-    weighted = models.BigIntegerField(_("weighted amount (cents × percent)"))
-
-    class Meta:
-        abstract = True
-
-
-class ForecastMonthEndRow(RollupOnADate):
+class ForecastMonthEndRow(RollupGroups):
     """`ForecastRollup`'s rows of the opportunities as they stood at the end of a past
     month (`month_end`): their status then, read from the history, and today's amounts,
     categories and dates, as SPEC §5 counts a forecast on a past date. Derived data kept by
@@ -194,7 +190,7 @@ class ForecastMonthEndRow(RollupOnADate):
         return f"{self.month_end} {self.owner_id} {self.view}"
 
 
-class ForecastDayChange(RollupOnADate):
+class ForecastDayChange(RollupGroups):
     """How the rollup's rows changed on one day of the last three years: the rows at the
     end of `day` less those at the end of the day before, of the deals with an event that
     day (created, signed, completed, lost, a change of status), grouped as

@@ -303,16 +303,14 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None, *, few: bool = Fals
     from its index, which PostgreSQL otherwise intersected with them — a bitmap of half a
     million deals created by D, 20–26 ms a query at scale L, to drop a few thousand."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
+    created = "created_on"
     if few:  # an expression no index answers; the date is never empty
-        created = queryset.alias(created=Coalesce("created_on", "created_on"))
-        return with_columns(h, created.exclude(created__gt=h.as_of)).filter(not_lost(h.as_of))
-    return (
-        # "not created after D" rather than "created on or before D" (the same rows: the
-        # date is never empty): SQLite would otherwise read a company's opportunities in
-        # the order of the index by creation date, one table page per row, when nearly all
-        # of them match anyway.
-        with_columns(h, queryset.exclude(created_on__gt=h.as_of)).filter(not_lost(h.as_of))
-    )
+        queryset, created = queryset.alias(created=Coalesce(created, created)), "created"
+    # "not created after D" rather than "created on or before D" (the same rows: the date is
+    # never empty): SQLite would otherwise read a company's opportunities in the order of
+    # the index by creation date, one table page per row, when nearly all of them match.
+    counted = queryset.exclude(**{f"{created}__gt": h.as_of})
+    return with_columns(h, counted).filter(not_lost(h.as_of))
 
 
 def with_columns(h: Horizon, queryset: QuerySet) -> QuerySet:

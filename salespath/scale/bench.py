@@ -396,13 +396,12 @@ def _log_activity(s: Subjects) -> Callable[[], object]:
     return _rolled_back(call)
 
 
-def _import(as_of: date, workdir: Path, rows: int, dry_run: bool = True) -> Callable[[], object]:
-    """The import of `rows` new deals: its dry run (everything written, then rolled back; the
-    derived data is not moved, `pipeline.signals.rolled_back`), or the import itself with
-    every derived row kept, in a transaction rolled back after it."""
+def _import(paths: list[Path], dry_run: bool = True) -> Callable[[], object]:
+    """The import of `paths` (`write_import_files`): its dry run (everything written, then
+    rolled back; the derived data is not moved, `pipeline.signals.rolled_back`), or the
+    import itself with every derived row kept, in a transaction rolled back after it."""
     from salespath.imports.services import import_files
 
-    paths = write_import_files(workdir, as_of, rows)
     if dry_run:
         return lambda: import_files(paths=paths, dry_run=True)
     return _rolled_back(lambda: import_files(paths=paths))
@@ -466,6 +465,7 @@ def measurements(
     # twelve months from and to the middle of a month, ending last month
     funnel_start = add_months(s.as_of, -13).replace(day=16)
     funnel_end = add_months(s.as_of, -1).replace(day=15)
+    import_paths = write_import_files(workdir, s.as_of, import_rows)  # both imports read them
 
     return [
         (
@@ -702,7 +702,7 @@ def measurements(
                 2000,
                 {"n": f"{import_rows:,}"},
             ),
-            _import(s.as_of, workdir, import_rows),
+            _import(import_paths),
         ),
         (
             Measurement(
@@ -711,7 +711,7 @@ def measurements(
                 None,
                 {"n": f"{import_rows:,}"},
             ),
-            _import(s.as_of, workdir, import_rows, dry_run=False),
+            _import(import_paths, dry_run=False),
         ),
     ]
 
