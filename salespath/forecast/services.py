@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from salespath.errors import Conflict, DomainError, NotAllowed
 from salespath.org.access import supervises
 from salespath.org.models import User
+from salespath.pipeline.history import stage_on, status_on
 from salespath.pipeline.models import Opportunity, OpportunityLine, Status
 
 from .models import ForecastSnapshot, ForecastSubmission, How
@@ -32,6 +33,7 @@ def _snapshot_population(queryset: QuerySet, horizon: Horizon) -> QuerySet:
     in the year are kept so the next comparison can say "lost"."""
     return (
         with_columns(horizon, queryset)
+        .alias(status_on_d=status_on(horizon.as_of), stage_on_d=stage_on(horizon.as_of))
         .filter(created_on__lte=horizon.as_of)
         .alias(ended_on=status_since(horizon.as_of))
         .filter(

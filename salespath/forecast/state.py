@@ -88,7 +88,7 @@ from salespath.lib.fiscal import (
     fiscal_year_of,
     fiscal_year_period,
 )
-from salespath.pipeline.history import in_history, stage_on, status_on, unchanged_since
+from salespath.pipeline.history import in_history, status_on, unchanged_since
 from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 
 TIME = "time"
@@ -294,9 +294,11 @@ def category_column(h: Horizon) -> Case:
 
 def counted_on(h: Horizon, queryset: QuerySet | None = None, *, few: bool = False) -> QuerySet:
     """Opportunities that existed on D and were not lost on D, with the aliases
-    `status_on_d`, `standing_on_d` (`not_lost`'s), `stage_on_d`, `time_close`,
-    `category_close`, `time_column`, `category_column` and `weight` (percent the weighted
-    forecast counts).
+    `standing_on_d` (`not_lost`'s), `time_close`, `category_close`, `time_column`,
+    `category_column` and `weight` (percent the weighted forecast counts). Not the stage and
+    status on D, which no forecast reads: each is a lookup in the history that the ORM
+    resolved, copied and compiled with every query built on these (the snapshot of a
+    submission adds them, `services._snapshot_population`).
 
     `few`: `queryset` is already narrowed by an index to a few thousand deals (those
     closing on some days): the creation date is then checked on each of them, never read
@@ -315,9 +317,7 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None, *, few: bool = Fals
 
 def with_columns(h: Horizon, queryset: QuerySet) -> QuerySet:
     return queryset.alias(
-        status_on_d=status_on(h.as_of),
         standing_on_d=standing_on(h.as_of),
-        stage_on_d=stage_on(h.as_of),
         time_close=close_date("won_on", h.as_of),
         category_close=close_date("signed_on", h.as_of),
         time_column=time_column(h),

@@ -22,7 +22,7 @@ from .attainment import signed_by_owner
 from .calendar import deadline_for, timeliness
 from .models import ForecastSnapshot, ForecastSubmission
 from .people import members_of, people_rows, scope_dict
-from .queries import MONEY, _amount, _column_aggregates, _figures, forecast
+from .queries import MONEY, _amount, _column_groups, _figures, forecast
 from .rows import Figures, money, rows_and_total
 from .services import snapshot_rows
 from .state import CATEGORY, CATEGORY_COLUMNS, fiscal_start_month
@@ -41,17 +41,12 @@ def submission_figures(submissions, view: str, *, weighted: bool = False) -> dic
     submission totals exactly what the forecast showed on its cutoff date. One query;
     `submissions` is a queryset or a list of ids. A submission without rows is left out."""
     done = Q(signed_on__lte=F("submission__as_of")) | Q(won_on__lte=F("submission__as_of"))
-    rows = (
-        ForecastSnapshot.objects.filter(COUNTED, submission__in=submissions)
-        .alias(
-            weight=Case(
-                When(done, then=Value(100)), default=F("probability"), output_field=IntegerField()
-            )
-        )
-        .values("submission")
-        .annotate(**_column_aggregates(view, _amount(weighted)))
-        .order_by()
+    weight = Case(
+        When(done, then=Value(100)), default=F("probability"), output_field=IntegerField()
     )
+    snapshots = ForecastSnapshot.objects.filter(COUNTED, submission__in=submissions)
+    snapshots = snapshots.alias(weight=weight)
+    rows = _column_groups(snapshots, view, _amount(weighted), "submission")
     return {row["submission"]: _figures(row, view, weighted) for row in rows}
 
 
