@@ -26,6 +26,7 @@ from salespath.forecast.month_ends import rebuild as rebuild_month_ends
 from salespath.forecast.rollups import rebuild as rebuild_forecast_rollup
 from salespath.notifications.models import JobRun
 from salespath.org.models import Branch, Role, Team, User
+from salespath.pipeline import evidence
 from salespath.pipeline.copies import copy_team_and_lines
 from salespath.pipeline.evidence import refresh as store_evidence
 from salespath.pipeline.funnel_rollup import rebuild as rebuild_funnel
@@ -135,12 +136,14 @@ def delete_demo(*, reference_data: bool = False) -> None:
         Q(external_id__startswith=OPPORTUNITY_PREFIX) | Q(owner__in=people)
     )
     # History rows are append-only for the application; removing a whole demo is the one
-    # exception, done as a bulk delete that never goes through their delete().
-    _delete(StageChange.objects.filter(opportunity__in=opportunities))
-    _delete(Activity.objects.filter(person__in=people))
-    _delete(opportunities)
-    _delete(Customer.objects.filter(Q(external_id__startswith=CUSTOMER_PREFIX)))
-    _delete(people)
+    # exception, done as a bulk delete that never goes through their delete(). The deals
+    # whose evidence the deleted rows were part of are forgotten once, at the end.
+    with evidence.forgotten_together():
+        _delete(StageChange.objects.filter(opportunity__in=opportunities))
+        _delete(Activity.objects.filter(person__in=people))
+        _delete(opportunities)
+        _delete(Customer.objects.filter(Q(external_id__startswith=CUSTOMER_PREFIX)))
+        _delete(people)
     # The job ledger: a rebuilt demo replays its history, so its jobs (overdue, stuck deals,
     # deadlines) must run again rather than count as done for today.
     _delete(JobRun.objects.all())

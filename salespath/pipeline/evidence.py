@@ -35,7 +35,9 @@ deals and evaluates the others (`evaluate`); a read stores nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -63,9 +65,17 @@ REFRESH_LIMIT = 4000  # deals the minutely job refreshes at most (a transaction,
 # --- writers forget -----------------------------------------------------------------------
 
 
+# The deals forgotten inside `forgotten_together`, forgotten when it ends.
+_gathered: ContextVar[set[int] | None] = ContextVar("evidence_gathered", default=None)
+
+
 def forget(opportunity_ids: Iterable[int]) -> None:
     """These deals' evidence changed: their stored rows go, once their opportunity rows are
     locked (so that a refresh running now either stored its row before, or waits)."""
+    gathered = _gathered.get()
+    if gathered is not None:
+        gathered.update(int(pk) for pk in opportunity_ids)
+        return
     ids = sorted({int(pk) for pk in opportunity_ids})
     # (a writer outside a transaction, in autocommit, holds the lock for this block only)
     with transaction.atomic(savepoint=False):
@@ -74,6 +84,25 @@ def forget(opportunity_ids: Iterable[int]) -> None:
             locked = Opportunity.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
             list(locked.values("pk"))
             StoredEvidence.objects.filter(opportunity__in=chunk).delete()
+
+
+@contextmanager
+def forgotten_together() -> Iterator[None]:
+    """Inside it, the deals that writers forget are gathered and forgotten once, as it ends
+    (inside the writer's transaction, before it commits, so a refresh still waits for it):
+    for a writer of thousands of rows, each of whose saves or deletes would otherwise lock
+    and forget its deals on its own — deleting the demo company forgot deals 16,000 times,
+    10 of its 13 seconds."""
+    if _gathered.get() is not None:  # an outer one forgets them
+        yield
+        return
+    token = _gathered.set(set())
+    try:
+        yield
+        ids = _gathered.get()
+    finally:
+        _gathered.reset(token)
+    forget(ids)
 
 
 def forget_customers(customer_ids: Iterable[int]) -> None:
