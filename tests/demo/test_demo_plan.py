@@ -27,3 +27,19 @@ def test_the_printed_supervisor_and_gm_each_have_an_initiation_request_waiting(s
     gm = min(org.with_role(Role.BRANCH_GM), key=lambda p: p.username)
     assert any(owner.team == supervisor.team for owner in waiting), supervisor.username
     assert any(owner.branch == gm.branch for owner in waiting), gm.username
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_another_seed_plans_another_company(today):
+    """The seed reaches the plan the demo is built from: its people, customers and deals."""
+
+    def plan(seed: int) -> tuple[str, str, str]:
+        rng = random.Random(seed)
+        org = plan_people(rng, today)
+        customers = plan_customers(rng, org, today)
+        stories = plan_stories(rng, org, customers, today)
+        return repr(org), repr(customers), repr(stories)
+
+    assert plan(7) == plan(7)
+    seven, eight = plan(7), plan(8)
+    assert all(a != b for a, b in zip(seven, eight, strict=True))
