@@ -131,6 +131,20 @@ def test_only_the_deals_of_what_changed_are_forgotten(deal, cast):
     assert stored(deal) is None and stored(other) is not None
 
 
+def test_writes_forgotten_together_forget_their_deals_once_as_it_ends(deal, cast):
+    """A writer of many rows (deleting the demo company) gathers the deals to forget and
+    forgets them once, before its transaction commits; the others keep their rows."""
+    other = OpportunityFactory(owner=cast.teammate, customer=CustomerFactory(industry=None))
+    evidence.refresh()
+    with transaction.atomic():
+        with evidence.forgotten_together():
+            Quote.objects.filter(opportunity=deal).delete()
+            KeyDate.objects.filter(opportunity=deal).first().delete()
+            assert stored(deal) is not None  # not yet: gathered
+        assert stored(deal) is None and stored(other) is not None
+    assert evidence.differences() == []
+
+
 def test_the_report_reads_the_same_from_stored_rows_without_evaluating(cast, monkeypatch):
     on_record = OpportunityFactory(owner=cast.salesperson, stage_id="S4")
     evidence_up_to(on_record, "S3")
