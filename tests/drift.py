@@ -19,8 +19,9 @@ Tests that never touch the database (no `db`, `transactional_db`, `live_server` 
 A test that wrote nothing — neither it nor its fixtures, in its transaction — leaves the
 data as committed before it; when that committed data was found clean at the end of an
 earlier test that wrote nothing either, and nothing can have committed since (no module or
-session fixture set up, no transactional test run), the check would compare the same rows
-again and is skipped: the demo company's read-only tests checked its 400 deals forty times.
+session fixture set up or torn down, no transactional test run), the check would compare
+the same rows again and is skipped: the demo company's read-only tests checked its 400
+deals forty times.
 """
 
 from __future__ import annotations

@@ -81,11 +81,11 @@ def _column_groups(queryset: QuerySet, view: str, amount, *keys: str) -> list[di
     `amount`) and `n_<column>` (deals), beside the keys' values: one query grouped by the
     keys and the column (`state.column_alias`'s value), pivoted here.
 
-    Grouped, the column's rule — a CASE reading the state on D — is written and evaluated
-    once per deal; as a conditional sum per column and measure it was written twelve times,
-    which cost more to compile than a small forecast's queries take to run, and to evaluate
-    on every deal at scale. A key whose deals are in no column is listed with nothing in
-    them, as the rollup's rows list an owner with deals on D."""
+    Grouped, the column's rule — a CASE reading the state on D — is written once; as a
+    conditional sum per column and measure it was written twelve times, which cost more to
+    compile than a small forecast's queries take to run (at scale L the reads measured the
+    same either way). A key whose deals are in no column is listed with nothing in them, as
+    the rollup's rows list an owner with deals on D."""
     groups = (
         queryset.annotate(column_key=F(column_alias(view)))
         .values(*keys, "column_key")
