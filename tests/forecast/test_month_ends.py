@@ -227,6 +227,27 @@ def test_a_date_late_in_its_month_starts_from_that_month_end_and_reads_the_same(
 
 
 @pytest.mark.django_db
+def test_months_in_which_nothing_happened_still_let_deals_done_a_year_before_go(cast):
+    """Two deals won in the window's first months and nothing after: every later month end
+    is made from the one before without an event between them, and still leaves each out
+    from the month end a year after its win, as a read of the opportunities at that month
+    end does; a forecast on a day of such a month reads the same either way."""
+    today = base.today()
+    ends = month_ends.window(today)
+    for months, owner in ((1, cast.salesperson), (2, cast.teammate)):
+        won_on = ends[months] - timedelta(days=5)
+        created = won_on - timedelta(days=40)
+        win(deal(owner, created=created, close=won_on), won_on)
+    month_ends.rebuild()
+    assert_rows_as_read_directly()
+    # time view rows done in the first months: kept for a year, then gone
+    done = ForecastMonthEndRow.objects.filter(view="time", done_month__isnull=False)
+    assert done.filter(month_end=ends[10]).count() == 2
+    assert not done.filter(month_end=ends[-1]).exists()
+    assert_same_past_forecasts(cast, [ends[14] - timedelta(days=9), ends[20] + timedelta(days=3)])
+
+
+@pytest.mark.django_db
 def test_the_daily_job_prepares_the_new_month_end_and_lets_the_oldest_go(cast):
     today = base.today()
     deal(cast.salesperson, created=add_months(today, -3), close=add_months(today, 2))
