@@ -10,11 +10,14 @@ rows (tests/drift.py, docs/verify.md)."""
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import transaction
 from django.utils import translation
 
 from salespath.org.models import User
@@ -39,8 +42,7 @@ class Cast:
     admin: User
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def make_cast() -> Cast:
     branch = BranchFactory(code="gz", name="广州分公司", name_en="Guangzhou")
     other_branch = BranchFactory(code="sz", name="深圳分公司", name_en="Shenzhen")
     team = TeamFactory(code="gz-1", name="广州一组", branch=branch)
@@ -68,6 +70,23 @@ def cast(db) -> Cast:
             username="admin", display_name="管理员", team=None, branch=other_branch, roles=["admin"]
         ),
     )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return make_cast()
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker) -> Iterator[None]:
+    """For a module-scoped fixture: what it writes inside is seen by every test of the
+    module and rolled back after the last, never committed (Django's `setUpTestData`). Each
+    test runs in a savepoint inside it, so what a test writes is gone before the next.
+    Hand each test its own copies of any model instances (`copy.deepcopy`), as Django
+    does: a test may change one in memory."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session")

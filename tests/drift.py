@@ -21,7 +21,9 @@ data as committed before it; when that committed data was found clean at the end
 earlier test that wrote nothing either, and nothing can have committed since (no module or
 session fixture set up or torn down, no transactional test run), the check would compare
 the same rows again and is skipped: the demo company's read-only tests checked its 400
-deals forty times.
+deals forty times. Rows a module's fixture writes for all its tests, in a transaction around
+them that is rolled back after the last (`rows_for_the_module`, tests/conftest.py), count as
+the first test's writes, and the tests after it are judged by their own.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import pytest
 # The fixture every way of getting the test database goes through (pytest-django).
 DATABASE_FIXTURE = "_django_db_helper"
 REQUEST = pytest.StashKey()
-CHANGES = pytest.StashKey()  # SQLite: the connection's changes when the test's setup began
+CHANGES = pytest.StashKey()  # the connection's changed rows when the test's setup began
 # The fixtures whose tests commit what they write (pytest-django).
 COMMITTING = {"transactional_db", "live_server", "django_db_serialized_rollback"}
 
@@ -44,23 +46,29 @@ class Committed:
 
 
 def _changes() -> int | None:
-    """SQLite: the rows this connection has changed since it opened (never decreasing, a
-    rollback included); None elsewhere or when it is not open."""
+    """The rows this connection has changed, never decreasing within a transaction: SQLite
+    counts since the connection opened (a rollback included); PostgreSQL within the current
+    transaction (0 outside one), savepoints included. None when it is not open."""
     from django.db import connection
 
-    if connection.vendor != "sqlite" or connection.connection is None:
+    if connection.connection is None:
         return None
+    if connection.vendor == "postgresql":  # the driver's own cursor: before the test's
+        # fixtures run, pytest-django refuses Django's
+        with connection.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+                "FROM pg_stat_xact_user_tables"
+            )
+            return int(cursor.fetchone()[0])
     return connection.connection.total_changes
 
 
 def _wrote(item: pytest.Item) -> bool:
-    """Whether the test or its fixtures wrote anything in its transaction (or may have)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":  # a transaction gets an id at its first write
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
-            return cursor.fetchone()[0]
+    """Whether the test or its fixtures wrote anything in its transaction (or may have).
+    Compared with the count when its setup began, not with nothing: the rows a module's
+    fixture wrote for all its tests, in a transaction around them, were checked at the end
+    of the first (tests/conftest.py `rows_for_the_module`)."""
     before = item.stash.get(CHANGES, None)
     return before is None or _changes() != before
 

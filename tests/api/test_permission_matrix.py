@@ -6,6 +6,8 @@ supervisor, chen a salesperson of another team of the branch, huang the branch G
 finance, boss an executive. 404 means "as if it did not exist", 403 "seen but not allowed".
 """
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +21,7 @@ from salespath.customers.models import Competitor
 from salespath.forecast.services import forecast_submit
 from salespath.pipeline import services
 from salespath.pipeline.models import FieldChange, KeyDate, Objection, StageChange, Status
+from tests.conftest import Cast, make_cast, rows_for_the_module
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -75,8 +78,25 @@ class World:
     today: str
 
 
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker) -> Iterator[tuple[Cast, World]]:
+    """The cast and the world, built once for the module's hundred tests."""
+    with rows_for_the_module(django_db_blocker):
+        cast = make_cast()
+        yield cast, _world(cast)
+
+
 @pytest.fixture
-def world(cast) -> World:
+def cast(_built, db) -> Cast:
+    return copy.deepcopy(_built[0])
+
+
+@pytest.fixture
+def world(_built, db) -> World:
+    return _built[1]
+
+
+def _world(cast: Cast) -> World:
     li, today = cast.salesperson, timezone.localdate()
     product = ProductFactory(code="erp")
     customer = CustomerFactory(owner=li)

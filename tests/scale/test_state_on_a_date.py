@@ -21,6 +21,7 @@ from salespath.roadmap.phases import phase_on, quota_quarter_period, quota_year_
 from salespath.roadmap.playbook import Playbooks
 from salespath.scale.generate import generate
 from salespath.scale.sizes import SIZES
+from tests.conftest import rows_for_the_module
 from tests.factories import written
 from tests.forecast.helpers import COMPANY
 
@@ -36,8 +37,20 @@ def _from_history_only(as_of: date, field: str) -> Subquery:
     )
 
 
+@pytest.fixture(scope="module")
+def _generated(django_db_setup, django_db_blocker):
+    """Generated once for the module's tests (a test's own writes are rolled back before
+    the next)."""
+    with rows_for_the_module(django_db_blocker):
+        yield _generate()
+
+
 @pytest.fixture
-def company(db):
+def company(_generated, db):
+    return _generated
+
+
+def _generate() -> None:
     generate(size=SIZES["T"], seed=11, today=TODAY)
     # Some deals move after the generated day: lost, or (if lost) reopened, twenty days on.
     moved = list(Opportunity.objects.exclude(status="won").order_by("pk")[:40])
