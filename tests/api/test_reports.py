@@ -1,8 +1,10 @@
 """Reports through the API: the same JSON as the management commands for the same inputs,
 Excel where the forecast app writes it, and clear refusals for bad parameters."""
 
+import copy
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from salespath.forecast.services import forecast_submit
+from tests.conftest import Cast, make_cast, rows_for_the_module
 from tests.factories import LineFactory, OpportunityFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,22 +22,30 @@ pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 3, 31)
 
 
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker) -> Iterator[Cast]:
+    """The cast and four deals, written once for the module's tests."""
+    with rows_for_the_module(django_db_blocker):
+        cast = make_cast()
+        erp = ProductFactory(code="erp")
+        for owner, close, category in (
+            (cast.salesperson, date(2026, 5, 15), "commit"),
+            (cast.salesperson, date(2026, 11, 30), "best_case"),
+            (cast.teammate, date(2026, 4, 30), "pipeline"),
+            (cast.other_salesperson, date(2026, 6, 30), "commit"),
+        ):
+            opportunity = OpportunityFactory(
+                owner=owner, expected_close=close, forecast_category=category, probability=40
+            )
+            LineFactory(opportunity=opportunity, product=erp, amount=Decimal("250000.00"))
+            opportunity.amount = Decimal("250000.00")
+            opportunity.save()
+        yield cast
+
+
 @pytest.fixture
-def pipeline(cast):
-    erp = ProductFactory(code="erp")
-    for owner, close, category in (
-        (cast.salesperson, date(2026, 5, 15), "commit"),
-        (cast.salesperson, date(2026, 11, 30), "best_case"),
-        (cast.teammate, date(2026, 4, 30), "pipeline"),
-        (cast.other_salesperson, date(2026, 6, 30), "commit"),
-    ):
-        opportunity = OpportunityFactory(
-            owner=owner, expected_close=close, forecast_category=category, probability=40
-        )
-        LineFactory(opportunity=opportunity, product=erp, amount=Decimal("250000.00"))
-        opportunity.amount = Decimal("250000.00")
-        opportunity.save()
-    return cast
+def pipeline(_built, db) -> Cast:
+    return copy.deepcopy(_built)
 
 
 def command_json(name: str, *args: str) -> object:
