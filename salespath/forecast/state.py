@@ -88,7 +88,7 @@ from salespath.lib.fiscal import (
     fiscal_year_of,
     fiscal_year_period,
 )
-from salespath.pipeline.history import in_history, status_on, unchanged_since
+from salespath.pipeline.history import in_history, not_lost_few, status_on, unchanged_since
 from salespath.pipeline.models import ForecastCategory, Opportunity, Status
 
 TIME = "time"
@@ -303,7 +303,9 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None, *, few: bool = Fals
     `few`: `queryset` is already narrowed by an index to a few thousand deals (those
     closing on some days): the creation date is then checked on each of them, never read
     from its index, which PostgreSQL otherwise intersected with them — a bitmap of half a
-    million deals created by D, 20–26 ms a query at scale L, to drop a few thousand."""
+    million deals created by D, 20–26 ms a query at scale L, to drop a few thousand. And
+    "not lost on D" reads the history only for those that left a loss after D
+    (`history.not_lost_few`): the same rows, without a look-up in the history for each."""
     queryset = Opportunity.objects.all() if queryset is None else queryset
     created = "created_on"
     if few:  # an expression no index answers; the date is never empty
@@ -311,8 +313,10 @@ def counted_on(h: Horizon, queryset: QuerySet | None = None, *, few: bool = Fals
     # "not created after D" rather than "created on or before D" (the same rows: the date is
     # never empty): SQLite would otherwise read a company's opportunities in the order of
     # the index by creation date, one table page per row, when nearly all of them match.
-    counted = queryset.exclude(**{f"{created}__gt": h.as_of})
-    return with_columns(h, counted).filter(not_lost(h.as_of))
+    counted = with_columns(h, queryset.exclude(**{f"{created}__gt": h.as_of}))
+    if few:
+        return counted.filter(not_lost_few(h.as_of, "standing_on_d"))
+    return counted.filter(not_lost(h.as_of))
 
 
 def with_columns(h: Horizon, queryset: QuerySet) -> QuerySet:

@@ -13,9 +13,20 @@ change dated after `as_of` (`changed_after`), which the row tells by `history_un
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
-from .models import Opportunity, StageChange
+from .models import Opportunity, StageChange, Status
 
 
 def in_history(as_of: date, field: str) -> Subquery:
@@ -86,4 +97,30 @@ def status_on(as_of: date) -> Case:
         When(unchanged_since(as_of), then=F("status")),
         default=in_history(as_of, "to_status"),
         output_field=CharField(),
+    )
+
+
+def left_a_loss_after(as_of: date) -> QuerySet:
+    """The opportunities with a stage change dated after `as_of` out of the lost status (a
+    reopening, or a move between stages while lost): a few among millions, read from their
+    own index (pipeline migration 0017), once a statement."""
+    changes = StageChange.objects.filter(from_status=Status.LOST, effective_on__gt=as_of)
+    return changes.order_by().values("opportunity")
+
+
+def not_lost_few(as_of: date, status_on_d: str) -> Q:
+    """Not lost at the end of `as_of` — `status_on(as_of)` (the alias `status_on_d`, with
+    no history read as open) is not lost — with the history read only for the opportunities
+    that left a loss after `as_of`, for a report that checks a few thousand deals one by one
+    (the boundary days of a forecast on a past date: 20,000 deals at scale L, one look-up
+    each in the history, 70–80 ms on either engine).
+
+    The same rows: a deal with a change after `as_of` stood on `as_of` as its first change
+    after it left it (each change's `from_status` is the status the one before it left; the
+    services, the import and the generator write it so and never date a change before the
+    last one), so if none of those changes left a loss, it was not lost then. Without a
+    change after it, its status then is its status now."""
+    changed = changed_after(as_of)
+    return (~changed & ~Q(status=Status.LOST)) | (
+        changed & (~Q(pk__in=left_a_loss_after(as_of)) | ~Q(**{status_on_d: Status.LOST}))
     )

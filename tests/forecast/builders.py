@@ -77,7 +77,10 @@ def _save(opportunity: Opportunity) -> None:
 
 def move(opportunity, stage: str, on: date) -> Opportunity:
     kind = StageChange.Kind.ADVANCE if stage > opportunity.stage_id else StageChange.Kind.BACK
-    _change(opportunity, kind=kind, to_stage=stage, to_status=Status.OPEN, on=on, reason="test")
+    # a move between stages keeps the status (a lost deal moved stays lost)
+    _change(
+        opportunity, kind=kind, to_stage=stage, to_status=opportunity.status, on=on, reason="test"
+    )
     opportunity.stage_id = stage
     opportunity.stage_entered_on = on
     _save(opportunity)

@@ -18,12 +18,13 @@ from salespath.forecast.queries import forecast
 from salespath.lib.fiscal import add_months
 from salespath.notifications.jobs import JOBS, run_due
 from salespath.org.scopes import Scope
+from salespath.pipeline.models import StageChange
 from salespath.pipeline.services import base
 from salespath.pipeline.services.contract import contract_sign
 from salespath.pipeline.services.moves import opportunity_lose
 from salespath.pipeline.services.opportunities import opportunity_create, opportunity_update
 from tests.factories import CustomerFactory, batch
-from tests.forecast.builders import deal, lose, reopen, sign, win
+from tests.forecast.builders import deal, lose, move, reopen, sign, win
 
 CATEGORIES = ["commit", "best_case", "pipeline", "omitted"]
 
@@ -224,6 +225,49 @@ def test_a_date_late_in_its_month_starts_from_that_month_end_and_reads_the_same(
     # closing by D and open on D: the signed, the lost and the plain one; the deal won after
     # D closes on its S7 date (`state.close_date`), after D
     assert report["overdue_count"] == 3
+
+
+@pytest.mark.django_db
+def test_deals_read_one_by_one_on_a_past_date_are_lost_on_it_as_their_history_says(cast):
+    """The boundary days of the time view (D + 3 months, read from the opportunities) and
+    the deals closing in D's month by D are checked one by one, their history read only if
+    they left a loss after D (`history.not_lost_few`): a deal lost before D and reopened
+    after it was lost on D, and so was one moved between stages while lost; one lost and
+    reopened before D, or lost after D, was not."""
+    today = base.today()
+    as_of = month_ends.window(today)[-8] + timedelta(days=16)  # the 16th of a month
+    boundary = add_months(as_of, 3) + timedelta(days=4)  # in the days read one by one
+    overdue = as_of - timedelta(days=6)  # closing in D's month, by D
+    created = as_of - timedelta(days=120)
+    lost_on_d = []
+    for close in (boundary, overdue):
+        reopened_since = lose(
+            deal(cast.salesperson, created=created, close=close), as_of - timedelta(days=9)
+        )
+        reopen(reopened_since, as_of + timedelta(days=9))
+        moved_while_lost = lose(
+            deal(cast.teammate, created=created, close=close), as_of - timedelta(days=5)
+        )
+        move(moved_while_lost, "S3", as_of + timedelta(days=2))
+        lost_on_d += [reopened_since, moved_while_lost]
+        reopen(
+            lose(deal(cast.salesperson, created=created, close=close), as_of - timedelta(days=30)),
+            as_of - timedelta(days=20),
+        )
+        lose(deal(cast.teammate, created=created, close=close), as_of + timedelta(days=3))
+    assert all(
+        StageChange.objects.filter(
+            opportunity=d, from_status="lost", effective_on__gt=as_of
+        ).exists()
+        for d in lost_on_d
+    )
+    month_ends.rebuild()
+    assert_same_past_forecasts(cast, [as_of])
+    report = forecast(Scope("company"), as_of, "time", overdue_limit=None)
+    # two deals counted of each four: closing in m3_6 (the boundary's month goes to it by
+    # the day), and overdue in m0_3
+    assert report["total"]["counts"]["m3_6"] == 2
+    assert report["total"]["counts"]["m0_3"] == report["overdue_count"] == 2
 
 
 @pytest.mark.django_db

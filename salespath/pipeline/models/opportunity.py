@@ -433,6 +433,13 @@ class StageChange(AppendOnly):
             ),
             # "Which opportunities changed after D" (pipeline.history): one range read.
             models.Index(fields=["effective_on", "opportunity"], name="stage_change_by_date"),
+            # The changes out of the lost status (reopenings): whether a deal was lost on a
+            # past date without reading its history (`history.not_lost_few`).
+            models.Index(
+                fields=["effective_on", "opportunity"],
+                name="stage_change_from_lost",
+                condition=models.Q(from_status="lost"),
+            ),
             # The integrity report's gate overrides and imported histories: a few rows among
             # millions (`queries._overrides_and_imports` reads them by the same condition).
             models.Index(
