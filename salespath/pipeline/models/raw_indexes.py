@@ -22,4 +22,5 @@ RAW_INDEXES = {
     "opportunity_open_on_sheet": ("pipeline_opportunity", "pipeline 0009", BOTH),
     "opportunity_open_with_note": ("pipeline_opportunity", "pipeline 0009", BOTH),
     "opportunity_history_by_owner": ("pipeline_opportunity", "pipeline 0009", BOTH),
+    "opportunity_close_covered": ("pipeline_opportunity", "pipeline 0018", ("sqlite",)),
 }
