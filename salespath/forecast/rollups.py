@@ -54,6 +54,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
@@ -578,21 +579,27 @@ def in_fiscal_year(h: Horizon) -> Q:
 
 
 def column_aggregates(cases: dict[str, Q]) -> dict:
-    """Each column's sums of the rollup rows (`_month_cases`), named `<measure>_<column>`."""
+    """Each column's sums of the rollup rows (`_month_cases`), named `<measure>_<column>`:
+    whole numbers (PostgreSQL's SUM of a bigint is a numeric, which Python reads as a
+    Decimal, several times slower to turn into the int each figure is summed as)."""
     return {
-        f"{measure}_{key}": Sum(measure, filter=in_column)
+        f"{measure}_{key}": Cast(Sum(measure, filter=in_column), BigIntegerField())
         for key, in_column in cases.items()
         for measure in MEASURES
     }
 
 
+# Each view's columns with the names of their sums in `column_aggregates`' rows.
+SUM_NAMES = {
+    view: [(key, tuple(f"{measure}_{key}" for measure in MEASURES)) for key in columns]
+    for view, columns in VIEW_COLUMNS.items()
+}
+
+
 def column_sums(row: dict, view: str) -> dict[str, list[int]]:
     """One owner's [deals, cents, cents × weight] per column from `column_aggregates`'
-    row (whole numbers: PostgreSQL's SUM of a bigint is a numeric)."""
-    return {
-        key: [int(row[f"{measure}_{key}"] or 0) for measure in MEASURES]
-        for key in VIEW_COLUMNS[view]
-    }
+    row (a column with no rows sums to NULL: 0)."""
+    return {key: [row[name] or 0 for name in names] for key, names in SUM_NAMES[view]}
 
 
 def boundary_moves(splits: list) -> list:
@@ -630,26 +637,27 @@ def _apply_splits(
             dates |= (ANY_STATUS & Q(expected_close__range=days)) | Q(won_on__range=days)
         deals = counted_on(past, opportunities, few=True).filter(dates, in_days)
         deals, weighs = deals.filter(open_in_view(TIME, past.as_of)), F("weight")
+    weighted = ExpressionWrapper(cents * weighs, output_field=BigIntegerField())
     rows = (
         deals.annotate(split=which)
         .values("owner", "split")
         .annotate(
             n=Count("pk"),
-            a=Sum(cents),
-            w=Sum(ExpressionWrapper(cents * weighs, output_field=BigIntegerField())),
+            a=Cast(Sum(cents), BigIntegerField()),  # ints, as `column_aggregates`' sums
+            w=Cast(Sum(weighted), BigIntegerField()),
         )
         .order_by()
+        .values_list("owner", "split", "n", "a", "w")
     )
     direction = {k: d for k, _days, d in moves}
-    for row in rows:
-        if row["owner"] not in sums:
+    for owner_id, k, *values in rows:
+        if owner_id not in sums:
             continue  # `opportunities` may be everyone's, the sums a few owners' (`_day_rows`)
-        k = row["split"]
         source, target = TIME_COLUMNS[k + 1], TIME_COLUMNS[k + 2]  # m0_3 is column 1
         if direction[k] < 0:
             source, target = target, source
-        owner = sums[row["owner"]]
-        for index, value in enumerate((row["n"], row["a"], row["w"])):
+        owner = sums[owner_id]
+        for index, value in enumerate(values):
             owner[source][index] -= value
             owner[target][index] += value
 
