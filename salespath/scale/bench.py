@@ -105,6 +105,8 @@ class Measurement:
     note: str = ""
     runs: int | None = None  # timed runs whatever --repeat says (None: --repeat)
     normalized_ms: float | None = None  # the median on a day with the reference CPU speed
+    # the CPU reference taken just before each timed run (`run_bench`)
+    references_ms: list[float] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -266,6 +268,25 @@ def _floor(as_of: date) -> Callable[[], object]:
             return cursor.fetchall()
 
     return run
+
+
+def _timed_ms(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
+
+
+def _normalized(m: Measurement) -> float:
+    """The median of `m`'s runs as on a machine whose CPU reference takes
+    `REFERENCE_CPU_MS`: each run scaled by the reference taken just before it. This virtual
+    machine's speed changes within minutes (the reference read 31 and 55 ms in one run of
+    four keys): scaled by the reference of the run's start, a key timed in a slow minute
+    read as a regression."""
+    if not m.references_ms:  # the reference itself
+        return REFERENCE_CPU_MS
+    pairs = zip(m.runs_ms, m.references_ms, strict=True)
+    scaled = [ms * REFERENCE_CPU_MS / ref for ms, ref in pairs]
+    return round(statistics.median(scaled), 1)
 
 
 def _cpu_reference() -> int:
@@ -817,16 +838,14 @@ def run_bench(
                 run()  # warm-up: caches, query plans; counts the queries
             measurement.queries = len(captured.captured_queries)
             for _ in range(runs):
-                started = time.perf_counter()
-                run()
-                measurement.runs_ms.append((time.perf_counter() - started) * 1000)
+                if measurement.key != "cpu_reference":
+                    measurement.references_ms.append(_timed_ms(_cpu_reference))
+                measurement.runs_ms.append(_timed_ms(run))
             say(f"{measurement.key}: {measurement.median_ms:.1f} ms")
             results.append(measurement)
+    for m in results:
+        m.normalized_ms = _normalized(m)
     by_key = {m.key: m for m in results}
-    if "cpu_reference" in by_key:
-        speed = REFERENCE_CPU_MS / by_key["cpu_reference"].median_ms
-        for m in results:
-            m.normalized_ms = round(m.median_ms * speed, 1)
     ratio = None
     if "forecast_company" in by_key and "floor" in by_key and by_key["floor"].median_ms:
         ratio = round(by_key["forecast_company"].median_ms / by_key["floor"].median_ms, 2)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from salespath.scale.bench import floor_sql
+from salespath.scale.bench import REFERENCE_CPU_MS, Measurement, _normalized, floor_sql
 from salespath.scale.generate import generate
 from salespath.scale.sizes import SIZES
 
@@ -160,3 +160,14 @@ def test_the_floor_reads_the_same_business_as_the_forecast(company):
     assert closed > 0 and booked > 0
     assert Decimal(time_view["total"]["values"]["closed"]) == closed
     assert Decimal(category_view["total"]["values"]["booked"]) == booked
+
+
+def test_each_run_is_scaled_by_the_cpu_reference_taken_just_before_it():
+    """A run timed while the machine ran at half speed (the reference took 36 ms, not 18)
+    counts as half its time; the median is taken after scaling."""
+    measurement = Measurement("forecast_company", "Forecast", 100)
+    measurement.runs_ms = [100.0, 200.0, 90.0]
+    measurement.references_ms = [36.0, 18.0, 18.0]
+    assert _normalized(measurement) == 90.0  # 50, 200, 90
+    reference = Measurement("cpu_reference", "CPU reference", None, runs_ms=[30.0, 40.0])
+    assert _normalized(reference) == REFERENCE_CPU_MS
