@@ -195,8 +195,7 @@ def _key(row) -> tuple:
 
 def between(owners: Q, view: str, start: date, as_of: date) -> QuerySet:
     """The kept changes of `owners` in `view` on the days from `start` (a month end) to
-    `as_of`, either way round: `rollups.COLUMNS`' values, to be added when `start` comes
-    first and subtracted otherwise."""
+    `as_of`, either way round: to be added when `start` comes first and subtracted
+    otherwise."""
     low, high = sorted((start, as_of))
-    changes = ForecastDayChange.objects.filter(owners, view=view, day__gt=low, day__lte=high)
-    return changes.values_list(*rollups.COLUMNS.split(", "))
+    return ForecastDayChange.objects.filter(owners, view=view, day__gt=low, day__lte=high)

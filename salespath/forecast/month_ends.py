@@ -39,12 +39,13 @@ computation (`differences`) and `--repair` rebuilds them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
 from django.core.exceptions import FullResultSet
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from salespath.lib.fiscal import add_months
@@ -55,6 +56,7 @@ from salespath.replicas import report_connection
 
 from . import day_changes, rollups
 from .models import ForecastDayMark, ForecastMonthEnd, ForecastMonthEndRow
+from .state import COLUMNS as VIEW_COLUMNS
 from .state import Horizon, counted_on, overdue_filter
 
 TABLE = ForecastMonthEndRow._meta.db_table
@@ -429,13 +431,35 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     view one for the boundary months' days."""
     d = h.as_of
     cases, splits = rollups._month_cases(h, view)
-    aggregates = rollups.column_aggregates(cases)
-    aggregates["listed"] = Sum("deals", filter=Q(category=rollups.EVERY))
     # overdue on D: the rows' open deals closing in a month wholly by D, and the deals
     # closing after it, to D, read from the opportunities
     cut = d if (d + timedelta(days=1)).day == 1 else d.replace(day=1) - timedelta(days=1)
-    open_rows = Q(done_month__isnull=True, close_month__isnull=False)
-    aggregates["overdue"] = Sum("deals", filter=open_rows & Q(close_month__lte=cut))
+    overdue_rows = Q(done_month__isnull=True, close_month__isnull=False, close_month__lte=cut)
+    summed = _bucketed_sums if report_connection().vendor in BUCKETED_ON else _column_sums
+    sums, overdue = summed(h, view, owners, start, cases, overdue_rows)
+    deals = Opportunity.objects.filter(owners)
+    moves = rollups.boundary_moves(splits)
+    if moves:
+        rollups._apply_splits(sums, moves, deals, past=h)
+    if d > cut:
+        closing = deals.filter(rollups.ANY_STATUS, expected_close__gt=cut, expected_close__lte=d)
+        overdue += counted_on(h, closing, few=True).filter(overdue_filter(h, view)).count()
+    return sums, overdue
+
+
+# The engines on which `past_sums` adds the rows up by column (`_bucketed_sums`) rather
+# than summing each column's rows apart (`_column_sums`). The same figures either way
+# (tests/forecast/test_month_ends.py reads every forecast both ways on either engine); at
+# scale L on SQLite, the month end's rows with 14 days of changes took 110 ms a view
+# instead of 210, on PostgreSQL 121 ms instead of 106.
+BUCKETED_ON = ("sqlite",)
+
+
+def _column_sums(h: Horizon, view: str, owners: Q, start: date, cases: dict, overdue_rows: Q):
+    """`past_sums`' sums and overdue rows, one conditional sum per column and measure."""
+    aggregates = rollups.column_aggregates(cases)
+    aggregates["listed"] = Sum("deals", filter=Q(category=rollups.EVERY))
+    aggregates["overdue"] = Sum("deals", filter=overdue_rows)
     rows = (
         ForecastMonthEndRow.objects.filter(owners, view=view)
         .filter(rollups.in_fiscal_year(h))
@@ -460,39 +484,83 @@ def past_sums(h: Horizon, view: str, owners: Q, start: date) -> tuple[rollups.Su
     # an owner with no deal counted on D is not listed, as when read from the deals
     found = [row for row in found if row["listed"]]
     sums = {row["owner"]: rollups.column_sums(row, view) for row in found}
-    overdue = sum(int(row["overdue"] or 0) for row in found)
-    deals = Opportunity.objects.filter(owners)
-    moves = rollups.boundary_moves(splits)
-    if moves:
-        rollups._apply_splits(sums, moves, deals, past=h)
-    if d > cut:
-        closing = deals.filter(rollups.ANY_STATUS, expected_close__gt=cut, expected_close__lte=d)
-        overdue += counted_on(h, closing, few=True).filter(overdue_filter(h, view)).count()
-    return sums, overdue
+    return sums, sum(int(row["overdue"] or 0) for row in found)
 
 
-def _rows_on(h: Horizon, view: str, owners: Q, start: date) -> tuple[str, list]:
+def _bucketed_sums(h: Horizon, view: str, owners: Q, start: date, cases: dict, overdue_rows: Q):
+    """`_column_sums` from one sum per owner, column and overdue or not: each row's column
+    (the first of `cases` it is in, -1 for the rows counting the owner's deals, none for
+    the rest) is worked out once in the statement's parts, which both engines then add up
+    by it. The cases are exclusive (`rollups._rows_sql`'s rows: a done row has no close
+    month, an open one no done month, a booked one no forecast category), so the first is
+    the only one."""
+    column = Case(
+        When(category=rollups.EVERY, then=Value(-1)),
+        *(When(in_column, then=Value(k)) for k, in_column in enumerate(cases.values())),
+        output_field=IntegerField(),
+    )
+    overdue = Case(When(overdue_rows, then=Value(1)), default=Value(0), output_field=IntegerField())
+    union, params = _rows_on(h, view, owners, start, {"k": column, "o": overdue})
+    sql = (
+        f"SELECT owner_id, k, o, SUM(deals), SUM(amount), SUM(weighted) FROM ({union}) r "
+        f"GROUP BY owner_id, k, o"
+    )
+    with report_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    columns = VIEW_COLUMNS[view]
+    sums: rollups.Sums = {}
+    listed, overdue_of = set(), Counter()
+    for owner, k, is_overdue, *measures in found:
+        if k == -1:
+            if measures[0]:  # an owner with no deal counted on D is not listed
+                listed.add(owner)
+            continue
+        if is_overdue:
+            overdue_of[owner] += int(measures[0])
+        if k is None:  # in no column
+            continue
+        if owner not in sums:
+            sums[owner] = {key: [0, 0, 0] for key in columns}
+        figures = sums[owner][columns[k]]
+        for index, value in enumerate(measures):
+            figures[index] += int(value)
+    sums = {owner: sums.get(owner) or {key: [0, 0, 0] for key in columns} for owner in listed}
+    return sums, sum(overdue_of[owner] for owner in listed)
+
+
+def _rows_on(
+    h: Horizon, view: str, owners: Q, start: date, computed: dict | None = None
+) -> tuple[str, list]:
     """The month-end rows of `owners` at `start`, plus the changes of the days after it to
     D (or less those of the days after D to it, `day_changes.py`): `COLUMNS` but the month
-    end, of `view`."""
-    kept_rows = ForecastMonthEndRow.objects.filter(owners, month_end=start, view=view)
+    end, of `view`. With `computed` (name: expression of the rows' columns), only the rows
+    of D's fiscal year (`rollups.in_fiscal_year`), each with those values after the
+    columns."""
     names = rollups.COLUMNS.split(", ")
-    kept_sql, kept_params = kept_rows.values_list(*names).query.sql_with_params()
-    parts, all_params = [kept_sql], list(kept_params)
-    if h.as_of != start:
-        changes, params = day_changes.between(owners, view, start, h.as_of).query.sql_with_params()
-        if start > h.as_of:
-            changes = f"SELECT {_negated('c')} FROM ({changes}) c"
-        parts.append(changes)
+    extra = list(computed or {})
+    parts, all_params = [], []
+    kept_rows = ForecastMonthEndRow.objects.filter(owners, month_end=start, view=view)
+    changes = day_changes.between(owners, view, start, h.as_of) if h.as_of != start else None
+    for rows, negated in ((kept_rows, False), (changes, start > h.as_of)):
+        if rows is None:
+            continue
+        if computed:
+            rows = rows.filter(rollups.in_fiscal_year(h)).annotate(**computed)
+        sql, params = rows.values_list(*names, *extra).query.sql_with_params()
+        if negated:
+            sql = f"SELECT {_negated('c', extra)} FROM ({sql}) c"
+        parts.append(sql)
         all_params += params
     union = " UNION ALL ".join(f"SELECT * FROM ({part}) p{i}" for i, part in enumerate(parts))
     return union, all_params
 
 
-def _negated(table: str) -> str:
-    """`rollups.COLUMNS` of `table`'s rows with the measures negated."""
+def _negated(table: str, extra: list[str]) -> str:
+    """`rollups.COLUMNS` of `table`'s rows with the measures negated, then `extra`."""
     names = rollups.COLUMNS.split(", ")
-    return ", ".join(names[:-3] + [f"-{table}.{name} AS {name}" for name in names[-3:]])
+    negated = [f"-{table}.{name} AS {name}" for name in names[-3:]]
+    return ", ".join(names[:-3] + negated + [f"{table}.{name}" for name in extra])
 
 
 def _evented_rows(where: str, day: date, sign: str) -> str:
