@@ -4,6 +4,7 @@ sees it (issue 20: ≤ 1.5 MB transferred, ≤ 500 ms on loopback).
     .venv/bin/python benchmarks/forecast_first_load.py [--var-dir DIR] [--user zhuzhiqiang]
         [--runs 5] [--workers 2] [--no-browser] [--collectstatic]
     .venv/bin/python benchmarks/forecast_first_load.py --url http://127.0.0.1:8000 ...
+        [--user scale-exec --password salespath-scale]   # a generated company's executive
 
 Without --url it builds, once, a demo company on SQLite in DIR (default
 /tmp/salespath-first-load; your ./var is not touched), collects the static files once (again
@@ -111,13 +112,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def logged_in_opener(base: str, user: str) -> tuple[urllib.request.OpenerDirector, str]:
+def logged_in_opener(
+    base: str, user: str, password: str = PASSWORD
+) -> tuple[urllib.request.OpenerDirector, str]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": user, "password": PASSWORD}
+        {"csrfmiddlewaretoken": token, "username": user, "password": password}
     ).encode()
     request = urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": base})
     opener.open(request).read()
@@ -135,8 +138,8 @@ def _fetch(opener, url: str) -> tuple[int, str, bytes]:
         return len(body) + len(headers), response.headers.get("Content-Encoding", ""), body
 
 
-def client_first_visit(base: str, user: str) -> dict:
-    opener, _ = logged_in_opener(base, user)
+def client_first_visit(base: str, user: str, password: str = PASSWORD) -> dict:
+    opener, _ = logged_in_opener(base, user, password)
     started = time.perf_counter()
     size, encoding, body = _fetch(opener, base + FORECAST)
     files = {FORECAST: size}
@@ -152,10 +155,10 @@ def client_first_visit(base: str, user: str) -> dict:
 # --- chromium ------------------------------------------------------------------------------
 
 
-def chromium_first_visits(base: str, user: str, runs: int) -> list[dict]:
+def chromium_first_visits(base: str, user: str, runs: int, password: str = PASSWORD) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    _, session = logged_in_opener(base, user)
+    _, session = logged_in_opener(base, user, password)
     results = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -193,6 +196,11 @@ def main() -> None:
     parser.add_argument("--url", help="measure this running server instead of starting one")
     parser.add_argument("--var-dir", default="/tmp/salespath-first-load")
     parser.add_argument("--user", default="zhuzhiqiang", help="a demo login (the executive)")
+    parser.add_argument(
+        "--password",
+        default=PASSWORD,
+        help="the login's password (a generated company's: salespath-scale, user scale-exec)",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-browser", action="store_true")
@@ -209,8 +217,9 @@ def main() -> None:
         process, base = start_server(var_dir, args.workers, args.collectstatic)
     try:
         print(f"CPU reference: {cpu_reference_ms():.1f} ms (a million Python additions)")
-        client_first_visit(base, args.user)  # warm the server's caches, not the client's
-        visits = [client_first_visit(base, args.user) for _ in range(args.runs)]
+        # warm the server's caches, not the client's
+        client_first_visit(base, args.user, args.password)
+        visits = [client_first_visit(base, args.user, args.password) for _ in range(args.runs)]
         last = visits[-1]
         for path, size in last["files"].items():
             encoding = last["enc"].get(path) or "identity"
@@ -220,7 +229,7 @@ def main() -> None:
             f"median {statistics.median(v['ms'] for v in visits):.0f} ms over {args.runs} runs"
         )
         if not args.no_browser and os.path.exists(CHROMIUM):
-            loads = chromium_first_visits(base, args.user, args.runs)
+            loads = chromium_first_visits(base, args.user, args.runs, args.password)
             print(
                 f"chromium, empty cache: {statistics.median(v['bytes'] for v in loads) / 1e6:.2f}"
                 f" MB on the wire; medians over {args.runs} runs: DOMContentLoaded "
