@@ -17,7 +17,9 @@ Two measurements, each `--runs` times, each time with nothing cached:
   browsers do over HTTPS. Bytes are the response bodies as sent (compressed) plus headers.
 - **chromium** (Playwright, /usr/bin/chromium): a fresh browser context with the session
   cookie opens the page; times to DOMContentLoaded, to the load event and to the chart drawn,
-  and the bytes Chromium counted on the wire (it offers br on loopback too).
+  and the bytes Chromium counted on the wire (it offers br on loopback too); and, to see where
+  the time goes, to the page's first byte (the server), its last byte, and the document
+  parsed (domInteractive).
 
 The CPU reference (a million Python additions, as `salespath bench` prints it) says how fast
 the machine was at the time.
@@ -183,6 +185,11 @@ def chromium_first_visits(base: str, user: str, runs: int, password: str = PASSW
                     "bytes": sum(wire),
                     "ms": navigation["loadEventEnd"],
                     "interactive_ms": navigation["domContentLoadedEventEnd"],
+                    # where the time goes: the server's answer, the page's last byte, and
+                    # the document parsed (its scripts run at DOMContentLoaded)
+                    "first_byte_ms": navigation["responseStart"],
+                    "last_byte_ms": navigation["responseEnd"],
+                    "parsed_ms": navigation["domInteractive"],
                     "chart_ms": chart_ms,
                 }
             )
@@ -237,7 +244,14 @@ def main() -> None:
                 f"{statistics.median(v['ms'] for v in loads):.0f} ms, chart drawn "
                 f"{statistics.median(v['chart_ms'] for v in loads):.0f} ms"
             )
-            for key in ("interactive_ms", "ms", "chart_ms"):
+            for key in (
+                "first_byte_ms",
+                "last_byte_ms",
+                "parsed_ms",
+                "interactive_ms",
+                "ms",
+                "chart_ms",
+            ):
                 print(f"  {key}: {', '.join(f'{load[key]:.0f}' for load in loads)}")
     finally:
         if process is not None:
