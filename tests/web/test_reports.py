@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from io import BytesIO
+from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
@@ -18,37 +21,82 @@ pytestmark = pytest.mark.django_db
 AS_OF = "2026-03-31"
 
 
+def figures(html: str) -> set[str]:
+    """The forecast table's figures that open a drill-down, as "level:key:column": a figure
+    links its column, its row names its level and key (app.js joins them to the table's
+    address)."""
+    found = set()
+    for row, cells in re.findall(r'<tr [^>]*data-cell-row="([^"]*)"[^>]*>(.*?)</tr>', html, re.S):
+        query = parse_qs(unescape(row), keep_blank_values=True)
+        for column in re.findall(r'<a href="#drilldown" data-column="([^"]+)"', cells):
+            found.add(f"{query['level'][0]}:{query['key'][0]}:{column}")
+    return found
+
+
 def test_forecast_page_shows_the_deal_in_its_column_with_a_drilldown_link(login, cast, deal):
     response = login(cast.supervisor).get(reverse("web:forecast"), {"as_of": AS_OF})
     html = response.content.decode()
     assert response.status_code == 200
     assert "¥800,000.00" in html
-    assert f'data-cell="person:{cast.salesperson.username}:m3_6"' in html
+    assert f"person:{cast.salesperson.username}:m3_6" in figures(html)
+    address = re.search(r'data-cell-address="([^"]+)"', html).group(1)
+    assert unescape(address) == f"{reverse('web:forecast_cell')}?" + (
+        f"as_of={AS_OF}&scope=team%3Agz-1&view=time&weighted=0"
+    )
 
 
 def test_a_big_company_forecast_stops_at_teams_which_open_their_own(login, cast, deal, monkeypatch):
     client = login(cast.executive)
     everyone = client.get(reverse("web:forecast"), {"as_of": AS_OF}).content.decode()
-    assert 'data-cell="person:li:m3_6"' in everyone
+    assert "person:li:m3_6" in figures(everyone)
     assert 'data-testid="teams-only"' not in everyone
     assert f'href="?as_of={AS_OF}&amp;scope=team:gz-1"' in everyone  # a team opens its own
 
     monkeypatch.setattr("salespath.web.views.reports.PEOPLE_ON_SCREEN", 1)
     teams = client.get(reverse("web:forecast"), {"as_of": AS_OF}).content.decode()
     assert 'data-testid="teams-only"' in teams
-    assert 'data-cell="person:li:m3_6"' not in teams
-    assert 'data-cell="team:gz-1:m3_6"' in teams and "¥800,000.00" in teams
+    assert "person:li:m3_6" not in figures(teams)
+    assert "team:gz-1:m3_6" in figures(teams) and "¥800,000.00" in teams
     team = client.get(reverse("web:forecast"), {"as_of": AS_OF, "scope": "team:gz-1"})
-    assert 'data-cell="person:li:m3_6"' not in team.content.decode()  # 李明, 王芳: still two
+    assert "person:li:m3_6" not in figures(team.content.decode())  # 李明, 王芳: still two
     monkeypatch.setattr("salespath.web.views.reports.PEOPLE_ON_SCREEN", 2)
     team = client.get(reverse("web:forecast"), {"as_of": AS_OF, "scope": "team:gz-1"})
-    assert 'data-cell="person:li:m3_6"' in team.content.decode()
+    assert "person:li:m3_6" in figures(team.content.decode())
+
+
+def test_a_big_company_scope_picker_lists_the_people_around_the_scope_shown(
+    login, cast, deal, monkeypatch
+):
+    """With more salespeople in view than it lists, the scope picker offers every branch and
+    team, and the people of the team or branch shown, after a line saying to choose a team."""
+    client = login(cast.executive)
+
+    def picker(page: str, scope: str | None = None) -> tuple[list[str], str]:
+        query = {"as_of": AS_OF} | ({"scope": scope} if scope else {})
+        html = client.get(reverse(page), query).content.decode()
+        select = re.search(r'<select id="report-scope".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="person:(\w+)"', select), select
+
+    people, select = picker("web:forecast")
+    assert sorted(people) == ["chen", "li", "wang"] and " disabled" not in select
+
+    monkeypatch.setattr("salespath.web.reporting.PICKER_PEOPLE", 2)
+    people, select = picker("web:forecast")
+    assert people == [] and '<option value="" disabled>人员:请先选择其所在团队</option>' in select
+    assert '"team:gz-2"' in select and '"branch:sz"' in select
+    assert picker("web:forecast", "team:gz-1")[0] == ["li", "wang"]
+    assert sorted(picker("web:forecast", "branch:gz")[0]) == ["chen", "li", "wang"]
+    people, select = picker("web:funnel", "person:chen")
+    assert people == ["chen"] and '<option value="person:chen" selected>' in select
+    # choosing whose forecast changes to compare still lists everyone
+    chooser = client.get(reverse("web:forecast_changes")).content.decode()
+    assert all(f'<option value="{name}"' in chooser for name in ("chen", "li", "wang"))
 
 
 def test_forecast_by_category_and_by_product(login, cast, deal):
     client = login(cast.supervisor)
     category = client.get(reverse("web:forecast"), {"as_of": AS_OF, "view": "category"})
-    assert 'data-cell="person:li:pipeline"' in category.content.decode()
+    assert "person:li:pipeline" in figures(category.content.decode())
     product = client.get(reverse("web:forecast"), {"as_of": AS_OF, "by": "product"})
     assert "ERP 管理软件" in product.content.decode()
 

@@ -52,7 +52,7 @@ def _period(request: HttpRequest, default: Period) -> tuple[Period, str | None]:
 def _scope_context(request: HttpRequest, scope) -> dict:
     return {
         "scope": scope,
-        "scope_options": scope_options(request.user),
+        "scope_options": scope_options(request.user, near=scope),
         "scope_value": scope_value(scope),
         "query": request.GET.urlencode(),
     }

@@ -111,11 +111,11 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             "weighted": "1" if params["weighted"] else "0",
         }
     )
-    cell_address = f"{reverse('web:forecast_cell')}?{cell_query}"
     context = {
         **params,
         "report": report,
-        "rows": with_cells(tree(rows), report["columns"], cell_address),
+        "rows": with_cells(tree(rows, fold=True), report["columns"]),
+        "cell_address": f"{reverse('web:forecast_cell')}?{cell_query}",
         "teams_only": teams_only,
         "people": people,
         "scope_query": urlencode(
@@ -123,7 +123,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         ),
         "columns": columns,
         "view_labels": VIEW_LABELS,
-        "scope_options": scope_options(request.user),
+        "scope_options": scope_options(request.user, near=scope),
         "scope_value": scope_value(scope),
         "may_submit": scope.kind == "person" and may_submit_for(request.user, scope.person),
         "chart_json": json.dumps(chart, ensure_ascii=False),
@@ -236,7 +236,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
         "date_error": date_error,
         "scope": scope,
         "sheet": sheet,
-        "scope_options": scope_options(request.user),
+        "scope_options": scope_options(request.user, near=scope),
         "scope_value": scope_value(scope),
         "query": query_without_paging(request),
     }

@@ -77,7 +77,7 @@ def roadmap_grid(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "columns": list(columns.values()),
         "rows": rows,
-        "scope_options": scope_options(request.user),
+        "scope_options": scope_options(request.user, near=scope),
         "scope_value": scope_value(scope),
         "count": team.count,
         "page_obj": team.page,

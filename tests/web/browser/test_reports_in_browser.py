@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.factories import LineFactory, OpportunityFactory, ProductFactory
 
@@ -52,11 +53,20 @@ def test_supervisor_drills_into_a_forecast_cell_and_downloads_the_xlsx(
     # plotly.js, a deferred static file, drew the chart of the totals.
     page.locator("[data-plotly][data-drawn] svg.main-svg").first.wait_for()
     address = page.url
-    page.locator('[data-cell="person:li:m0_3"]').click()
+    figure = page.locator('tr[data-cell-row*="key=li&"] a[data-column="m0_3"]')
+    figure.hover()  # pointed at, the figure links its list: a middle click opens it in a tab
+    figure_address = figure.evaluate("link => link.href")
+    figure.click()
     drilldown = page.get_by_test_id("drilldown-table")
     drilldown.wait_for()
     assert "华南集团ERP项目1期" in drilldown.inner_text()
     assert "华南集团ERP项目3期" not in drilldown.inner_text()
+    # in a tab of its own the same list is a page
+    alone = page.context.new_page()
+    alone.goto(figure_address)
+    assert "华南集团ERP项目1期" in alone.get_by_test_id("drilldown-table").inner_text()
+    assert "李明" in alone.locator("h2").first.inner_text()
+    alone.close()
     # the list opens below the table; the page, its address and its filters stay
     assert page.url == address
     assert page.get_by_label("截止日期").input_value() == "2026-03-31"
@@ -107,3 +117,30 @@ def test_supervisor_opens_the_roadmap_grid(browser_page, cast):
     grid.get_by_role("link", name="李明").click()
     page.get_by_test_id("goals").wait_for()
     screenshot(page, "roadmap-person")
+
+
+def test_a_long_forecast_opens_at_its_branches_which_unfold_on_a_click(
+    browser_page, live_server, cast, pipeline, monkeypatch
+):
+    """A forecast of more rows than a screen takes in opens with the company and its
+    branches showing; a branch's ▸ shows its teams and people, and ▾ folds them again."""
+    monkeypatch.setattr("salespath.web.reporting.ROWS_OPEN", 3)
+    page = browser_page(cast.executive)
+    page.goto(f"{live_server.url}/reports/forecast/?as_of=2026-03-31")
+    table = page.get_by_test_id("forecast-table")
+    branch = table.locator("tr.level-branch", has_text="广州分公司")
+    team = table.locator("tr.level-team", has_text="广州一组")
+    person = table.locator("tr.level-person", has_text="李明")
+    expect(branch).to_be_visible()
+    expect(team).to_be_hidden()
+    expect(person).to_be_hidden()
+    toggle = branch.locator(".tree-toggle")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(team).to_be_visible()
+    expect(person).to_be_visible()
+    person.locator('a[data-column="m0_3"]').click()  # an unfolded figure drills down
+    expect(page.get_by_test_id("drilldown-table")).to_contain_text("华南集团ERP项目1期")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(person).to_be_hidden()

@@ -271,13 +271,31 @@
     script.onload = window.salespathCharts;
     document.head.appendChild(script);
   });
-  // A forecast figure's link (data-cell) lists its opportunities in #drilldown, staying on
-  // the page; each cell names its address once, in its href, since a company's table has
-  // thousands of cells. A click that opens a new tab or window still follows the link.
+  // A forecast figure (a[data-column]) lists its opportunities in #drilldown, staying on the
+  // page. Its address is named in three parts, each once: the table's (data-cell-address:
+  // date, scope, view), its row's (data-cell-row: level, key, label) and its column; it is
+  // put together when the figure is pointed at, focused or clicked, so that a new tab, a
+  // middle click or a copied link opens the same list. A company's table has thousands of
+  // figures: each carrying its whole address tripled the page. Other links into #drilldown
+  // (the list's own pages) carry data-cell and their address.
+  function linkFigure(link) {
+    var row = link.closest("tr[data-cell-row]");
+    var table = link.closest("table[data-cell-address]");
+    if (!row || !table) return;
+    link.href = table.dataset.cellAddress + "&" + row.dataset.cellRow + "&column=" +
+      encodeURIComponent(link.dataset.column);
+  }
+  function linkFigureAt(event) {
+    var link = event.target.closest && event.target.closest("a[data-column]");
+    if (link) linkFigure(link);
+  }
+  document.addEventListener("pointerover", linkFigureAt);
+  document.addEventListener("focusin", linkFigureAt);
   document.addEventListener("click", function (event) {
-    var link = event.target.closest("a[data-cell]");
+    var link = event.target.closest("a[data-cell], a[data-column]");
     var drilldown = document.getElementById("drilldown");
     if (!link || !drilldown || !window.htmx) return;
+    if (link.dataset.column) linkFigure(link);
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     window.htmx.ajax("GET", link.href, { target: drilldown, swap: "innerHTML" });
