@@ -21,8 +21,10 @@ category) with the number of deals, Σ cents and Σ cents × weight, and one row
 
 The day's rows (`ForecastDay`) are those sums already split into one day's columns, one row
 per owner and view, prepared by writers, never by a read: `rebuild` prepares today's, the
-first change of a new day prepares that day's (`_refresh_day`), and a job may too
-(`salespath forecast-rollup --rebuild` after midnight). Every forecast of that day reads
+first change of a new day prepares that day's (`_refresh_day`), and so does the daily job
+`forecast-day` (`salespath jobs run-due`) in the day's first minute, before anyone reads:
+until a writer did, the day's first hours read the month rows (a company's forecast page
+at scale L took 400 ms instead of 150 after midnight). Every forecast of that day reads
 them (`day_sums`); a forecast on any other day, or before they are prepared, reads the month
 rows, which give the same answer a little more slowly.
 
@@ -751,17 +753,19 @@ def _mark() -> ForecastDayMark:
     return mark
 
 
-def prepare_day(day: date) -> None:
-    """Store every owner's columns on `day` (replacing any other day's)."""
+def prepare_day(day: date) -> bool:
+    """Store every owner's columns on `day` (replacing any other day's); False when they
+    were already."""
     start_month = fiscal_start_month()
     with transaction.atomic():
         mark = _mark()
         if (mark.day, mark.start_month) == (day, start_month):
-            return  # someone prepared them while this one waited for the lock
+            return False  # someone prepared them while this one waited for the lock
         ForecastDay.objects.all().delete()
         insert_rows(ForecastDay, DAY_FIELDS, _day_rows(day, start_month, None))
         mark.day, mark.start_month = day, start_month
         mark.save()
+        return True
 
 
 def _is_today(mark: ForecastDayMark) -> bool:

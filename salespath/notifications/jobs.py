@@ -75,6 +75,12 @@ def _month_ends(now: datetime) -> int:
     return prepare(timezone.localtime(now).date())
 
 
+def _forecast_day(now: datetime) -> int:
+    from salespath.forecast.rollups import prepare_day
+
+    return int(prepare_day(timezone.localtime(now).date()))
+
+
 def _evidence(now: datetime) -> int:
     from salespath.pipeline.evidence import refresh
 
@@ -89,6 +95,7 @@ JOBS: list[Job] = [
     Job("weekly-digest", daily, _digest),
     Job("phase-ends", daily, _phase_end),
     Job("forecast-month-ends", daily, _month_ends),
+    Job("forecast-day", daily, _forecast_day),
     Job("evidence-refresh", minutely, _evidence),
 ]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,8 @@ from salespath.forecast.models import (
     ForecastRollup,
 )
 from salespath.forecast.queries import forecast
-from salespath.forecast.state import Horizon
+from salespath.forecast.state import Horizon, fiscal_start_month
+from salespath.notifications.jobs import JOBS, run_due
 from salespath.org.scopes import Scope
 from salespath.pipeline.models import Opportunity
 from salespath.pipeline.services import base
@@ -323,6 +325,27 @@ def test_the_days_rows_are_prepared_again_on_a_new_day(cast):
     assert forecast(Scope("company"), today, "category") == forecast(
         Scope("company"), today, "category", rollup=False
     )
+
+
+@pytest.mark.django_db
+def test_the_daily_job_prepares_the_days_rows_before_anyone_writes(cast):
+    """Past midnight, the day's first forecasts do not wait for its first change: the
+    scheduled job prepares the day's rows, once."""
+    today = base.today()
+    deal(cast.salesperson, close=today + timedelta(days=20), category="commit")
+    rollups.rebuild()
+    rollups.prepare_day(today - timedelta(days=1))  # yesterday's rows, left over
+    now = base.timezone.now()
+    ran = {o.job: o.count for o in run_due(now=now, jobs=JOBS) if o.ran}
+    assert ran["forecast-day"] == 1
+    assert ForecastDayMark.objects.get().day == today
+    horizon = Horizon(today, fiscal_start_month())
+    assert rollups.day_sums(horizon, "category", Q()) is not None  # what today's reads use
+    assert forecast(Scope("company"), today, "category") == forecast(
+        Scope("company"), today, "category", rollup=False
+    )
+    rollups.prepare_day(today - timedelta(days=1))
+    assert "forecast-day" not in {o.job for o in run_due(now=now, jobs=JOBS) if o.ran}
 
 
 @pytest.mark.django_db
