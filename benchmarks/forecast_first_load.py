@@ -15,11 +15,12 @@ Two measurements, each `--runs` times, each time with nothing cached:
 - **client**: a plain HTTP client logs in, then fetches the forecast page and every script,
   stylesheet and icon it names, one after another, sending `Accept-Encoding: br, gzip` as
   browsers do over HTTPS. Bytes are the response bodies as sent (compressed) plus headers.
-- **chromium** (Playwright, /usr/bin/chromium): a fresh browser context with the session
-  cookie opens the page; times to DOMContentLoaded, to the load event and to the chart drawn,
-  and the bytes Chromium counted on the wire (it offers br on loopback too); and, to see where
-  the time goes, to the page's first byte (the server), its last byte, and the document
-  parsed (domInteractive).
+- **chromium** (Playwright, /usr/bin/chromium; `salespath/scale/first_visit.py`, which
+  `salespath bench` runs as its key `forecast_first_visit`): a fresh browser context with
+  the session cookie opens the page; times to DOMContentLoaded, to the load event and to
+  the chart drawn, and the bytes Chromium counted on the wire (it offers br on loopback
+  too); and, to see where the time goes, to the page's first byte (the server), its last
+  byte, and the document parsed (domInteractive).
 
 The CPU reference (a million Python additions, as `salespath bench` prints it) says how fast
 the machine was at the time.
@@ -30,17 +31,18 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.cookiejar
-import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
+
+from salespath.scale import first_visit
 
 ROOT = Path(__file__).resolve().parents[1]
 SALESPATH = [sys.executable, "-m", "salespath"]
@@ -49,7 +51,6 @@ FORECAST = "/reports/forecast/"
 # Scripts, stylesheets, the icon, and the chart's plotly.js (data-plotly-src, fetched by app.js
 # after the load event); /assets/ is where releases before 18 §1 served plotly.js from a view.
 ASSET = re.compile(r'(?:src|href|data-plotly-src)="(/(?:static|assets)/[^"]+)"')
-CHROMIUM = "/usr/bin/chromium"
 
 
 def cpu_reference_ms() -> float:
@@ -67,43 +68,15 @@ def cpu_reference_ms() -> float:
 # --- a server of our own -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(var_dir: Path, workers: int, fresh_static: bool) -> tuple[subprocess.Popen, str]:
+def demo_env(var_dir: Path) -> dict[str, str]:
+    """The environment of a server on the demo company in `var_dir` (SQLite), built once."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env["SALESPATH_VAR_DIR"] = str(var_dir)
     if not (var_dir / "salespath.sqlite3").exists():
         print(f"building the demo company in {var_dir} …", file=sys.stderr)
         subprocess.run([*SALESPATH, "migrate", "--noinput"], env=env, cwd=ROOT, check=True)
         subprocess.run([*SALESPATH, "demo", "--no-serve"], env=env, cwd=ROOT, check=True)
-    if fresh_static or not (var_dir / "static" / "staticfiles.json").exists():
-        print("collecting static files (brotli level 11: a minute or more) …", file=sys.stderr)
-        subprocess.run(
-            [*SALESPATH, "collectstatic", "--noinput"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    port = _free_port()
-    env.update(SALESPATH_BIND=f"127.0.0.1:{port}", SALESPATH_WORKERS=str(workers))
-    env["LOG_LEVEL"] = "WARNING"
-    process = subprocess.Popen([*SALESPATH, "serve"], env=env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
-            return process, base
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise SystemExit("salespath serve did not start") from None
-            time.sleep(0.2)
+    return env
 
 
 # --- a plain client ------------------------------------------------------------------------
@@ -154,48 +127,7 @@ def client_first_visit(base: str, user: str, password: str = PASSWORD) -> dict:
     return {"bytes": sum(files.values()), "ms": elapsed_ms, "files": files, "enc": encodings}
 
 
-# --- chromium ------------------------------------------------------------------------------
-
-
-def chromium_first_visits(base: str, user: str, runs: int, password: str = PASSWORD) -> list[dict]:
-    from playwright.sync_api import sync_playwright
-
-    _, session = logged_in_opener(base, user, password)
-    results = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        for _ in range(runs):
-            context = browser.new_context()
-            context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
-            page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-            wire: list[float] = []
-            cdp.on("Network.loadingFinished", lambda e, w=wire: w.append(e["encodedDataLength"]))
-            page.goto(base + FORECAST, wait_until="load")
-            page.locator("[data-plotly][data-drawn] svg.main-svg").first.wait_for(timeout=60_000)
-            chart_ms = page.evaluate("performance.now()")
-            timing = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])")
-            navigation = json.loads(timing)
-            results.append(
-                {
-                    "bytes": sum(wire),
-                    "ms": navigation["loadEventEnd"],
-                    "interactive_ms": navigation["domContentLoadedEventEnd"],
-                    # where the time goes: the server's answer, the page's last byte, and
-                    # the document parsed (its scripts run at DOMContentLoaded)
-                    "first_byte_ms": navigation["responseStart"],
-                    "last_byte_ms": navigation["responseEnd"],
-                    "parsed_ms": navigation["domInteractive"],
-                    "chart_ms": chart_ms,
-                }
-            )
-            context.close()
-        browser.close()
-    return results
+# --- chromium: salespath/scale/first_visit.py, as `salespath bench` measures it -------------
 
 
 def main() -> None:
@@ -216,47 +148,56 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    process = None
-    if args.url:
-        base = args.url.rstrip("/")
-    else:
-        var_dir = Path(args.var_dir).resolve()
-        process, base = start_server(var_dir, args.workers, args.collectstatic)
-    try:
-        print(f"CPU reference: {cpu_reference_ms():.1f} ms (a million Python additions)")
-        # warm the server's caches, not the client's
-        client_first_visit(base, args.user, args.password)
-        visits = [client_first_visit(base, args.user, args.password) for _ in range(args.runs)]
-        last = visits[-1]
-        for path, size in last["files"].items():
-            encoding = last["enc"].get(path) or "identity"
-            print(f"  {size:>10,} B  {encoding:<8} {path}")
+    with ExitStack() as held:
+        if args.url:
+            base = args.url.rstrip("/")
+        else:
+            env = demo_env(Path(args.var_dir).resolve())
+            if args.collectstatic:
+                print("collecting static files (a minute or more) …", file=sys.stderr)
+                subprocess.run(
+                    [*SALESPATH, "collectstatic", "--noinput"],
+                    env=env,
+                    cwd=ROOT,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+            base = held.enter_context(first_visit.server(args.workers, env=env))
+        measure(base, args)
+
+
+def measure(base: str, args: argparse.Namespace) -> None:
+    print(f"CPU reference: {cpu_reference_ms():.1f} ms (a million Python additions)")
+    # warm the server's caches, not the client's
+    client_first_visit(base, args.user, args.password)
+    visits = [client_first_visit(base, args.user, args.password) for _ in range(args.runs)]
+    last = visits[-1]
+    for path, size in last["files"].items():
+        encoding = last["enc"].get(path) or "identity"
+        print(f"  {size:>10,} B  {encoding:<8} {path}")
+    print(
+        f"client (Accept-Encoding: br, gzip): {last['bytes'] / 1e6:.2f} MB, "
+        f"median {statistics.median(v['ms'] for v in visits):.0f} ms over {args.runs} runs"
+    )
+    if not args.no_browser and first_visit.chromium():
+        _, session = logged_in_opener(base, args.user, args.password)
+        loads = first_visit.visits(base, session, args.runs)
         print(
-            f"client (Accept-Encoding: br, gzip): {last['bytes'] / 1e6:.2f} MB, "
-            f"median {statistics.median(v['ms'] for v in visits):.0f} ms over {args.runs} runs"
+            f"chromium, empty cache: {statistics.median(v['bytes'] for v in loads) / 1e6:.2f}"
+            f" MB on the wire; medians over {args.runs} runs: DOMContentLoaded "
+            f"{statistics.median(v['interactive_ms'] for v in loads):.0f} ms, load event "
+            f"{statistics.median(v['ms'] for v in loads):.0f} ms, chart drawn "
+            f"{statistics.median(v['chart_ms'] for v in loads):.0f} ms"
         )
-        if not args.no_browser and os.path.exists(CHROMIUM):
-            loads = chromium_first_visits(base, args.user, args.runs, args.password)
-            print(
-                f"chromium, empty cache: {statistics.median(v['bytes'] for v in loads) / 1e6:.2f}"
-                f" MB on the wire; medians over {args.runs} runs: DOMContentLoaded "
-                f"{statistics.median(v['interactive_ms'] for v in loads):.0f} ms, load event "
-                f"{statistics.median(v['ms'] for v in loads):.0f} ms, chart drawn "
-                f"{statistics.median(v['chart_ms'] for v in loads):.0f} ms"
-            )
-            for key in (
-                "first_byte_ms",
-                "last_byte_ms",
-                "parsed_ms",
-                "interactive_ms",
-                "ms",
-                "chart_ms",
-            ):
-                print(f"  {key}: {', '.join(f'{load[key]:.0f}' for load in loads)}")
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
+        for key in (
+            "first_byte_ms",
+            "last_byte_ms",
+            "parsed_ms",
+            "interactive_ms",
+            "ms",
+            "chart_ms",
+        ):
+            print(f"  {key}: {', '.join(f'{load[key]:.0f}' for load in loads)}")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from .bench import Report
 
 
-def _ms(value: float) -> str:
-    return f"{value:,.1f}"
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
 
 
 def _verdict(met: bool | None) -> str:
@@ -40,13 +40,20 @@ def table_lines(report: Report) -> list[str]:
             label += f" ({_(m.note)})"
         if m.key == "floor" and report.floor_ratio is not None:
             label += " " + _("(forecast ÷ floor = %(ratio)s)") % {"ratio": report.floor_ratio}
+        if m.wire_bytes is not None:
+            label += " " + _("(%(mb)s MB on the wire, target %(target)s MB)") % {
+                "mb": f"{m.wire_bytes / 1e6:.2f}",
+                "target": f"{m.wire_target_bytes / 1e6:.1f}",
+            }
+        if m.skipped:
+            label += " " + _("(skipped: %(reason)s)") % {"reason": m.skipped}
         rows.append(
             [
                 label,
                 _ms(m.target_ms) if m.target_ms is not None else "—",
                 _ms(m.median_ms),
                 _ms(m.p95_ms),
-                _ms(m.normalized_ms) if m.normalized_ms is not None else "—",
+                _ms(m.normalized_ms),
                 str(len(m.runs_ms)),
                 str(m.queries),
                 _verdict(m.met),

@@ -17,6 +17,8 @@ import brotli
 import plotly
 import pytest
 
+from salespath.lib.servers import answers
+
 ROOT = Path(__file__).resolve().parents[2]
 SALESPATH = [sys.executable, "-m", "salespath"]
 PLOTLY_FILE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -75,17 +77,10 @@ def server(tmp_path_factory):
         [*SALESPATH, "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.seek(0)
-                pytest.fail(f"salespath serve did not start:\n{log.read()}")
-            time.sleep(0.2)
+    if not answers(base, process, seconds=60):
+        process.kill()
+        log.seek(0)
+        pytest.fail(f"salespath serve did not start:\n{log.read()}")
     manifest = json.loads((var_dir / "static" / "staticfiles.json").read_text())["paths"]
     yield base, manifest, log
     process.terminate()

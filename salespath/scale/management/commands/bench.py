@@ -33,6 +33,13 @@ class Command(BaseCommand):
             "--only", action="append", choices=KEYS, help=_("Run only these measurements.")
         )
         parser.add_argument(
+            "--url",
+            help=_(
+                "The running server whose forecast page a browser visits "
+                "(forecast_first_visit); default: one started on this database."
+            ),
+        )
+        parser.add_argument(
             "--import-rows", type=int, default=10_000, help=argparse.SUPPRESS
         )  # smaller imports for the command's own tests
         parser.add_argument(
@@ -69,6 +76,7 @@ class Command(BaseCommand):
                 scale=scale,
                 import_rows=options["import_rows"],
                 progress=self.stderr.write,
+                url=options["url"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
