@@ -114,7 +114,8 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     context = {
         **params,
         "report": report,
-        "rows": with_cells(tree(rows, fold=True), report["columns"]),
+        "rows": (arranged := with_cells(tree(rows, fold=True), report["columns"])),
+        "folded": any(row["hidden"] for row in arranged),
         "cell_address": f"{reverse('web:forecast_cell')}?{cell_query}",
         "teams_only": teams_only,
         "people": people,

@@ -131,6 +131,7 @@ def test_a_long_forecast_opens_at_its_branches_which_unfold_on_a_click(
     branch = table.locator("tr.level-branch", has_text="广州分公司")
     team = table.locator("tr.level-team", has_text="广州一组")
     person = table.locator("tr.level-person", has_text="李明")
+    expect(page.get_by_test_id("folded")).to_contain_text("▸")
     expect(branch).to_be_visible()
     expect(team).to_be_hidden()
     expect(person).to_be_hidden()
