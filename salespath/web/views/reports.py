@@ -103,6 +103,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     teams_only = params["by"] == "owner" and people > PEOPLE_ON_SCREEN
     if teams_only:
         rows = [row for row in rows if row["level"] != "person"]
+    rows = with_cells(tree(rows, fold=True), report["columns"])
     cell_query = urlencode(
         {
             "as_of": params["as_of"].isoformat(),
@@ -114,8 +115,8 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     context = {
         **params,
         "report": report,
-        "rows": (arranged := with_cells(tree(rows, fold=True), report["columns"])),
-        "folded": any(row["hidden"] for row in arranged),
+        "rows": rows,
+        "folded": any(row["hidden"] for row in rows),
         "cell_address": f"{reverse('web:forecast_cell')}?{cell_query}",
         "teams_only": teams_only,
         "people": people,
